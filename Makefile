@@ -1,0 +1,54 @@
+# Skill Matrix — `make run` serves the app, `make test` runs the whole suite.
+# Needs only Python 3.12+; uv and every package are installed on first use.
+
+SHELL := /bin/bash
+PORT ?= 8000
+
+# The first Python ≥ 3.12 on PATH.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$p; break; }; done)
+# uv from PATH if it works, else a private copy installed from PyPI.
+UV ?= $(shell uv --version >/dev/null 2>&1 && echo uv || echo .tools/bin/uv)
+
+export UV_PYTHON_DOWNLOADS ?= never
+export UV_PYTHON ?= $(PYTHON)
+export DEBUG ?= true
+export EMBEDDED_DB_EXIT_WITH_PARENT ?= 1
+
+VENV := .venv
+MANAGE := $(VENV)/bin/python manage.py
+
+.PHONY: run test install lint format check-python clean-db
+
+check-python:
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 or python3.13 on PATH)." >&2; exit 1; }
+
+.tools/bin/uv: | check-python
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv
+
+$(VENV)/.synced: pyproject.toml uv.lock | check-python $(if $(filter uv,$(UV)),,.tools/bin/uv)
+	$(UV) sync --frozen
+	@touch $@
+
+install: $(VENV)/.synced
+
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
+	$(MANAGE) import_catalog fixtures/catalog.json --if-empty
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean-db:
+	rm -rf .data
