@@ -1,0 +1,40 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from tests.factories import UserFactory, make_levels
+
+
+@pytest.fixture
+def levels(db):
+    return make_levels()
+
+
+# The fixed cast of users: every protected URL is tried by each of them.
+@pytest.fixture
+def member(db):
+    return UserFactory(username="member")
+
+
+@pytest.fixture
+def author(db):
+    return UserFactory(username="author")
+
+
+@pytest.fixture
+def reviewer(db):
+    user = UserFactory(username="reviewer")
+    user.groups.add(Group.objects.get_or_create(name="Reviewers")[0])
+    return user
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(username="staff", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def seeded_catalog(db):
+    """The shipped fixture, imported."""
+    from django.core.management import call_command
+
+    call_command("import_catalog", "fixtures/catalog.json", verbosity=0)
