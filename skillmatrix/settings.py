@@ -89,8 +89,9 @@ else:
     from skillmatrix import embedded_db
 
     DATABASES = {"default": embedded_db.database_settings()}
-DATABASES["default"].setdefault("OPTIONS", {})
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if env_str("TEST_DATABASE_NAME"):
+    # Lets several test runs share one server (each run its own database).
+    DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth ---------------------------------------------------------------------

@@ -1,13 +1,16 @@
 from django.urls import path
 
-from skills import views
+from skills.views import catalog, roles, search
 
 app_name = "skills"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("skills/<slug:slug>/", views.skill_detail, name="skill"),
-    path("skills/<slug:slug>/<slug:role>/<slug:level>/", views.cell_detail, name="cell"),
-    path("roles/", views.role_list, name="roles"),
-    path("roles/<slug:slug>/", views.role_detail, name="role"),
+    path("", catalog.home, name="home"),
+    path("search/", search.search, name="search"),
+    path("skills/<slug:slug>/", catalog.skill_detail, name="skill"),
+    path("skills/<slug:slug>/history/", catalog.skill_history, name="skill-history"),
+    path("skills/<slug:slug>/<slug:role>/<slug:level>/", catalog.cell_detail, name="cell"),
+    path("roles/", roles.role_list, name="roles"),
+    path("roles/<slug:slug>/", roles.role_detail, name="role"),
+    path("roles/<slug:slug>/career-track.pdf", roles.career_track_pdf, name="role-pdf"),
 ]

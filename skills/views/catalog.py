@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 
 from skills import selectors
-from skills.models import Domain, Expectation, Role
+from skills.models import Domain, Expectation
 
 
 def home(request):
@@ -14,6 +14,10 @@ def skill_detail(request, slug):
     return render(request, "skills/skill_detail.html", {"skill": skill})
 
 
+def skill_history(request, slug):
+    raise NotImplementedError  # built in the browsing issue
+
+
 def cell_detail(request, slug, role, level):
     cell = get_object_or_404(
         Expectation.objects.select_related("skill", "role", "level"),
@@ -22,12 +26,3 @@ def cell_detail(request, slug, role, level):
         level__slug=level,
     )
     return render(request, "skills/cell_detail.html", {"cell": cell})
-
-
-def role_list(request):
-    return render(request, "skills/role_list.html", {"roles": Role.objects.all()})
-
-
-def role_detail(request, slug):
-    role = get_object_or_404(Role, slug=slug)
-    return render(request, "skills/role_detail.html", {"role": role, "cells": selectors.role_cells(role_slug=slug)})
