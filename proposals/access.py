@@ -1,0 +1,125 @@
+"""Who may do what in the community part, and the lookups that enforce it.
+
+One place for each object kind: services, API permissions and pages all ask
+here, so a rule changes in one spot. ``get_*_or_404`` return the object or
+raise Http404; ``require`` turns a refusal into PermissionDenied (403).
+"""
+
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+
+from proposals.models import Comment, Proposal
+from skills.models import Skill
+
+REVIEWERS_GROUP = "Reviewers"
+COMMENT_EDIT_WINDOW = timedelta(minutes=15)
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def is_reviewer(user: User) -> bool:
+    """Member of the "Reviewers" group; asked once per request (the answer is kept on the user)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    cached = getattr(user, "_is_reviewer", None)
+    if cached is None:
+        cached = user.groups.filter(name=REVIEWERS_GROUP).exists()
+        user._is_reviewer = cached
+    return cached
+
+
+def require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+# --- Skills ----------------------------------------------------------------------
+
+
+def get_skill_or_404(slug: str) -> Skill:
+    skill = Skill.objects.filter(slug=slug).first()
+    if skill is None:
+        raise Http404("No skill with this slug.")
+    return skill
+
+
+def can_watch(user: User) -> bool:
+    return user.is_authenticated
+
+
+def can_comment(user: User) -> bool:
+    return user.is_authenticated
+
+
+def can_propose(user: User) -> bool:
+    return user.is_authenticated
+
+
+# --- Proposals -------------------------------------------------------------------
+
+
+def get_proposal_or_404(pk: int, queryset=None) -> Proposal:
+    proposal = (queryset if queryset is not None else Proposal.objects.all()).filter(pk=pk).first()
+    if proposal is None:
+        raise Http404("No proposal with this id.")
+    return proposal
+
+
+def can_decide(user: User, proposal: Proposal) -> bool:
+    """Approve or reject: a reviewer, never on their own proposal. Whether it is still open is checked apart."""
+    return is_reviewer(user) and proposal.author_id != user.pk
+
+
+can_approve = can_decide
+can_reject = can_decide
+
+
+def can_withdraw(user: User, proposal: Proposal) -> bool:
+    return user.is_authenticated and proposal.author_id == user.pk
+
+
+can_edit_proposal = can_withdraw
+
+
+# --- Comments --------------------------------------------------------------------
+
+
+def get_comment_or_404(pk: int) -> Comment:
+    comment = Comment.objects.with_people().filter(pk=pk).first()
+    if comment is None:
+        raise Http404("No comment with this id.")
+    return comment
+
+
+def comments_visible_to(user: User, comments):
+    """Hidden comments are shown to reviewers only."""
+    return comments if is_reviewer(user) else comments.visible()
+
+
+def can_see_comment(user: User, comment: Comment) -> bool:
+    return not comment.hidden or is_reviewer(user) or comment.author_id == user.pk
+
+
+def comment_edit_window_open(comment: Comment) -> bool:
+    return timezone.now() - comment.created <= COMMENT_EDIT_WINDOW
+
+
+def can_edit_comment(user: User, comment: Comment) -> bool:
+    return (
+        user.is_authenticated
+        and comment.author_id == user.pk
+        and not comment.hidden
+        and comment_edit_window_open(comment)
+    )
+
+
+def can_delete_comment(user: User, comment: Comment) -> bool:
+    return user.is_authenticated and comment.author_id == user.pk
+
+
+def can_hide_comment(user: User, comment: Comment) -> bool:
+    return is_reviewer(user)
