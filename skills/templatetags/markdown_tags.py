@@ -1,0 +1,85 @@
+"""Markdown for catalog texts and user comments: rendered, then sanitized.
+
+Python-Markdown passes raw HTML through, so its output is never trusted:
+nh3 (ammonia) keeps only the tags, attributes and URL schemes listed here,
+drops <script>/<style> with their content, and marks every link
+rel="nofollow noopener" so that user links earn no ranking and cannot reach
+back into the page.
+"""
+
+import re
+
+import markdown as markdown_lib
+import nh3
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+EXTENSIONS = ["fenced_code", "tables", "sane_lists"]
+
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "blockquote",
+    "br",
+    "code",
+    "del",
+    "em",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "ol": {"start"},
+    "td": {"align"},
+    "th": {"align"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "nofollow noopener"
+
+# Page headings own h1 and h2: headings in a text start at h3.
+HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+
+
+def _shift_headings(html: str) -> str:
+    return HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 2, 6)}", html)
+
+
+def render_markdown(text: str | None) -> SafeString:
+    if not text:
+        return mark_safe("")
+    html = _shift_headings(markdown_lib.markdown(str(text), extensions=EXTENSIONS, output_format="html"))
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+    return mark_safe(cleaned)  # sanitized by nh3 just above
+
+
+@register.filter(name="markdown", is_safe=True)
+def markdown_filter(text: str | None) -> SafeString:
+    """{{ cell.description|markdown }}: Markdown to sanitized HTML."""
+    return render_markdown(text)
