@@ -1,0 +1,349 @@
+"""Community API (DESIGN section 4): comments, proposals, decisions, watches.
+
+Views stay thin: look the object up through proposals.access, validate the
+input serializer, call a service, render the output serializer. Service
+refusals become JSON errors here: 400 (ValidationError), 403
+(PermissionDenied), 409 (Conflict).
+"""
+
+from contextlib import contextmanager
+from dataclasses import asdict
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, generics, status
+from rest_framework.decorators import api_view, parser_classes, permission_classes
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from proposals import access, selectors, services
+from proposals.serializers import (
+    CommentCreateIn,
+    CommentEditIn,
+    CommentHideIn,
+    CommentOut,
+    ConflictOut,
+    ErrorOut,
+    ProposalCreateIn,
+    ProposalDetailOut,
+    ProposalFilterIn,
+    ProposalOut,
+    ProposalRejectIn,
+    ProposalUpdateIn,
+    WatchOut,
+)
+
+# Bodies are JSON (scripts and the comment widget); HTML forms post to the pages.
+JSON_ONLY = [JSONParser]
+
+
+class WriteRateThrottle(ScopedRateThrottle):
+    """The view's scoped rate, counted on writes only: reading a list is never throttled."""
+
+    def allow_request(self, request, view):
+        if request.method in SAFE_METHODS:
+            return True
+        return super().allow_request(request, view)
+
+
+class ConflictError(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+    def __init__(self, conflict: services.Conflict):
+        super().__init__(conflict.message)
+        # A plain dict, so that versions stay numbers (APIException would turn them into strings).
+        self.detail = {"detail": conflict.message, "conflicts": [asdict(cell) for cell in conflict.conflicts]}
+
+
+@contextmanager
+def service_errors():
+    try:
+        yield
+    except DjangoValidationError as error:
+        detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+        raise exceptions.ValidationError(detail) from None
+    except DjangoPermissionDenied as error:
+        raise exceptions.PermissionDenied(str(error) or None) from None
+    except services.Conflict as error:
+        raise ConflictError(error) from None
+
+
+def validated(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _error(description: str, serializer=ErrorOut) -> OpenApiResponse:
+    return OpenApiResponse(serializer, description=description)
+
+
+BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid input: messages by field.")
+NOT_SIGNED_IN = _error("Not signed in (session or `Authorization: Token <key>`).")
+FORBIDDEN = _error("Signed in, but not allowed.")
+NOT_FOUND = _error("No such object.")
+THROTTLED = _error("Too many requests; retry after the Retry-After header's seconds.")
+CONFLICT = _error("The state moved on (closed proposal, or cells changed since base_version).", ConflictOut)
+
+
+def _change_inputs(changes: list[dict]) -> list[services.ChangeInput]:
+    return [services.ChangeInput(**change) for change in changes]
+
+
+def _proposal_response(request, pk: int, code: int = status.HTTP_200_OK) -> Response:
+    proposal = access.get_proposal_or_404(pk, selectors.proposal_detail())
+    return Response(ProposalDetailOut(proposal, context={"request": request}).data, status=code)
+
+
+# --- Comments ----------------------------------------------------------------------
+
+
+class SkillCommentList(generics.ListAPIView):
+    """Comments on a skill, oldest first. Hidden comments are listed for reviewers only."""
+
+    serializer_class = CommentOut
+    parser_classes = JSON_ONLY
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "comments"
+
+    def get_queryset(self):
+        skill = access.get_skill_or_404(self.kwargs["slug"])
+        return selectors.comments_for(user=self.request.user, skill=skill)
+
+    @extend_schema(
+        request=CommentCreateIn,
+        responses={201: CommentOut, 400: BAD_INPUT, 401: NOT_SIGNED_IN, 404: NOT_FOUND, 429: THROTTLED},
+    )
+    def post(self, request, slug):
+        skill = access.get_skill_or_404(slug)
+        data = validated(CommentCreateIn, request.data)
+        with service_errors():
+            comment = services.comment_create(author=request.user, skill=skill, body=data["body"])
+        return Response(CommentOut(comment, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class ProposalCommentList(generics.ListAPIView):
+    """Comments on a proposal, oldest first. Hidden comments are listed for reviewers only."""
+
+    serializer_class = CommentOut
+    parser_classes = JSON_ONLY
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "comments"
+
+    def get_queryset(self):
+        proposal = access.get_proposal_or_404(self.kwargs["pk"])
+        return selectors.comments_for(user=self.request.user, proposal=proposal)
+
+    @extend_schema(
+        request=CommentCreateIn,
+        responses={201: CommentOut, 400: BAD_INPUT, 401: NOT_SIGNED_IN, 404: NOT_FOUND, 429: THROTTLED},
+    )
+    def post(self, request, pk):
+        proposal = access.get_proposal_or_404(pk)
+        data = validated(CommentCreateIn, request.data)
+        with service_errors():
+            comment = services.comment_create(author=request.user, proposal=proposal, body=data["body"])
+        return Response(CommentOut(comment, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    methods=["PATCH"],
+    request=CommentEditIn,
+    responses={200: CommentOut, 400: BAD_INPUT, 401: NOT_SIGNED_IN, 403: FORBIDDEN, 404: NOT_FOUND},
+    description="Edit your own comment, within 15 minutes of posting it.",
+)
+@extend_schema(
+    methods=["DELETE"],
+    request=None,
+    responses={204: None, 401: NOT_SIGNED_IN, 403: FORBIDDEN, 404: NOT_FOUND},
+    description="Delete your own comment (for good).",
+)
+@api_view(["PATCH", "DELETE"])
+@permission_classes([IsAuthenticated])
+@parser_classes(JSON_ONLY)
+def comment_detail(request, pk: int):
+    comment = access.get_comment_or_404(pk)
+    if request.method == "DELETE":
+        with service_errors():
+            services.comment_delete(comment=comment, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+    data = validated(CommentEditIn, request.data)
+    with service_errors():
+        comment = services.comment_edit(comment=comment, user=request.user, body=data["body"])
+    return Response(CommentOut(comment, context={"request": request}).data)
+
+
+@extend_schema(
+    request=CommentHideIn,
+    responses={200: CommentOut, 400: BAD_INPUT, 401: NOT_SIGNED_IN, 403: FORBIDDEN, 404: NOT_FOUND},
+    description="Hide a comment from everyone but reviewers (reviewers only), with the reason.",
+)
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+@parser_classes(JSON_ONLY)
+def comment_hide(request, pk: int):
+    comment = access.get_comment_or_404(pk)
+    data = validated(CommentHideIn, request.data)
+    with service_errors():
+        comment = services.comment_hide(comment=comment, reviewer=request.user, reason=data["reason"])
+    return Response(CommentOut(comment, context={"request": request}).data)
+
+
+# --- Proposals ---------------------------------------------------------------------
+
+
+class ProposalList(generics.ListAPIView):
+    """Proposals, newest first, each with its changes."""
+
+    serializer_class = ProposalOut
+    parser_classes = JSON_ONLY
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "proposals"
+
+    def get_queryset(self):
+        filters = validated(ProposalFilterIn, self.request.query_params)
+        return selectors.proposal_list(**filters)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.STR, enum=["open", "approved", "rejected", "withdrawn"]),
+            OpenApiParameter("skill", OpenApiTypes.STR, description="Skill slug."),
+            OpenApiParameter("domain", OpenApiTypes.STR, description="Domain slug."),
+        ],
+        responses={200: ProposalOut(many=True), 400: BAD_INPUT},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=ProposalCreateIn,
+        responses={
+            201: ProposalDetailOut,
+            400: BAD_INPUT,
+            401: NOT_SIGNED_IN,
+            409: CONFLICT,
+            429: THROTTLED,
+        },
+        description="Suggest changes to one or more cells of a skill. "
+        "`base_version` is the cell version you edited (0 for a new cell); a mismatch answers 409.",
+    )
+    def post(self, request):
+        data = validated(ProposalCreateIn, request.data)
+        with service_errors():
+            proposal = services.proposal_create(
+                author=request.user,
+                skill=data["skill"],
+                rationale=data["rationale"],
+                changes=_change_inputs(data["changes"]),
+            )
+        return _proposal_response(request, proposal.pk, status.HTTP_201_CREATED)
+
+
+class ProposalDetail(generics.RetrieveAPIView):
+    """One proposal; each change carries the target cell as it is now."""
+
+    serializer_class = ProposalDetailOut
+    parser_classes = JSON_ONLY
+
+    def get_object(self):
+        return access.get_proposal_or_404(self.kwargs["pk"], selectors.proposal_detail())
+
+    @extend_schema(
+        request=ProposalUpdateIn,
+        responses={
+            200: ProposalDetailOut,
+            400: BAD_INPUT,
+            401: NOT_SIGNED_IN,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+        description="The author replaces the changes of an open proposal (e.g. rebased on the current cells) "
+        "and, optionally, its rationale.",
+    )
+    def patch(self, request, pk):
+        proposal = access.get_proposal_or_404(pk)
+        data = validated(ProposalUpdateIn, request.data)
+        with service_errors():
+            services.proposal_update_changes(
+                proposal=proposal,
+                user=request.user,
+                changes=_change_inputs(data["changes"]),
+                rationale=data.get("rationale"),
+            )
+        return _proposal_response(request, pk)
+
+
+DECISION_RESPONSES = {
+    200: ProposalDetailOut,
+    400: BAD_INPUT,
+    401: NOT_SIGNED_IN,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    409: CONFLICT,
+}
+
+
+@extend_schema(
+    request=None,
+    responses=DECISION_RESPONSES,
+    description="Apply every change of the proposal (reviewers, not on their own proposal). "
+    "If any target cell changed since its base_version, nothing is applied: 409 with the cells.",
+)
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+@parser_classes(JSON_ONLY)
+def proposal_approve(request, pk: int):
+    proposal = access.get_proposal_or_404(pk)
+    with service_errors():
+        services.proposal_approve(proposal=proposal, reviewer=request.user)
+    return _proposal_response(request, pk)
+
+
+@extend_schema(request=ProposalRejectIn, responses=DECISION_RESPONSES, description="Reject (reviewers).")
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+@parser_classes(JSON_ONLY)
+def proposal_reject(request, pk: int):
+    proposal = access.get_proposal_or_404(pk)
+    data = validated(ProposalRejectIn, request.data)
+    with service_errors():
+        services.proposal_reject(proposal=proposal, reviewer=request.user, reason=data["reason"], note=data["note"])
+    return _proposal_response(request, pk)
+
+
+@extend_schema(request=None, responses=DECISION_RESPONSES, description="Withdraw your own open proposal.")
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+@parser_classes(JSON_ONLY)
+def proposal_withdraw(request, pk: int):
+    proposal = access.get_proposal_or_404(pk)
+    with service_errors():
+        services.proposal_withdraw(proposal=proposal, user=request.user)
+    return _proposal_response(request, pk)
+
+
+# --- Watches -----------------------------------------------------------------------
+
+
+@extend_schema(
+    request=None,
+    responses={200: WatchOut, 401: NOT_SIGNED_IN, 404: NOT_FOUND},
+    description="PUT: watch the skill (emails about its proposals). DELETE: stop watching. Both idempotent.",
+)
+@api_view(["PUT", "DELETE"])
+@permission_classes([IsAuthenticated])
+@parser_classes(JSON_ONLY)
+def skill_watch(request, slug: str):
+    skill = access.get_skill_or_404(slug)
+    with service_errors():
+        if request.method == "PUT":
+            services.watch_set(user=request.user, skill=skill)
+        else:
+            services.watch_clear(user=request.user, skill=skill)
+    return Response(WatchOut(selectors.watch_summary(skill=skill, user=request.user)).data)

@@ -1,0 +1,240 @@
+"""Serializers of the community API: one input and one output shape per operation.
+
+Inputs list their fields and only validate shape; the rules (who may, what the
+catalog allows, stale versions) live in proposals.services.
+"""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from proposals import access
+from proposals.models import TEXT_MAX_LENGTH, Comment, Proposal, ProposalChange, ProposalStatus, RejectReason
+from skills.models import Level, Proficiency, Role, Skill
+from skills.templatetags.markdown_tags import render_markdown
+
+# --- Inputs ------------------------------------------------------------------------
+
+
+class CommentCreateIn(serializers.Serializer):
+    body = serializers.CharField(max_length=TEXT_MAX_LENGTH)
+
+
+class CommentEditIn(serializers.Serializer):
+    body = serializers.CharField(max_length=TEXT_MAX_LENGTH)
+
+
+class CommentHideIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class ProposalChangeIn(serializers.Serializer):
+    role = serializers.SlugField(max_length=160, help_text="Role slug.")
+    level = serializers.SlugField(max_length=60, help_text="Level slug.")
+    description = serializers.CharField(max_length=TEXT_MAX_LENGTH, help_text="Markdown.")
+    required = serializers.BooleanField()
+    proficiency = serializers.ChoiceField(choices=Proficiency.choices)
+    base_version = serializers.IntegerField(
+        min_value=0,
+        max_value=2**31 - 1,
+        required=False,
+        allow_null=True,
+        help_text="The cell version you edited (0 for a new cell). Omit to use the current version.",
+    )
+
+
+class _ChangesIn(serializers.Serializer):
+    """Resolves the role and level slugs of all changes in two queries."""
+
+    changes = ProposalChangeIn(many=True, allow_empty=False, max_length=100)
+
+    def validate_changes(self, changes: list[dict]) -> list[dict]:
+        roles = Role.objects.in_bulk({change["role"] for change in changes}, field_name="slug")
+        levels = Level.objects.in_bulk({change["level"] for change in changes}, field_name="slug")
+        errors, any_error = [], False
+        for change in changes:
+            error = {}
+            if change["role"] not in roles:
+                error["role"] = [f"No role with slug “{change['role']}”."]
+            if change["level"] not in levels:
+                error["level"] = [f"No level with slug “{change['level']}”."]
+            errors.append(error)
+            any_error = any_error or bool(error)
+        if any_error:
+            raise serializers.ValidationError(errors)
+        return [{**change, "role": roles[change["role"]], "level": levels[change["level"]]} for change in changes]
+
+
+class ProposalCreateIn(_ChangesIn):
+    skill = serializers.SlugField(max_length=160, help_text="Skill slug.")
+    rationale = serializers.CharField(max_length=TEXT_MAX_LENGTH)
+
+    def validate_skill(self, slug: str) -> Skill:
+        skill = Skill.objects.filter(slug=slug).first()
+        if skill is None:
+            raise serializers.ValidationError(f"No skill with slug “{slug}”.")
+        return skill
+
+
+class ProposalUpdateIn(_ChangesIn):
+    rationale = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False)
+
+
+class ProposalRejectIn(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=RejectReason.choices)
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
+
+
+class ProposalFilterIn(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ProposalStatus.choices, required=False)
+    skill = serializers.SlugField(max_length=160, required=False)
+    domain = serializers.SlugField(max_length=120, required=False)
+
+
+# --- Outputs -----------------------------------------------------------------------
+
+
+class CommentOut(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.get_username")
+    body = serializers.SerializerMethodField()
+    body_html = serializers.SerializerMethodField(help_text="The body rendered from Markdown and sanitized.")
+    hidden_by = serializers.SerializerMethodField()
+    can_edit = serializers.SerializerMethodField()
+    can_delete = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Comment
+        fields = [
+            "id",
+            "author",
+            "body",
+            "body_html",
+            "created",
+            "edited",
+            "hidden",
+            "hidden_by",
+            "hidden_reason",
+            "can_edit",
+            "can_delete",
+        ]
+
+    def _user(self):
+        request = self.context.get("request")
+        return getattr(request, "user", None)
+
+    def _shown(self, comment) -> bool:
+        user = self._user()
+        return user is not None and access.can_see_comment(user, comment)
+
+    def get_body(self, comment) -> str:
+        return comment.body if self._shown(comment) else ""
+
+    def get_body_html(self, comment) -> str:
+        return str(render_markdown(comment.body)) if self._shown(comment) else ""
+
+    def get_hidden_by(self, comment) -> str | None:
+        return comment.hidden_by.get_username() if comment.hidden_by_id else None
+
+    def get_can_edit(self, comment) -> bool:
+        user = self._user()
+        return user is not None and access.can_edit_comment(user, comment)
+
+    def get_can_delete(self, comment) -> bool:
+        user = self._user()
+        return user is not None and access.can_delete_comment(user, comment)
+
+
+class ProposalChangeOut(serializers.ModelSerializer):
+    role = serializers.CharField(source="role.slug")
+    level = serializers.CharField(source="level.slug")
+    current_version = serializers.IntegerField(help_text="The target cell's version now; 0 if it does not exist.")
+    stale = serializers.SerializerMethodField(help_text="The cell changed since the proposal was written.")
+
+    class Meta:
+        model = ProposalChange
+        fields = ["role", "level", "description", "required", "proficiency", "base_version", "current_version", "stale"]
+
+    def get_stale(self, change) -> bool:
+        return change.current_version != change.base_version
+
+
+class CurrentCellOut(serializers.Serializer):
+    description = serializers.CharField()
+    required = serializers.BooleanField()
+    proficiency = serializers.CharField()
+
+
+class ProposalChangeDetailOut(ProposalChangeOut):
+    current = serializers.SerializerMethodField(help_text="The target cell as it is now; null for a new cell.")
+
+    class Meta(ProposalChangeOut.Meta):
+        fields = [*ProposalChangeOut.Meta.fields, "current"]
+
+    @extend_schema_field(CurrentCellOut(allow_null=True))
+    def get_current(self, change) -> dict | None:
+        if change.current_description is None:
+            return None
+        return {
+            "description": change.current_description,
+            "required": change.current_required,
+            "proficiency": change.current_proficiency,
+        }
+
+
+class ProposalOut(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="community-api:proposal-detail")
+    skill = serializers.CharField(source="skill.slug")
+    skill_name = serializers.CharField(source="skill.name")
+    domain = serializers.CharField(source="skill.group.domain.slug")
+    author = serializers.CharField(source="author.get_username")
+    decided_by = serializers.SerializerMethodField()
+    changes = ProposalChangeOut(many=True)
+    comment_count = serializers.IntegerField()
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "url",
+            "skill",
+            "skill_name",
+            "domain",
+            "author",
+            "status",
+            "rationale",
+            "created",
+            "updated",
+            "decided_by",
+            "decided_at",
+            "reason",
+            "decision_note",
+            "changes",
+            "comment_count",
+        ]
+
+    def get_decided_by(self, proposal) -> str | None:
+        return proposal.decided_by.get_username() if proposal.decided_by_id else None
+
+
+class ProposalDetailOut(ProposalOut):
+    changes = ProposalChangeDetailOut(many=True)
+
+
+class CellConflictOut(serializers.Serializer):
+    role = serializers.CharField()
+    level = serializers.CharField()
+    base_version = serializers.IntegerField()
+    current_version = serializers.IntegerField()
+
+
+class ConflictOut(serializers.Serializer):
+    detail = serializers.CharField()
+    conflicts = CellConflictOut(many=True)
+
+
+class WatchOut(serializers.Serializer):
+    watching = serializers.BooleanField()
+    watchers = serializers.IntegerField()
+
+
+class ErrorOut(serializers.Serializer):
+    detail = serializers.CharField()

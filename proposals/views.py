@@ -1,0 +1,20 @@
+"""Community views that are not pages: the watch form of the skill page's Community block."""
+
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from proposals import access, services
+
+
+@require_POST
+def watch(request, slug: str):
+    """Watch (action=watch) or stop watching (action=unwatch) a skill, then back to its page."""
+    skill = access.get_skill_or_404(slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(skill.get_absolute_url())
+    if request.POST.get("action") == "unwatch":
+        services.watch_clear(user=request.user, skill=skill)
+    else:
+        services.watch_set(user=request.user, skill=skill)
+    return redirect(skill.get_absolute_url() + "#community")
