@@ -98,7 +98,7 @@ def make_catalog(*, skills: int, roles: int = 2, levels: list[Level] | None = No
     levels = levels or make_levels()
     group = SkillGroupFactory()
     role_objs = [make_role(levels) for _ in range(roles)]
-    skill_objs = SkillFactory.create_batch(skills, group=group)
+    skill_objs = Skill.objects.bulk_create(SkillFactory.build_batch(skills, group=group))
     Expectation.objects.bulk_create(
         Expectation(
             skill=skill,

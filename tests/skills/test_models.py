@@ -1,0 +1,116 @@
+"""Rules the database keeps on every write path: versions, Last updated, the audit trail."""
+
+import datetime
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from skills.audit import audit_context
+from skills.models import Expectation, ExpectationEvent, Proficiency
+from skills.services import CellChange, cell_save
+from tests.factories import ExpectationFactory, SkillFactory, make_role
+
+
+@pytest.fixture
+def cell(levels):
+    role = make_role(levels)
+    return ExpectationFactory(role=role, level=levels[0], skill=SkillFactory(updated=datetime.date(2026, 2, 22)))
+
+
+def test_a_content_change_bumps_the_version_whatever_writes_it(cell):
+    cell.description = "Changed through save()."
+    cell.save()
+    Expectation.objects.filter(pk=cell.pk).update(required=True)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE skills_expectation SET proficiency = 'expert' WHERE id = %s", [cell.pk])
+    cell.refresh_from_db()
+    assert cell.version == 4
+
+
+def test_a_write_without_content_change_keeps_the_version(cell):
+    Expectation.objects.filter(pk=cell.pk).update(description=cell.description)
+    cell.refresh_from_db()
+    assert cell.version == 1
+
+
+def test_a_cell_change_sets_the_skills_last_updated_to_today(cell):
+    Expectation.objects.filter(pk=cell.pk).update(description="New text.")
+    cell.skill.refresh_from_db()
+    assert cell.skill.updated == timezone.now().date()
+
+
+def test_a_raw_sql_change_lands_in_the_audit_trail_with_its_context(cell, member):
+    with audit_context(source="shell", user=member):
+        Expectation.objects.filter(pk=cell.pk).update(description="Audited text.")
+    event = ExpectationEvent.objects.filter(pgh_obj_id=cell.pk, pgh_label="update").get()
+    assert event.description == "Audited text."
+    assert event.pgh_context.metadata["source"] == "shell"
+    assert event.pgh_context.metadata["username"] == "member"
+
+
+def test_deletes_are_audited(cell):
+    pk = cell.pk
+    cell.delete()
+    assert ExpectationEvent.objects.filter(pgh_obj_id=pk, pgh_label="delete").exists()
+
+
+def test_cell_save_reports_whether_anything_changed(cell):
+    change = CellChange(
+        role=cell.role, level=cell.level, description=cell.description, required=False, proficiency="working"
+    )
+    assert cell_save(skill=cell.skill, change=change)[1] is False
+    saved, changed = cell_save(skill=cell.skill, change=CellChange(**{**change.__dict__, "required": True}))
+    assert changed and saved.version == 2
+
+
+def test_cell_save_refuses_a_level_the_role_does_not_have(levels):
+    from django.core.exceptions import ValidationError
+
+    role = make_role(levels[2:])
+    with pytest.raises(ValidationError) as error:
+        cell_save(
+            skill=SkillFactory(),
+            change=CellChange(role=role, level=levels[0], description="x", required=False, proficiency="working"),
+        )
+    assert "level" in error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    "values",
+    [{"proficiency": "guru"}, {"description": ""}],
+    ids=["unknown proficiency", "empty description"],
+)
+def test_database_constraints_back_the_rules(cell, values):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Expectation.objects.filter(pk=cell.pk).update(**values)
+
+
+def test_one_cell_per_skill_role_and_level(cell):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Expectation.objects.create(
+            skill=cell.skill, role=cell.role, level=cell.level, description="Twice.", proficiency=Proficiency.WORKING
+        )
+
+
+def test_shell_command_marks_writes_as_coming_from_the_shell(cell):
+    from django.core.management import call_command
+
+    call_command(
+        "shell",
+        command=f"from skills.models import Expectation as E; E.objects.filter(pk={cell.pk}).update(required=True)",
+    )
+    event = ExpectationEvent.objects.filter(pgh_obj_id=cell.pk, pgh_label="update").get()
+    assert event.pgh_context.metadata["source"] == "shell"
+
+
+@pytest.mark.parametrize("table", ["domain", "skillgroup", "skill", "role", "level", "rolelevel", "expectation"])
+def test_every_catalog_table_has_insert_update_and_delete_audit_triggers(db, table):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+            [f"skills_{table}"],
+        )
+        # pgtrigger names them pgtrigger_<name>_<hash>.
+        names = {row[0].removeprefix("pgtrigger_").rsplit("_", 1)[0] for row in cursor.fetchall()}
+    assert {"insert_insert", "update_update", "delete_delete"} <= names

@@ -1,0 +1,104 @@
+"""The embedded PostgreSQL starts on demand and is not left running."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def postgres_running_on(pgdata: Path) -> bool:
+    for proc in psutil.process_iter(attrs=["name", "cmdline", "status"]):
+        if proc.info["status"] == psutil.STATUS_ZOMBIE:
+            continue
+        if proc.info["name"] == "postgres" and str(pgdata) in " ".join(proc.info["cmdline"] or []):
+            return True
+    return False
+
+
+def wait_for(predicate, timeout=60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.25)
+    return False
+
+
+@pytest.fixture(scope="module")
+def embedded_env(tmp_path_factory):
+    # A short path: the server's Unix socket lives in the data folder.
+    base = Path(f"/tmp/smtest-{os.getpid()}")
+    pgdata = base / "pg"
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "EMBEDDED_DB_EXIT_WITH_PARENT")}
+    env.update(DEBUG="true", EMBEDDED_DB_DIR=str(pgdata))
+    yield env, pgdata
+    subprocess.run(["rm", "-rf", str(base)], check=False)
+
+
+def test_a_command_starts_the_server_and_stops_it_when_done(embedded_env):
+    env, pgdata = embedded_env
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.db import connection; connection.ensure_connection(); print(connection.pg_version)",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith("16")
+    assert (pgdata / "PG_VERSION").exists()
+    assert wait_for(lambda: not postgres_running_on(pgdata), timeout=20)
+
+
+def test_sigterm_to_a_server_process_stops_the_database(embedded_env):
+    env, pgdata = embedded_env
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "127.0.0.1:8199", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert wait_for(lambda: postgres_running_on(pgdata))
+        time.sleep(1)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert wait_for(lambda: not postgres_running_on(pgdata), timeout=20)
+
+
+def test_a_killed_parent_takes_the_server_down(embedded_env):
+    """`make run` stopped with SIGTERM: make dies, its child notices and stops the database."""
+    env, pgdata = embedded_env
+    env = {**env, "EMBEDDED_DB_EXIT_WITH_PARENT": "1"}
+    parent = subprocess.Popen(
+        ["sh", "-c", f"{sys.executable} manage.py runserver 127.0.0.1:8198 --noreload >/dev/null 2>&1; :"],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        assert wait_for(lambda: postgres_running_on(pgdata))
+        parent.kill()
+        parent.wait(timeout=10)
+        assert wait_for(lambda: not postgres_running_on(pgdata), timeout=30)
+    finally:
+        for child in psutil.Process().children(recursive=True):
+            if "8198" in " ".join(child.cmdline()):
+                child.kill()
