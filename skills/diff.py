@@ -16,6 +16,10 @@ TOKEN = re.compile(r"\s+|[\w&]+(?:[-'\u2019./][\w&]+)*|[^\w\s]+")
 
 Op = Literal["equal", "insert", "delete"]
 
+# Unchanged runs of up to this many characters ("the", "for", "and") may fold
+# into the changes around them; longer ones stay as anchors for the reader.
+ISLAND_MAX = 4
+
 
 @dataclass(frozen=True, slots=True)
 class Segment:
@@ -53,7 +57,7 @@ def word_diff(old: str, new: str) -> list[Segment]:
             _append(segments, "delete", "".join(a[i1:i2]))
         if tag in ("insert", "replace"):
             _append(segments, "insert", "".join(b[j1:j2]))
-    return _absorb_whitespace(segments)
+    return _merge_small_equalities(segments)
 
 
 def _append(segments: list[Segment], op: Op, text: str) -> None:
@@ -65,34 +69,42 @@ def _append(segments: list[Segment], op: Op, text: str) -> None:
         segments.append(Segment(op, text))
 
 
-def _absorb_whitespace(segments: list[Segment]) -> list[Segment]:
-    """Fold a lone space between two replacements into them, so "a b" → "c d" reads as one change."""
-    result: list[Segment] = []
-    for index, segment in enumerate(segments):
-        if segment.op == "equal" and segment.text.isspace() and _between_replacements(segments, index):
-            _append(result, "delete", segment.text)
-            _append(result, "insert", segment.text)
-        else:
-            _append(result, segment.op, segment.text)
-    return _group_changes(result)
+def _merge_small_equalities(segments: list[Segment]) -> list[Segment]:
+    """Fold short unchanged islands into the changes around them.
+
+    A raw word diff of a rewritten sentence keeps every shared "the" and "for"
+    and reads as confetti. As in diff-match-patch's semantic cleanup, an
+    unchanged run no longer than the changes on both sides of it becomes part
+    of them, so "a b" → "c d" reads as one replacement. Longer runs stay.
+    """
+    segments = _group_changes(segments)
+    index = 1
+    while index < len(segments) - 1:
+        segment = segments[index]
+        if segment.op == "equal":
+            left = _run_size(reversed(segments[:index]))
+            right = _run_size(segments[index + 1 :])
+            short = len(segment.text.strip()) <= ISLAND_MAX
+            if short and left and right and len(segment.text) <= min(left, right):
+                folded = [Segment("delete", segment.text), Segment("insert", segment.text)]
+                segments = _group_changes([*segments[:index], *folded, *segments[index + 1 :]])
+                index = 1
+                continue
+        index += 1
+    return segments
 
 
-def _between_replacements(segments: list[Segment], index: int) -> bool:
-    if not (0 < index < len(segments) - 1):
-        return False
-    if segments[index - 1].op == "equal" or segments[index + 1].op == "equal":
-        return False
-    ops = {segment.op for segment in _run(reversed(segments[:index]))} | {
-        segment.op for segment in _run(segments[index + 1 :])
-    }
-    return ops == {"insert", "delete"}
-
-
-def _run(segments):
+def _run_size(segments) -> int:
+    """The size of the change run at the start of `segments`: its longer side."""
+    deleted = inserted = 0
     for segment in segments:
         if segment.op == "equal":
-            return
-        yield segment
+            break
+        if segment.is_delete:
+            deleted += len(segment.text)
+        else:
+            inserted += len(segment.text)
+    return max(deleted, inserted)
 
 
 def _group_changes(segments: list[Segment]) -> list[Segment]:

@@ -47,11 +47,23 @@ def test_changed_words_are_marked_and_others_kept():
     ]
 
 
-def test_a_replaced_phrase_is_one_deletion_then_one_insertion():
+def test_a_short_word_between_changes_joins_them():
     segments = word_diff("Knows the basics well.", "Designs the platform strategy well.")
-    changes = [s for s in segments if s.op != "equal"]
-    assert [s.op for s in changes] == ["delete", "insert", "delete", "insert"]
-    assert [s.text for s in changes] == ["Knows", "Designs", "basics", "platform strategy"]
+    assert segments == [
+        Segment("delete", "Knows the basics"),
+        Segment("insert", "Designs the platform strategy"),
+        Segment("equal", " well."),
+    ]
+
+
+def test_longer_shared_words_stay_as_anchors():
+    segments = word_diff(
+        "Independently builds experiment tracking workflow for ML projects.",
+        "Designs enterprise experiment tracking infrastructure.",
+    )
+    assert Segment("equal", " experiment tracking ") in segments
+    assert segments[0] == Segment("delete", "Independently builds")
+    assert segments[1] == Segment("insert", "Designs enterprise")
 
 
 def test_identical_texts_have_no_changes():
