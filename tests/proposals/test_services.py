@@ -324,4 +324,3 @@ def test_token_create_replaces_the_old_token_and_revoke_removes_it(member):
     assert list(Token.objects.filter(user=member).values_list("key", flat=True)) == [second.key]
     services.token_revoke(user=member)
     assert not Token.objects.filter(user=member).exists()
-
