@@ -468,3 +468,34 @@ def test_watch_query_count(api, member, skill, n, django_assert_num_queries):
     with django_assert_num_queries(10):
         response = client.put(f"/api/skills/{skill.slug}/watch/")
     assert response.json() == {"watching": True, "watchers": n + 1}
+
+
+@pytest.mark.parametrize("n", [10, 100])
+def test_comment_create_query_count(api, member, skill, n, django_assert_num_queries):
+    _comments(skill, n)
+    client = api(member)
+    # session, user, throttle history (read, then written: cull count, lookup, insert), skill,
+    # savepoint, insert, release, and the reviewer check of the output
+    with django_assert_num_queries(12):
+        response = client.post(f"/api/skills/{skill.slug}/comments/", {"body": "One more."}, format="json")
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize("n", [10, 100])
+@pytest.mark.parametrize(
+    ("action", "who", "body", "queries"),
+    [("reject", "reviewer", {"reason": "unclear"}, 10), ("withdraw", "author", None, 9)],
+)
+def test_decision_query_count(request, api, levels, n, action, who, body, queries, django_assert_num_queries):
+    catalog = make_catalog(skills=1, roles=n // 5, levels=levels)
+    skill = catalog["skills"][0]
+    cells = Expectation.objects.filter(skill=skill).select_related("role", "level")
+    proposal = services.proposal_create(
+        author=request.getfixturevalue("author"), skill=skill, rationale="Many.", changes=[change_for(c) for c in cells]
+    )
+    client = api(request.getfixturevalue(who))
+    # session, user, proposal, (reviewer check), savepoint, lock, update, release, the detail (proposal, changes)
+    with django_assert_num_queries(queries):
+        response = client.post(f"/api/proposals/{proposal.pk}/{action}/", body, format="json")
+    assert response.status_code == 200
+    assert len(response.json()["changes"]) == n
