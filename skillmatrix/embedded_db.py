@@ -6,6 +6,7 @@ pgserver counts the processes that use it and stops the server when the last
 one exits, so ``make test`` and ``make run`` leave nothing running.
 """
 
+import atexit
 import logging
 import os
 import signal
@@ -41,6 +42,28 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="embedded-db-parent-watch", daemon=True).start()
 
 
+def _alive(pid: int) -> bool:
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+def _forget_dead_handles(server) -> None:
+    """Drop processes that died without saying goodbye (SIGKILL) from pgserver's list.
+
+    pgserver stops the server when the last process in its list exits; a
+    killed process would otherwise stay in the list and keep the server up.
+    """
+    with server._lock:
+        pids = server.global_process_id_list.get()
+        alive = [pid for pid in pids if pid == os.getpid() or _alive(pid)]
+        if alive != pids:
+            server.global_process_id_list.put(alive)
+
+
 def start():
     """Start (or join) the embedded server and return it."""
     global _server
@@ -52,6 +75,9 @@ def start():
     logging.getLogger("pgserver").setLevel(logging.WARNING)
     DATA_DIR.parent.mkdir(parents=True, exist_ok=True)
     _server = pgserver.get_server(DATA_DIR, cleanup_mode="stop")
+    _forget_dead_handles(_server)
+    # atexit runs last-registered first: this runs before pgserver's own cleanup.
+    atexit.register(_forget_dead_handles, _server)
     _exit_on_sigterm()
     if os.environ.get("EMBEDDED_DB_EXIT_WITH_PARENT"):
         _exit_with_parent()

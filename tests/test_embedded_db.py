@@ -102,3 +102,22 @@ def test_a_killed_parent_takes_the_server_down(embedded_env):
         for child in psutil.Process().children(recursive=True):
             if "8198" in " ".join(child.cmdline()):
                 child.kill()
+
+
+def test_a_process_killed_outright_does_not_keep_the_server_up(embedded_env):
+    env, pgdata = embedded_env
+    victim = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "127.0.0.1:8197", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    assert wait_for(lambda: postgres_running_on(pgdata))
+    victim.kill()  # no atexit: it stays in pgserver's list of users
+    victim.wait(timeout=10)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert wait_for(lambda: not postgres_running_on(pgdata), timeout=20)
