@@ -4,6 +4,12 @@ from django.contrib.auth.models import Group
 from tests.factories import UserFactory, make_levels
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # The cast's passwords are hashed on creation; the production hasher takes most of a second each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def levels(db):
     return make_levels()

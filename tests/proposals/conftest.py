@@ -9,12 +9,6 @@ from tests.factories import make_catalog
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The cast's passwords are hashed on creation; the production hasher takes most of a second each.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _empty_cache(db):
     # Rate-limit counters live in the database cache; tests that commit (transaction=True) must not leak them.
     cache.clear()
