@@ -17,3 +17,8 @@ urlpatterns = [
     path("", include("proposals.urls")),
     path("", include("skills.urls")),
 ]
+
+handler400 = "skillmatrix.errors.bad_request"
+handler403 = "skillmatrix.errors.permission_denied"
+handler404 = "skillmatrix.errors.page_not_found"
+handler500 = "skillmatrix.errors.server_error"

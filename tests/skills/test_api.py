@@ -120,3 +120,16 @@ def test_query_count_does_not_grow_with_the_catalog(api, levels, size):
         assert response.status_code == 200, name
         counts[name] = len(queries)
     assert counts == {name: expected for name, (_url, expected) in ENDPOINTS.items()}
+
+
+@pytest.mark.parametrize("url", ["/api/nothing-here/", "/api/proposals/abc/", "/api/skills/a/b/c/"])
+def test_unmatched_api_paths_answer_json_404(api, db, url):
+    response = api.get(url)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_unmatched_site_paths_answer_the_friendly_page(client, db):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
