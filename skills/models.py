@@ -1,5 +1,7 @@
 import pghistory
 import pgtrigger
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
@@ -11,6 +13,48 @@ from django.utils.translation import gettext_lazy as _
 # audit trail, with the context (user, source) that the caller attached.
 def track(model):
     return pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())(model)
+
+
+# Full-text search ("english" config). Every skill has one document: its name
+# (weight A), summary (B) and all its cell descriptions (C); every role one of
+# its name (A), family and tagline (B). They live in side tables (SkillSearch,
+# RoleSearch) so that the vectors are never loaded with the rows themselves,
+# and database triggers keep them current whatever writes the catalog (admin,
+# import, approval, raw SQL).
+SEARCH_CONFIG = "english"
+
+UPSERT_SKILL_SEARCH = """
+INSERT INTO skills_skillsearch (skill_id, document)
+SELECT s.id,
+    setweight(to_tsvector('english', coalesce(s.name, '')), 'A')
+    || setweight(to_tsvector('english', coalesce(s.summary, '')), 'B')
+    || setweight(to_tsvector('english', coalesce(
+        (SELECT string_agg(e.description, ' ' ORDER BY e.id) FROM skills_expectation e WHERE e.skill_id = s.id),
+        ''
+    )), 'C')
+FROM skills_skill s
+WHERE s.id IN ({ids})
+ON CONFLICT (skill_id) DO UPDATE SET document = EXCLUDED.document;
+"""
+
+# Skills whose document an UPDATE of cells changed: a new description, or a
+# cell moved from one skill to another (both skills).
+CHANGED_CELL_SKILLS = """
+    SELECT n.skill_id FROM new_rows n JOIN old_rows o ON o.id = n.id
+    WHERE n.description IS DISTINCT FROM o.description OR n.skill_id IS DISTINCT FROM o.skill_id
+    UNION
+    SELECT o.skill_id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE n.skill_id IS DISTINCT FROM o.skill_id
+"""
+
+UPSERT_ROLE_SEARCH = """
+INSERT INTO skills_rolesearch (role_id, document)
+SELECT r.id,
+    setweight(to_tsvector('english', coalesce(r.name, '')), 'A')
+    || setweight(to_tsvector('english', coalesce(r.family, '') || ' ' || coalesce(r.tagline, '')), 'B')
+FROM skills_role r
+WHERE r.id IN ({ids})
+ON CONFLICT (role_id) DO UPDATE SET document = EXCLUDED.document;
+"""
 
 
 @track
@@ -64,6 +108,20 @@ class SkillQuerySet(models.QuerySet):
 
 
 @track
+@pgtrigger.register(
+    pgtrigger.Trigger(
+        name="skill_refresh_search",
+        when=pgtrigger.After,
+        operation=pgtrigger.Insert | pgtrigger.UpdateOf("name", "summary"),
+        func=UPSERT_SKILL_SEARCH.format(ids="NEW.id") + "RETURN NULL;",
+    ),
+    pgtrigger.Trigger(
+        name="skill_drop_search",
+        when=pgtrigger.Before,
+        operation=pgtrigger.Delete,
+        func="DELETE FROM skills_skillsearch WHERE skill_id = OLD.id; RETURN OLD;",
+    ),
+)
 class Skill(models.Model):
     group = models.ForeignKey(SkillGroup, on_delete=models.PROTECT, related_name="skills")
     name = models.CharField(_("name"), max_length=160, unique=True)
@@ -89,6 +147,20 @@ class Skill(models.Model):
 
 
 @track
+@pgtrigger.register(
+    pgtrigger.Trigger(
+        name="role_refresh_search",
+        when=pgtrigger.After,
+        operation=pgtrigger.Insert | pgtrigger.UpdateOf("name", "family", "tagline"),
+        func=UPSERT_ROLE_SEARCH.format(ids="NEW.id") + "RETURN NULL;",
+    ),
+    pgtrigger.Trigger(
+        name="role_drop_search",
+        when=pgtrigger.Before,
+        operation=pgtrigger.Delete,
+        func="DELETE FROM skills_rolesearch WHERE role_id = OLD.id; RETURN OLD;",
+    ),
+)
 class Role(models.Model):
     name = models.CharField(_("name"), max_length=160, unique=True)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
@@ -200,6 +272,33 @@ RETURN NULL;
         operation=pgtrigger.Insert | pgtrigger.Delete,
         func=TOUCH_SKILL,
     ),
+    # The skill's search document holds its cells' descriptions. Per statement,
+    # not per row: a bulk insert of thousands of cells rebuilds each skill's
+    # document once. (Postgres allows transition tables on one event per trigger.)
+    pgtrigger.Trigger(
+        name="expectation_search_on_insert",
+        when=pgtrigger.After,
+        operation=pgtrigger.Insert,
+        level=pgtrigger.Statement,
+        referencing=pgtrigger.Referencing(new="new_rows"),
+        func=UPSERT_SKILL_SEARCH.format(ids="SELECT skill_id FROM new_rows") + "RETURN NULL;",
+    ),
+    pgtrigger.Trigger(
+        name="expectation_search_on_update",
+        when=pgtrigger.After,
+        operation=pgtrigger.Update,
+        level=pgtrigger.Statement,
+        referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
+        func=UPSERT_SKILL_SEARCH.format(ids=CHANGED_CELL_SKILLS) + "RETURN NULL;",
+    ),
+    pgtrigger.Trigger(
+        name="expectation_search_on_delete",
+        when=pgtrigger.After,
+        operation=pgtrigger.Delete,
+        level=pgtrigger.Statement,
+        referencing=pgtrigger.Referencing(old="old_rows"),
+        func=UPSERT_SKILL_SEARCH.format(ids="SELECT skill_id FROM old_rows") + "RETURN NULL;",
+    ),
 )
 class Expectation(models.Model):
     skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="expectations")
@@ -230,3 +329,31 @@ class Expectation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("skills:cell", args=[self.skill.slug, self.role.slug, self.level.slug])
+
+
+class SkillSearch(models.Model):
+    """A skill's full-text document. Written only by the triggers above, never by Django."""
+
+    # Deleted by the skill's delete trigger, not by Django's cascade: Django
+    # deletes the skill's cells first, and their trigger refreshes this row.
+    skill = models.OneToOneField(Skill, on_delete=models.DO_NOTHING, primary_key=True, related_name="search")
+    document = SearchVectorField()
+
+    class Meta:
+        indexes = [GinIndex(fields=["document"], name="skillsearch_document")]
+
+    def __str__(self) -> str:
+        return str(self.skill_id)
+
+
+class RoleSearch(models.Model):
+    """A role's full-text document. Written only by the trigger on Role, never by Django."""
+
+    role = models.OneToOneField(Role, on_delete=models.DO_NOTHING, primary_key=True, related_name="search")
+    document = SearchVectorField()
+
+    class Meta:
+        indexes = [GinIndex(fields=["document"], name="rolesearch_document")]
+
+    def __str__(self) -> str:
+        return str(self.role_id)
