@@ -1,0 +1,323 @@
+"""Full-text search: the query builder, ranking, highlighting, page states, the trigger-kept documents."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from skills import selectors
+from skills.models import Expectation, Role, RoleSearch, Skill, SkillSearch
+from skills.views.search import highlight
+from tests.factories import ExpectationFactory, RoleFactory, SkillFactory, make_catalog, make_role
+
+SEARCH = reverse("skills:search")
+
+
+def result_names(response):
+    return [skill.name for skill in response.context["page"]]
+
+
+# --- The tsquery is built from words, never from raw input ---------------------------
+
+
+def test_query_keeps_letters_and_digits_and_prefixes_the_last_word(db):
+    assert selectors.search_words("  Kubernetes, k8s & helm!  ") == ["kubernetes", "k8s", "helm"]
+    text = selectors.tsquery_text(selectors.search_words("Experiment's trac"))
+    assert text == "'experiment' & 's' & 'trac':*"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_tsquery('english', %s)::text", [text])
+        assert cursor.fetchone()[0] == "'experi' & 'trac':*"  # stemmed; the stop word dropped
+
+
+@pytest.mark.parametrize("text", ["", "   ", "!!!", "&|!<->():*'\\", "___"])
+def test_query_with_no_word_is_none(text):
+    assert selectors.search_query(text) is None
+
+
+def test_query_is_bounded():
+    assert len(selectors.search_words(" ".join(f"w{n}" for n in range(50)))) == selectors.SEARCH_MAX_WORDS
+    assert selectors.search_words("a" * 5000) == ["a" * selectors.SEARCH_MAX_WORD_LENGTH]
+    assert selectors.search_words("x" * 199 + " hidden") == ["x" * selectors.SEARCH_MAX_WORD_LENGTH]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "'",
+        "\\",
+        "a:*b",
+        "foo & | bar",
+        "!(x <-> y)",
+        "it's",
+        "a' | 'b",
+        "\x00",
+        "%00",
+        "x" * 5000,
+        "日本語 テスト",
+        "c++ c# .net",
+        "<script>alert(1)</script>",
+    ],
+)
+def test_odd_input_never_fails(client, levels, text):
+    make_catalog(skills=3, roles=1, levels=levels)
+    response = client.get(SEARCH, {"q": text})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+# --- Matching and ranking ---------------------------------------------------------------
+
+
+@pytest.fixture
+def zebra(levels):
+    """The word 'zebrafish' in a name (A), a summary (B) and a cell description (C)."""
+    role = make_role(levels, name="Aquarium Keeper")
+    in_description = SkillFactory(name="Alpha Care", summary="Feeding.")
+    ExpectationFactory(skill=in_description, role=role, level=levels[0], description="Knows the zebrafish diet.")
+    in_summary = SkillFactory(name="Beta Care", summary="Breeding zebrafish in tanks.")
+    in_name = SkillFactory(name="Zebrafish Husbandry", summary="Water.")
+    SkillFactory(name="Unrelated", summary="Nothing here.")
+    return {"name": in_name, "summary": in_summary, "description": in_description, "role": role}
+
+
+def test_results_are_ranked_name_then_summary_then_description(client, zebra):
+    response = client.get(SEARCH, {"q": "zebrafish"})
+    assert result_names(response) == ["Zebrafish Husbandry", "Beta Care", "Alpha Care"]
+
+
+def test_the_last_word_matches_as_a_prefix(client, zebra):
+    assert result_names(client.get(SEARCH, {"q": "zebraf"})) == ["Zebrafish Husbandry", "Beta Care", "Alpha Care"]
+    assert result_names(client.get(SEARCH, {"q": "zebrafish husb"})) == ["Zebrafish Husbandry"]
+    # Only the last word is a prefix: the others must be whole words.
+    assert client.get(SEARCH, {"q": "zebraf husbandry"}).context["page"].paginator.count == 0
+
+
+def test_words_match_in_their_english_forms(client, zebra):
+    assert "Beta Care" in result_names(client.get(SEARCH, {"q": "breeds"}))
+
+
+def test_roles_are_separate_results(client, zebra):
+    response = client.get(SEARCH, {"q": "aquarium"})
+    assert [role.name for role in response.context["roles"]] == ["Aquarium Keeper"]
+    assert response.context["page"].paginator.count == 0
+    html = response.content.decode()
+    assert f'href="{zebra["role"].get_absolute_url()}"><mark>Aquarium</mark> Keeper</a>' in html
+
+
+def test_matches_are_highlighted_in_name_and_snippet(client, zebra):
+    html = client.get(SEARCH, {"q": "zebrafish"}).content.decode()
+    assert "<mark>Zebrafish</mark> Husbandry" in html
+    assert "Breeding <mark>zebrafish</mark> in tanks" in html
+    assert "Knows the <mark>zebrafish</mark> diet" in html
+
+
+def test_catalog_text_is_escaped_and_only_our_marks_are_html(client, levels):
+    role = make_role(levels)
+    ExpectationFactory(
+        skill=SkillFactory(name="Escaping", summary="Quokka"),
+        role=role,
+        level=levels[0],
+        description='Quokka <script>alert(1)</script> <mark>fake</mark> 1 < 2 & "q" <b onclick="x()">bold</b>',
+    )
+    response = client.get(SEARCH, {"q": "quokka"})
+    snippet = str(response.context["page"][0].snippet_html)
+    # Postgres' parser drops tags from the headline; what is left is escaped, and the
+    # only markup is the <mark> around each match.
+    assert snippet.count("<mark>") == snippet.count("</mark>") == 2
+    assert snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0
+    assert "1 &lt; 2 &amp; &quot;q&quot;" in snippet
+    html = response.content.decode()
+    assert "<script>alert" not in html
+    assert "<b onclick" not in html
+
+
+def test_highlight_escapes_then_marks_and_drops_stray_markers():
+    start, stop = selectors.MARK_START, selectors.MARK_STOP
+    assert highlight(f"a <b> {start}word{stop} & c") == "a &lt;b&gt; <mark>word</mark> &amp; c"
+    assert highlight(f"{start}open {start}x{stop} close{stop}") == "open <mark>x</mark> close"
+    assert highlight(None) == ""
+
+
+# --- Page states ------------------------------------------------------------------------
+
+
+def test_empty_query_shows_hints_and_popular_skills(client, levels):
+    catalog = make_catalog(skills=3, roles=2, levels=levels)
+    response = client.get(SEARCH)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "How search works" in html
+    assert [s.name for s in response.context["popular"]] == sorted(s.name for s in catalog["skills"])
+    assert catalog["skills"][0].get_absolute_url() in html
+    assert "Nothing matches" not in html
+
+
+def test_no_result_state(client, zebra):
+    response = client.get(SEARCH, {"q": "xylophone"})
+    html = response.content.decode()
+    assert "Nothing matches “xylophone”" in html
+    assert "How search works" not in html
+
+
+def test_punctuation_only_query_explains_itself(client, db):
+    html = client.get(SEARCH, {"q": "&&"}).content.decode()
+    assert "punctuation on its own is not searched" in html
+
+
+def test_results_are_paginated(client, levels):
+    make_catalog(skills=25, roles=1, levels=levels)
+    first = client.get(SEARCH, {"q": "skill"})
+    assert first.context["page"].paginator.count == 25
+    assert len(result_names(first)) == 20
+    html = first.content.decode()
+    assert 'href="?q=skill&amp;page=2"' in html
+    second = client.get(SEARCH, {"q": "skill", "page": 2})
+    assert len(result_names(second)) == 5
+    assert set(result_names(first)).isdisjoint(result_names(second))
+    assert second.context["roles"] == []  # roles are listed on the first page only
+    assert client.get(SEARCH, {"q": "skill", "page": "abc"}).context["page"].number == 1
+    assert client.get(SEARCH, {"q": "skill", "page": 99}).context["page"].number == 2
+
+
+def test_search_page_has_no_inline_script_or_style(client, zebra):
+    for params in [{}, {"q": "zebrafish"}, {"q": "nothing-here"}]:
+        html = client.get(SEARCH, params).content.decode()
+        assert "<script>" not in html
+        assert "style=" not in html
+
+
+# --- Query counts: the same at 10 and at 500 skills --------------------------------------
+
+
+@pytest.mark.parametrize("size", [10, 500])
+@pytest.mark.parametrize(
+    ("params", "queries"),
+    [
+        ({}, 1),  # popular skills
+        ({"q": "skill"}, 3),  # count, page of skills, roles
+        ({"q": "nomatchatall"}, 2),  # count, roles
+    ],
+)
+def test_search_query_count(client, levels, django_assert_num_queries, size, params, queries):
+    make_catalog(skills=size, roles=2, levels=levels)
+    with django_assert_num_queries(queries):
+        response = client.get(SEARCH, params)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [30, 500])
+def test_search_next_pages_query_count(client, levels, django_assert_num_queries, size):
+    make_catalog(skills=size, roles=2, levels=levels)
+    with django_assert_num_queries(2):  # count, page of skills (roles are on the first page only)
+        response = client.get(SEARCH, {"q": "skill", "page": "2"})
+    assert response.context["page"].number == 2
+
+
+def test_the_search_uses_the_gin_index(levels):
+    make_catalog(skills=500, roles=2, levels=levels)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE skills_skillsearch")
+        # A test catalog is small enough to scan; switch scans off to show the GIN index serves the match.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+    SkillFactory(name="Okapi Tracking")
+    plan = Skill.objects.filter(search__document=selectors.search_query("okapi")).explain()
+    assert "skillsearch_document" in plan, plan
+
+
+# --- The read API's search is the same full-text search -----------------------------------
+
+
+def test_api_search_is_full_text(zebra):
+    api = APIClient()
+
+    def slugs(text):
+        response = api.get("/api/skills/", {"search": text})
+        assert response.status_code == 200
+        return [s["slug"] for s in response.json()["results"]]
+
+    assert slugs("zebraf") == [zebra["name"].slug, zebra["summary"].slug, zebra["description"].slug]
+    assert slugs("diet") == [zebra["description"].slug]
+    assert slugs("!!!") == []
+    assert len(slugs("")) == 4
+
+
+# --- The documents are kept by the database, whatever writes the catalog ------------------
+
+
+def document(skill):
+    return SkillSearch.objects.get(skill=skill).document
+
+
+def matches(text):
+    return set(selectors.search_skills(selectors.search_query(text)).values_list("name", flat=True))
+
+
+def test_skill_document_follows_name_summary_and_cells(levels):
+    role = make_role(levels)
+    skill = SkillFactory(name="Pangolin", summary="Armadillo facts.")
+    assert matches("pangolin") == matches("armadillo") == {"Pangolin"}
+
+    Skill.objects.filter(pk=skill.pk).update(summary="Hedgehog facts.")
+    assert matches("armadillo") == set()
+    assert matches("hedgehog") == {"Pangolin"}
+
+    cell = ExpectationFactory(skill=skill, role=role, level=levels[0], description="Uses a narwhal.")
+    assert matches("narwhal") == {"Pangolin"}
+    with connection.cursor() as cursor:  # raw SQL too: the trigger is in the database
+        cursor.execute("UPDATE skills_expectation SET description = 'Uses a walrus.' WHERE id = %s", [cell.pk])
+    assert matches("narwhal") == set()
+    assert matches("walrus") == {"Pangolin"}
+
+    other = SkillFactory(name="Other")
+    Expectation.objects.filter(pk=cell.pk).update(skill=other)
+    assert matches("walrus") == {"Other"}
+
+    Expectation.objects.filter(pk=cell.pk).delete()
+    assert matches("walrus") == set()
+
+    skill.delete()
+    assert not SkillSearch.objects.filter(skill_id=skill.pk).exists()
+    assert matches("pangolin") == set()
+
+
+def test_bulk_created_cells_are_searchable(levels):
+    catalog = make_catalog(skills=3, roles=2, levels=levels)
+    skill = catalog["skills"][0]
+    assert "role" in document(skill)  # "Skill N for Role M at Junior." in every cell
+    assert set(matches(catalog["roles"][1].name)) == {s.name for s in catalog["skills"]}
+
+
+def test_a_write_that_changes_no_text_keeps_the_document(levels):
+    role = make_role(levels)
+    cell = ExpectationFactory(role=role, level=levels[0], description="Keeps a capybara.")
+    before = document(cell.skill)
+    Expectation.objects.filter(pk=cell.pk).update(required=True)
+    assert document(cell.skill) == before
+
+
+def test_role_document_follows_name_family_and_tagline(db):
+    role = RoleFactory(name="Lighthouse Keeper", family="Maritime", tagline="Keeps the lamp lit.")
+
+    def roles(text):
+        return set(selectors.search_roles(selectors.search_query(text)).values_list("name", flat=True))
+
+    assert roles("lighthouse") == roles("maritime") == roles("lamp") == {"Lighthouse Keeper"}
+    Role.objects.filter(pk=role.pk).update(tagline="Watches the fog.")
+    assert roles("lamp") == set()
+    assert roles("fog") == {"Lighthouse Keeper"}
+    role.delete()
+    assert not RoleSearch.objects.exists()
+
+
+def test_search_documents_stay_out_of_the_audit_trail(levels):
+    from skills.models import SkillEvent
+
+    cell = ExpectationFactory(role=make_role(levels), level=levels[0])
+    events = SkillEvent.objects.filter(pgh_obj=cell.skill).count()
+    Expectation.objects.filter(pk=cell.pk).update(description="A new text with a tapir.")
+    new_events = SkillEvent.objects.filter(pgh_obj=cell.skill).exclude(pgh_label="update").count()
+    assert new_events <= events
+    assert re.search(r"tapir", document(cell.skill))
