@@ -1,17 +1,82 @@
+import logging
+
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from skills import selectors
-from skills.models import Role
+from skills.models import Proficiency
+
+logger = logging.getLogger(__name__)
+
+# One short, unambiguous code per proficiency for the matrix cells; the legend
+# on the page spells them out.
+PROFICIENCY_CODES = {
+    Proficiency.AWARENESS: pgettext_lazy("proficiency code", "A"),
+    Proficiency.WORKING: pgettext_lazy("proficiency code", "W"),
+    Proficiency.ADVANCED: pgettext_lazy("proficiency code", "Ad"),
+    Proficiency.EXPERT: pgettext_lazy("proficiency code", "E"),
+}
+LEGEND = [(value, PROFICIENCY_CODES[value], label) for value, label in Proficiency.choices]
+
+
+class PdfUnavailable(Exception):
+    """WeasyPrint or the system libraries it loads (Pango, HarfBuzz) are missing."""
 
 
 def role_list(request):
-    return render(request, "skills/role_list.html", {"roles": Role.objects.all()})
+    return render(request, "skills/role_list.html", {"roles": selectors.roles_with_counts()})
+
+
+def _profile(slug):
+    role = get_object_or_404(selectors.roles_with_levels(), slug=slug)
+    profile = selectors.role_profile(role=role)
+    for cell in profile.cells:
+        cell.proficiency_code = PROFICIENCY_CODES.get(cell.proficiency, "?")
+    return profile
 
 
 def role_detail(request, slug):
-    role = get_object_or_404(Role, slug=slug)
-    return render(request, "skills/role_detail.html", {"role": role, "cells": selectors.role_cells(role_slug=slug)})
+    profile = _profile(slug)
+    return render(request, "skills/role_detail.html", {"role": profile.role, "profile": profile, "legend": LEGEND})
 
 
 def career_track_pdf(request, slug):
-    raise NotImplementedError  # built in the browsing issue
+    profile = _profile(slug)
+    html = render_career_track(request, profile)
+    try:
+        pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
+    except PdfUnavailable:
+        logger.exception("Career track PDF unavailable: WeasyPrint cannot load its system libraries")
+        return render(request, "skills/partials/roles_pdf_unavailable.html", {"role": profile.role}, status=503)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, f"{profile.role.slug}-career-track.pdf")
+    return response
+
+
+def render_career_track(request, profile) -> str:
+    """The HTML (with its own print CSS) that the PDF is made from."""
+    context = {
+        "role": profile.role,
+        "profile": profile,
+        "track": profile.track(),
+        "legend": LEGEND,
+        "generated": timezone.localdate(),
+        "title": _("%(role)s — career track") % {"role": profile.role.name},
+    }
+    return render_to_string("skills/career_track.html", context, request=request)
+
+
+def html_to_pdf(html: str, *, base_url: str) -> bytes:
+    try:
+        # Imported here: it loads Pango through ctypes, which fails on a server without it.
+        import weasyprint
+    except (ImportError, OSError) as exc:
+        raise PdfUnavailable from exc
+    # Only data: URLs may be fetched: catalog text can never make the server request anything.
+    fetcher = weasyprint.URLFetcher(allowed_protocols=["data"])
+    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()

@@ -1,0 +1,251 @@
+"""Roles pages: the list by family, the role profile with its matrix, and the career-track PDF."""
+
+import re
+import sys
+import urllib.request
+import zlib
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from skills import selectors
+from skills.models import Expectation, Proficiency
+from skills.views import roles as role_views
+from tests.factories import DomainFactory, ExpectationFactory, SkillFactory, SkillGroupFactory, make_catalog, make_role
+
+
+def test_role_list_groups_roles_by_family_with_counts(client, levels):
+    devops = make_role(levels, name="DevOps Engineer", family="Infrastructure & Operations")
+    make_role(levels, name="Data Scientist", family="ML & AI Engineering")
+    make_role(levels, name="ML Engineer", family="ML & AI Engineering")
+    skill = SkillFactory()
+    ExpectationFactory(skill=skill, role=devops, level=levels[0])
+    ExpectationFactory(skill=skill, role=devops, level=levels[2])
+    ExpectationFactory(role=devops, level=levels[2])
+
+    response = client.get(reverse("skills:roles"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    families = re.findall(r'<h2 id="family-[^"]+">([^<]+)</h2>', html)
+    assert families == ["Infrastructure &amp; Operations", "ML &amp; AI Engineering"]
+    assert html.index("Data Scientist") < html.index("ML Engineer")
+    assert f'href="{devops.get_absolute_url()}"' in html
+    assert devops.tagline in html
+    # DevOps: 2 skills, at 2 levels (Junior and Senior); the others have no cells.
+    assert re.search(r"2 skills\s*· 2 levels", html)
+    assert re.search(r"0 skills\s*· 0 levels", html)
+
+
+def test_unknown_role_is_404(client, db):
+    assert client.get("/roles/no-such-role/").status_code == 404
+    assert client.get("/roles/no-such-role/career-track.pdf").status_code == 404
+
+
+@pytest.fixture
+def mixed_role(levels):
+    """A role with cells in two domains, not at every level, some required."""
+    role = make_role(levels[2:], name="Technical Lead", family="Engineering Management")
+    security = SkillGroupFactory(domain=DomainFactory(name="Security", position=2), name="Application Security")
+    testing = SkillGroupFactory(domain=DomainFactory(name="Testing & QA", position=1), name="Unit Testing")
+    threat = SkillFactory(name="Threat Modeling", group=security)
+    unit = SkillFactory(name="Unit Testing", group=testing)
+    cells = [
+        (unit, levels[2], Proficiency.ADVANCED, True),
+        (unit, levels[3], Proficiency.EXPERT, True),
+        (threat, levels[2], Proficiency.WORKING, False),
+        (threat, levels[4], Proficiency.AWARENESS, False),
+    ]
+    for skill, level, proficiency, required in cells:
+        ExpectationFactory(skill=skill, role=role, level=level, proficiency=proficiency, required=required)
+    # Another role's cell must not show up.
+    ExpectationFactory(skill=unit, role=make_role(levels), level=levels[0])
+    return role
+
+
+def test_role_profile_counts_and_levels(client, mixed_role):
+    response = client.get(mixed_role.get_absolute_url())
+
+    assert response.status_code == 200
+    profile = response.context["profile"]
+    # skills with a cell; levels with a cell (Sen, Lead, Princ); required cells; all cells
+    assert (profile.skill_count, profile.level_count, profile.required_count, profile.cell_count) == (2, 3, 2, 4)
+    html = response.content.decode()
+    assert "Engineering Management" in html
+    assert mixed_role.tagline in html
+    # Stack and focus by level come from the RoleLevels: Senior, Lead / Staff, Principal only.
+    assert [rl.level.slug for rl in profile.role_levels] == ["senior", "lead", "principal"]
+    assert "Focus at Senior" in html
+    assert "Focus at Junior" not in html
+    assert f"Stack of {mixed_role.name}" in html
+    assert reverse("skills:role-pdf", args=[mixed_role.slug]) in html
+
+
+def test_role_matrix_is_grouped_by_domain_with_every_level_as_a_column(client, mixed_role, levels):
+    html = client.get(mixed_role.get_absolute_url()).content.decode()
+
+    # Domains in catalog order, each collapsible without JavaScript.
+    assert re.findall(r'<h3 class="matrix-domain__title">([^<]+)</h3>', html) == ["Testing &amp; QA", "Security"]
+    assert html.count('<details class="matrix-domain" open>') == 2
+    # Every level of the catalog is a column, short name with the full name in <abbr>.
+    for level in levels:
+        assert f'<th scope="col" class="matrix__level"><abbr title="{level.name}">{level.short}</abbr></th>' in html
+    assert html.count('<th scope="row">') == 2
+    # One link per cell, to the cell's detail page.
+    assert html.count('matrix__link"') == 4
+    for cell in Expectation.objects.filter(role=mixed_role).select_related("skill", "level"):
+        assert f'href="{reverse("skills:cell", args=[cell.skill.slug, mixed_role.slug, cell.level.slug])}"' in html
+    # Blank where the role has no cell: 2 rows by 5 levels, less 4 cells.
+    assert html.count('<span class="visually-hidden">no expectation</span>') == 6
+    # Two required cells, plus the marker once in the legend.
+    assert html.count('class="matrix__req"') == 3
+
+
+def test_role_matrix_cells_show_proficiency_codes_and_legend(client, mixed_role):
+    html = client.get(mixed_role.get_absolute_url()).content.decode()
+
+    for code, label in [("A", "Awareness"), ("W", "Working"), ("Ad", "Advanced"), ("E", "Expert")]:
+        assert f'aria-hidden="true">{code}</span> {label}</li>' in html  # legend
+    assert re.search(r'prof--advanced matrix__link"[^>]*title="Advanced · required"', html)
+    assert re.search(r'prof--working matrix__link"[^>]*title="Working"', html)
+    assert '<span aria-hidden="true">Ad<span class="matrix__req">●</span></span>' in html
+
+
+def test_role_without_cells_says_so(client, levels):
+    role = make_role(levels)
+    html = client.get(role.get_absolute_url()).content.decode()
+    assert "No skills are mapped to this role yet." in html
+
+
+def test_pages_have_no_inline_script_or_style(client, mixed_role):
+    for url in [reverse("skills:roles"), mixed_role.get_absolute_url()]:
+        html = client.get(url).content.decode()
+        assert "<script>" not in html
+        assert "style=" not in html
+
+
+# --- Query counts: the same for a role with 5 and with 80 skills ---------------------
+
+
+def _catalog(levels, size):
+    catalog = make_catalog(skills=size, roles=2, levels=levels)
+    make_role(levels)  # a role with no cells, in the list too
+    return catalog
+
+
+@pytest.mark.parametrize("size", [5, 80])
+def test_role_list_query_count(client, levels, django_assert_num_queries, size):
+    _catalog(levels, size)
+    with django_assert_num_queries(1):
+        response = client.get(reverse("skills:roles"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [5, 80])
+def test_role_detail_query_count(client, levels, django_assert_num_queries, size):
+    role = _catalog(levels, size)["roles"][0]
+    # role, its role levels, the catalog's levels, the role's cells
+    with django_assert_num_queries(4):
+        response = client.get(role.get_absolute_url())
+    assert response.status_code == 200
+    assert len(response.context["profile"].cells) == size * len(levels)
+
+
+@pytest.mark.parametrize("size", [5, 80])
+def test_career_track_query_count(client, levels, django_assert_num_queries, monkeypatch, size):
+    role = _catalog(levels, size)["roles"][0]
+    rendered = {}
+
+    def fake_pdf(html, *, base_url):  # WeasyPrint makes no query; skip its seconds of layout here
+        rendered["html"] = html
+        return b"%PDF-1.7 fake"
+
+    monkeypatch.setattr(role_views, "html_to_pdf", fake_pdf)
+    with django_assert_num_queries(4):
+        response = client.get(reverse("skills:role-pdf", args=[role.slug]))
+    assert response.status_code == 200
+    assert rendered["html"].count('class="cell"') == size * len(levels)
+
+
+# --- The career-track PDF -------------------------------------------------------
+
+
+def _pdf_page_count(pdf: bytes) -> int:
+    """Pages of a PDF whose objects may sit in compressed object streams (WeasyPrint's default)."""
+    chunks = [pdf]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            chunks.append(zlib.decompress(stream))
+        except zlib.error:
+            continue
+    return sum(len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", chunk)) for chunk in chunks)
+
+
+def test_career_track_is_a_real_multi_page_pdf(client, seeded_catalog):
+    response = client.get("/roles/data-scientist/career-track.pdf")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'inline; filename="data-scientist-career-track.pdf"'
+    assert response.content.startswith(b"%PDF-")
+    assert response.content.rstrip().endswith(b"%%EOF")
+    # A title page, then one page or more for each of the five levels.
+    assert _pdf_page_count(response.content) > 5
+
+
+def test_career_track_html_holds_every_cell_by_level(rf, seeded_catalog):
+    role = selectors.roles_with_levels().get(slug="technical-lead")
+    profile = selectors.role_profile(role=role)
+    html = role_views.render_career_track(rf.get("/"), profile)
+
+    assert "<h1>Technical Lead</h1>" in html
+    assert "Engineering Management" in html
+    assert role.tagline in html
+    # Levels of the track: the role's (Senior, Lead / Staff, Principal), in order, with stack and focus.
+    assert re.findall(r'<section class="level" id="level-([a-z]+)">', html) == ["senior", "lead", "principal"]
+    for role_level in role.role_levels.all():
+        assert escape(role_level.stack) in html
+    for cell in profile.cells:
+        assert escape(cell.description.splitlines()[0]) in html
+    assert "counter(page)" in html  # page numbers in the print CSS
+    assert html.count('class="tag tag--required"') == profile.required_count
+
+
+def test_career_track_answers_503_when_weasyprint_cannot_load(client, levels, monkeypatch):
+    """A server without Pango: the import raises OSError. The page says so; never a 500."""
+
+    class NoPango:
+        def find_spec(self, name, path=None, target=None):
+            if name == "weasyprint":
+                raise OSError("cannot load library 'libpango-1.0-0'")
+            return None
+
+    monkeypatch.delitem(sys.modules, "weasyprint", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [NoPango(), *sys.meta_path])
+    role = make_role(levels)
+
+    response = client.get(reverse("skills:role-pdf", args=[role.slug]))
+
+    assert response.status_code == 503
+    assert response["Content-Type"].startswith("text/html")
+    assert "The PDF cannot be made right now" in response.content.decode()
+    assert role.get_absolute_url() in response.content.decode()
+
+
+def test_career_track_answers_503_when_weasyprint_is_missing(client, levels, monkeypatch):
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import raises ImportError
+    role = make_role(levels)
+    assert client.get(reverse("skills:role-pdf", args=[role.slug])).status_code == 503
+
+
+def test_career_track_never_fetches_urls(monkeypatch):
+    """Catalog text is user-suggested: nothing in it may make the server request a URL or read a file."""
+    opened = []
+    monkeypatch.setattr(urllib.request.OpenerDirector, "open", lambda self, url, *a, **kw: opened.append(url))
+    html = '<img src="http://169.254.169.254/latest/"><link rel="stylesheet" href="file:///etc/passwd"><p>Text</p>'
+
+    pdf = role_views.html_to_pdf(html, base_url="http://testserver/")
+
+    assert pdf.startswith(b"%PDF-")
+    assert opened == []
