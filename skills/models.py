@@ -241,7 +241,7 @@ class ExpectationQuerySet(models.QuerySet):
 TOUCH_SKILL = """
 IF coalesce(current_setting('skillmatrix.preserve_updated', true), '') <> 'on' THEN
     UPDATE skills_skill SET updated = CURRENT_DATE
-    WHERE id = COALESCE(NEW.skill_id, OLD.skill_id) AND updated IS DISTINCT FROM CURRENT_DATE;
+    WHERE id IN ({skill_ids}) AND updated IS DISTINCT FROM CURRENT_DATE;
 END IF;
 RETURN NULL;
 """
@@ -264,13 +264,24 @@ RETURN NULL;
         when=pgtrigger.After,
         operation=pgtrigger.Update,
         condition=pgtrigger.AnyChange("description", "required", "proficiency"),
-        func=TOUCH_SKILL,
+        func=TOUCH_SKILL.format(skill_ids="NEW.skill_id"),
+    ),
+    # Per statement: a bulk insert of many cells touches each skill once.
+    pgtrigger.Trigger(
+        name="expectation_touch_skill_on_insert",
+        when=pgtrigger.After,
+        operation=pgtrigger.Insert,
+        level=pgtrigger.Statement,
+        referencing=pgtrigger.Referencing(new="new_rows"),
+        func=TOUCH_SKILL.format(skill_ids="SELECT DISTINCT skill_id FROM new_rows"),
     ),
     pgtrigger.Trigger(
-        name="expectation_touch_skill_on_insert_delete",
+        name="expectation_touch_skill_on_delete",
         when=pgtrigger.After,
-        operation=pgtrigger.Insert | pgtrigger.Delete,
-        func=TOUCH_SKILL,
+        operation=pgtrigger.Delete,
+        level=pgtrigger.Statement,
+        referencing=pgtrigger.Referencing(old="old_rows"),
+        func=TOUCH_SKILL.format(skill_ids="SELECT DISTINCT skill_id FROM old_rows"),
     ),
     # The skill's search document holds its cells' descriptions. Per statement,
     # not per row: a bulk insert of thousands of cells rebuilds each skill's
