@@ -1,10 +1,12 @@
-"""Reads of the community part shared by the API, the template tag and (later) the pages."""
+"""Reads of the community part shared by the API, the template tags and the pages."""
+
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
 from proposals import access
-from proposals.models import Comment, Proposal, Watch
-from skills.models import Skill
+from proposals.models import Comment, Proposal, ProposalStatus, Watch
+from skills.models import Expectation, Level, Role, RoleLevel, Skill
 
 BLOCK_PROPOSALS = 10
 BLOCK_COMMENTS = 50
@@ -47,3 +49,67 @@ def community_block(*, skill: Skill, user) -> dict:
         "proposals": proposals,
         "comments": list(reversed(latest)),
     }
+
+
+# --- Pages -----------------------------------------------------------------------
+
+PAGE_SIZE = 20
+COMMENT_PAGE_SIZE = 50
+CELL_PROPOSALS = 10
+
+
+@dataclass(frozen=True)
+class CellSlot:
+    """One cell of the suggest form: a level of a role that appears in the skill, with its cell if it exists."""
+
+    role: Role
+    level: Level
+    cell: Expectation | None
+
+    @property
+    def prefix(self) -> str:
+        # Ids, not slugs: slugs may contain the separator.
+        return f"c{self.role.pk}_{self.level.pk}"
+
+
+def suggest_slots(*, skill: Skill) -> list[CellSlot]:
+    """Every level of every role the skill has cells for, in role then level order (two queries)."""
+    cells = {(cell.role_id, cell.level_id): cell for cell in Expectation.objects.for_skill(skill)}
+    role_levels = (
+        RoleLevel.objects.filter(role_id__in={role_id for role_id, _level_id in cells})
+        .select_related("role", "level")
+        .order_by("role__name", "level__position")
+    )
+    return [CellSlot(rl.role, rl.level, cells.get((rl.role_id, rl.level_id))) for rl in role_levels]
+
+
+def proposal_page_list(*, status: str = "", skill: str = "", domain: str = "") -> QuerySet:
+    """The /proposals/ page: summaries only (the changes themselves are counted, not loaded)."""
+    proposals = Proposal.objects.with_summary().newest_first()
+    if status:
+        proposals = proposals.filter(status=status)
+    if skill:
+        proposals = proposals.filter(skill__slug=skill)
+    if domain:
+        proposals = proposals.filter(skill__group__domain__slug=domain)
+    return proposals
+
+
+def review_queue(*, reviewer, skill: str = "", domain: str = "") -> QuerySet:
+    """Open proposals this reviewer may decide, oldest first: the ones waiting longest come first."""
+    proposals = proposal_page_list(status=ProposalStatus.OPEN, skill=skill, domain=domain)
+    return proposals.exclude(author_id=reviewer.pk).order_by("created", "pk")
+
+
+def filter_skills() -> QuerySet:
+    """Skills for the filter form, grouped by domain (one query)."""
+    return (
+        Skill.objects.select_related("group__domain")
+        .only("name", "slug", "group__domain__name", "group__domain__slug", "group__domain__position")
+        .order_by("group__domain__position", "group__domain__name", "name")
+    )
+
+
+def cell_proposals(*, cell: Expectation) -> list[Proposal]:
+    """Proposals that touch one cell, newest first (one query)."""
+    return list(Proposal.objects.for_cell(cell).with_summary().newest_first()[:CELL_PROPOSALS])

@@ -1,26 +1,56 @@
-"""{% community_block skill %}: the Community block of the skill page.
+"""{% community_block skill %} and {% cell_community cell %}: the community parts of the skill pages.
 
-The skills app renders it without importing proposals (the dependency runs
-one way); the block costs the same few queries however many watchers,
-proposals and comments the skill has.
+The skills app renders them without importing proposals (the dependency runs
+one way); each costs the same few queries however many watchers, proposals
+and comments there are.
 """
 
 from django import template
 from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
 
 from proposals import selectors
+from proposals.views import comment_widget_context, decorate_comments
 
 register = template.Library()
 
 
+def _user(context):
+    request = context.get("request")
+    return request, getattr(request, "user", None) or AnonymousUser()
+
+
 @register.inclusion_tag("proposals/partials/community_block.html", takes_context=True)
 def community_block(context, skill):
-    request = context.get("request")
-    user = getattr(request, "user", None) or AnonymousUser()
+    request, user = _user(context)
+    block = selectors.community_block(skill=skill, user=user)
+    block["comments"] = decorate_comments(block["comments"], user)
     return {
-        **selectors.community_block(skill=skill, user=user),
+        **block,
+        **comment_widget_context(
+            user,
+            api_url=reverse("community-api:skill-comments", args=[skill.slug]),
+            post_url=reverse("proposals:skill-comment", args=[skill.slug]),
+            login_next=skill.get_absolute_url() + "#comments",
+        ),
         "skill": skill,
         "user": user,
         "request": request,
         "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("proposals/partials/cell_community.html", takes_context=True)
+def cell_community(context, cell):
+    """The proposals that touch one cell, and the link to suggest a change to it."""
+    request, user = _user(context)
+    suggest_url = (
+        reverse("proposals:suggest", args=[cell.skill.slug]) + f"?role={cell.role.slug}&level={cell.level.slug}"
+    )
+    return {
+        "cell": cell,
+        "proposals": selectors.cell_proposals(cell=cell),
+        "suggest_url": suggest_url + f"#cell-c{cell.role_id}_{cell.level_id}",
+        "user": user,
+        "request": request,
     }
