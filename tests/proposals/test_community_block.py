@@ -61,8 +61,8 @@ def test_the_block_costs_the_same_queries_at_any_size(skill, cell, member, n, dj
         for p in proposals
     )
     Comment.objects.bulk_create(Comment(skill=skill, author=users[i], body=f"Comment {i}.") for i in range(n))
-    # watch summary, proposals (with people and counts), comments (with people)
-    with django_assert_num_queries(3):
+    # watch summary, proposals (with people and counts), comments (with people), reviewer check (who may hide)
+    with django_assert_num_queries(4):
         html = render(skill, member)
     assert f"{n} watchers" in html
     assert html.count('class="status status-open"') == 10

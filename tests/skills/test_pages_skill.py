@@ -16,8 +16,8 @@ SEED = "/skills/ml-experiment-tracking/"
 
 # Anonymous visitors; the numbers do not move with the size of the catalog.
 HOME_QUERIES = 4  # domains, groups, skills with counts, roles with counts
-SKILL_QUERIES = 2  # skill with taxonomy and counts, its cells with role and level
-CELL_QUERIES = 3  # cell with skill/role/level, the role's other levels, the cell's audit events
+SKILL_QUERIES = 5  # skill with taxonomy and counts, its cells with role and level; watchers, proposals, comments
+CELL_QUERIES = 4  # cell with skill/role/level, the role's other levels, the cell's audit events, its proposals
 HISTORY_QUERIES = 5  # skill, event count, event page, roles named on the page, levels
 
 
