@@ -5,7 +5,7 @@ from itertools import groupby
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, viewsets
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -17,8 +17,36 @@ from skills.serializers import (
     RoleDetailSerializer,
     RoleListSerializer,
     SkillDetailSerializer,
+    SkillFilterIn,
     SkillListSerializer,
 )
+
+# Answers that any operation can give, whatever its own annotations say: a wrong `Authorization` token is refused
+# before the view runs, and a path slug or a `page` number that names nothing is a 404.
+COMMON_ERRORS = {
+    "401": "Not signed in, or a wrong `Authorization: Token <key>`.",
+    "404": "No such object, or no such page of the list.",
+}
+
+
+def document_common_errors(result, generator, request, public):
+    """drf-spectacular post-processing hook: adds COMMON_ERRORS to every operation that does not list them."""
+    error = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+    result.setdefault("components", {}).setdefault("schemas", {}).setdefault("Error", error)
+    for path, operations in result["paths"].items():
+        for operation in operations.values():
+            takes_page = any(param["name"] == "page" for param in operation.get("parameters", []))
+            for code, description in COMMON_ERRORS.items():
+                if code == "404" and "{" not in path and not takes_page:
+                    continue
+                operation["responses"].setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    },
+                )
+    return result
 
 
 def exception_handler(exc, context):
@@ -77,7 +105,11 @@ class RoleViewSet(viewsets.ReadOnlyModelViewSet):
             OpenApiParameter("domain", OpenApiTypes.STR, description="Domain slug."),
             OpenApiParameter("group", OpenApiTypes.STR, description="Skill group slug."),
             OpenApiParameter("role", OpenApiTypes.STR, description="Role slug: skills with a cell for this role."),
-        ]
+        ],
+        responses={
+            200: SkillListSerializer(many=True),
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid filter: messages by parameter."),
+        },
     )
 )
 class SkillViewSet(viewsets.ReadOnlyModelViewSet):
@@ -91,10 +123,6 @@ class SkillViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if self.action == "retrieve":
             return selectors.skills_with_counts().with_cells()
-        params = self.request.query_params
-        return selectors.skill_list(
-            search=params.get("search", ""),
-            domain=params.get("domain", ""),
-            group=params.get("group", ""),
-            role=params.get("role", ""),
-        )
+        filters = SkillFilterIn(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return selectors.skill_list(search=self.request.query_params.get("search", ""), **filters.validated_data)

@@ -1,9 +1,20 @@
-"""Output serializers of the read API. Each endpoint has its own shape."""
+"""Serializers of the read API: the skill list's query parameters, and one output shape per endpoint."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from skills.models import Domain, Expectation, Level, Role, RoleLevel, Skill, SkillGroup
+
+
+class SkillFilterIn(serializers.Serializer):
+    """Slug filters of the skill list. CharField refuses NUL characters, which PostgreSQL cannot compare.
+
+    (`search` needs no check: the search keeps only the letters and digits of its input.)
+    """
+
+    domain = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    group = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    role = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
 
 class LevelSerializer(serializers.ModelSerializer):
