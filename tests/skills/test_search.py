@@ -1,7 +1,5 @@
 """Full-text search: the query builder, ranking, highlighting, page states, the trigger-kept documents."""
 
-import re
-
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -313,11 +311,14 @@ def test_role_document_follows_name_family_and_tagline(db):
 
 
 def test_search_documents_stay_out_of_the_audit_trail(levels):
+    """The documents are derived data: refreshing them writes no audit rows."""
+    from skills import models
     from skills.models import SkillEvent
 
-    cell = ExpectationFactory(role=make_role(levels), level=levels[0])
+    cell = ExpectationFactory(role=make_role(levels), level=levels[0])  # "Last updated" is now today
     events = SkillEvent.objects.filter(pgh_obj=cell.skill).count()
     Expectation.objects.filter(pk=cell.pk).update(description="A new text with a tapir.")
-    new_events = SkillEvent.objects.filter(pgh_obj=cell.skill).exclude(pgh_label="update").count()
-    assert new_events <= events
-    assert re.search(r"tapir", document(cell.skill))
+    assert "tapir" in document(cell.skill)
+    assert SkillEvent.objects.filter(pgh_obj=cell.skill).count() == events
+    assert not hasattr(models, "SkillSearchEvent")
+    assert not hasattr(models, "RoleSearchEvent")
