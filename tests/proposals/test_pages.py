@@ -285,7 +285,7 @@ def test_suggest_creates_a_proposal_of_the_changed_cells_only(client, member, sk
     )
     assert proposal.rationale == "Clearer wording."
     followed = text(client.get(response["Location"]))
-    assert "Thank you! Your proposal to change 1 cell(s) is open for review." in followed
+    assert "Thank you! Your proposal to change 1 cell is open for review." in followed
 
 
 def test_suggest_counts_a_flag_change_and_ignores_browser_line_breaks(client, member, skill, catalog):
@@ -524,7 +524,7 @@ def test_rejecting_shows_the_decision(client, reviewer, proposal):
     assert response.status_code == 302
     page = text(client.get(f"/proposals/{proposal.pk}/"))
     assert "Rejected by reviewer on" in page
-    assert "Reason: Incorrect." in page
+    assert "— reason: Incorrect" in page
     assert "See <strong>the docs</strong>." in page
     proposal.refresh_from_db()
     assert (proposal.status, proposal.reason, proposal.decided_by) == ("rejected", "incorrect", reviewer)
