@@ -101,7 +101,11 @@ class RoleViewSet(viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(
         parameters=[
-            OpenApiParameter("search", OpenApiTypes.STR, description="Full-text search over the name, summary and cell descriptions; the last word matches as a prefix."),
+            OpenApiParameter(
+                "search",
+                OpenApiTypes.STR,
+                description="Full-text search over name, summary and cells; the last word matches as a prefix.",
+            ),
             OpenApiParameter("domain", OpenApiTypes.STR, description="Domain slug."),
             OpenApiParameter("group", OpenApiTypes.STR, description="Skill group slug."),
             OpenApiParameter("role", OpenApiTypes.STR, description="Role slug: skills with a cell for this role."),
