@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import ScopedRateThrottle
@@ -45,7 +46,11 @@ def throttle_wait(request: HttpRequest, scope: str) -> int | None:
 
 
 def throttled_message(wait: int) -> str:
-    return _("You are going too fast. Please wait %(seconds)d seconds and try again.") % {"seconds": wait}
+    return ngettext(
+        "You are going too fast. Please wait %(seconds)d second and try again.",
+        "You are going too fast. Please wait %(seconds)d seconds and try again.",
+        wait,
+    ) % {"seconds": wait}
 
 
 def add_service_errors(form, error: ValidationError, fields: tuple[str, ...] = ()) -> None:
@@ -109,8 +114,8 @@ def suggest(request, slug: str):
     status = 200
     if request.method == "POST":
         form = SuggestForm(request.POST, slots=slots, focus=focus)
-        if (wait := throttle_wait(request, "proposals")) is not None:
-            form.is_valid()
+        # Only a proposal that could be created counts against the rate: mistakes in the form are free.
+        if form.is_valid() and (wait := throttle_wait(request, "proposals")) is not None:
             form.add_error(None, throttled_message(wait))
             status = 429
         elif form.is_valid():
@@ -139,7 +144,12 @@ def suggest(request, slug: str):
                 count = len(form.changes)
                 messages.success(
                     request,
-                    _("Thank you! Your proposal to change %(count)d cell(s) is open for review.") % {"count": count},
+                    ngettext(
+                        "Thank you! Your proposal to change %(count)d cell is open for review.",
+                        "Thank you! Your proposal to change %(count)d cells is open for review.",
+                        count,
+                    )
+                    % {"count": count},
                 )
                 return redirect(proposal.get_absolute_url())
         else:
@@ -439,8 +449,7 @@ def _create_comment(request, *, target_url: str, action: str, **target) -> HttpR
         return redirect_to_login(target_url + "#comments")
     form = CommentForm(request.POST)
     status = 400
-    if (wait := throttle_wait(request, "comments")) is not None:
-        form.is_valid()
+    if form.is_valid() and (wait := throttle_wait(request, "comments")) is not None:
         form.add_error(None, throttled_message(wait))
         status = 429
     elif form.is_valid():

@@ -619,6 +619,7 @@ def test_a_comment_on_a_proposal_and_its_errors(client, member, proposal):
 def test_comments_are_rate_limited_with_the_text_kept(client, member, skill, monkeypatch):
     monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"proposals": "10/hour", "comments": "1/min"})
     client.force_login(member)
+    assert client.post(f"/skills/{skill.slug}/comments/", {"body": " "}).status_code == 400  # mistakes are free
     assert client.post(f"/skills/{skill.slug}/comments/", {"body": "One."}).status_code == 302
     response = client.post(f"/skills/{skill.slug}/comments/", {"body": "Two, kept."})
     assert response.status_code == 429
