@@ -18,7 +18,7 @@ export EMBEDDED_DB_EXIT_WITH_PARENT ?= 1
 VENV := .venv
 MANAGE := $(VENV)/bin/python manage.py
 
-.PHONY: run test install lint format check-python clean-db
+.PHONY: run test fuzz install lint format check-python clean-db
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 or python3.13 on PATH)." >&2; exit 1; }
@@ -41,6 +41,10 @@ run: install
 
 test: install
 	$(VENV)/bin/pytest
+
+# Deep API fuzzing: ten times the examples of `make test`, a new random seed each run (long: tens of minutes).
+fuzz: install
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-1000} FUZZ_DEEP=1 $(VENV)/bin/pytest tests/test_api_fuzz.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,125 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Chromium comes from the system (`apt-get install chromium`; .ci/run installs it),
+never from Playwright's own download. Without it the browser tests are skipped
+on a developer's machine, and fail on CI (CI=true), where they must run.
+
+axe-core and the Nu HTML Checker come from npm, installed once into
+.cache/node/ by the `node_tools` fixture.
+"""
+
+import os
+import shutil
+import subprocess
+
+import pytest
+from django.core.cache import cache
+
+from tests.browser.helpers import AXE_JS, NODE_PREFIX, SCREENSHOTS, VNU_JAR
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_tool(name: str, why: str) -> str:
+    """The tool's path; skips the test where it is missing, fails on CI."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"`{name}` is not installed: {why}"
+        if in_ci():
+            pytest.fail(f"{message}. CI must run these tests: .ci/run installs it.", pytrace=False)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _orm_beside_playwright():
+    # Playwright's sync API keeps an asyncio loop on the main thread for the rest of the session, and Django
+    # refuses ORM calls while a loop runs there. The tests' own ORM calls are plain synchronous code.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    executable = require_tool("chromium", "the browser tests drive Debian's Chromium (apt-get install chromium)")
+    return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(db):
+    # Rate-limit counters live in the database cache, which flushing the test database leaves alone.
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def node_tools():
+    """axe-core and vnu-jar from npm, installed into .cache/node/ when missing."""
+    if not (AXE_JS.exists() and VNU_JAR.exists()):
+        npm = require_tool("npm", "axe-core and the Nu HTML Checker are installed with npm (apt-get install npm)")
+        options = ["--no-save", "--ignore-scripts", "--no-audit", "--no-fund", "--prefix", str(NODE_PREFIX)]
+        subprocess.run(
+            [npm, "install", *options, "axe-core", "vnu-jar"],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    return {"axe": AXE_JS, "vnu": VNU_JAR}
+
+
+@pytest.fixture(scope="session")
+def screenshots():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+class Site:
+    """The page of a test and the live server it talks to; records script errors and dialogs as they happen."""
+
+    def __init__(self, page, base_url: str):
+        self.page = page
+        self.base_url = base_url
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        page.set_default_timeout(15_000)
+        page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+        page.on("console", self._console)
+        page.on("response", self._response)
+        page.on("dialog", self._dialog)
+
+    def _console(self, message) -> None:
+        # A failed load is reported with its address by _response.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.errors.append(message.text)
+
+    def _response(self, response) -> None:
+        # Chromium asks for /favicon.ico on its own; the site has none.
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            self.errors.append(f"{response.status} {response.request.method} {response.url}")
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def goto(self, path: str):
+        response = self.page.goto(self.url(path))
+        assert response is not None and response.status == 200, f"{path}: {response and response.status}"
+        return response
+
+
+@pytest.fixture
+def site(page, live_server):
+    return Site(page, live_server.url)
