@@ -9,13 +9,12 @@ axe-core and the Nu HTML Checker come from npm, installed once into
 """
 
 import os
-import shutil
 import subprocess
 
 import pytest
 from django.core.cache import cache
 
-from tests.browser.helpers import AXE_JS, NODE_PREFIX, SCREENSHOTS, VNU_JAR
+from tests.browser.helpers import AXE_JS, NODE_PREFIX, SCREENSHOTS, VNU_JAR, require_tool
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -26,21 +25,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-def require_tool(name: str, why: str) -> str:
-    """The tool's path; skips the test where it is missing, fails on CI."""
-    path = shutil.which(name)
-    if path is None:
-        message = f"`{name}` is not installed: {why}"
-        if in_ci():
-            pytest.fail(f"{message}. CI must run these tests: .ci/run installs it.", pytrace=False)
-        pytest.skip(message)
-    return path
 
 
 @pytest.fixture(scope="session", autouse=True)

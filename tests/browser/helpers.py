@@ -1,8 +1,11 @@
 """What the browser tests share: signing in, screenshots, axe-core, and watching for script that should not run."""
 
+import os
 import re
+import shutil
 from pathlib import Path
 
+import pytest
 from django.test import Client
 from playwright.sync_api import BrowserContext, Page
 
@@ -11,6 +14,22 @@ NODE_PREFIX = REPO / ".cache" / "node"
 AXE_JS = NODE_PREFIX / "node_modules" / "axe-core" / "axe.min.js"
 VNU_JAR = NODE_PREFIX / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_tool(name: str, why: str) -> str:
+    """The tool's path; skips the test where it is missing, fails on CI."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"`{name}` is not installed: {why}"
+        if in_ci():
+            pytest.fail(f"{message}. CI must run these tests: .ci/run installs it.", pytrace=False)
+        pytest.skip(message)
+    return path
+
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -33,7 +52,8 @@ def screenshot(page: Page, name: str) -> Path:
 
 
 def axe_violations(page: Page) -> list[str]:
-    """Serious and critical axe-core violations on the page as it is now, one line each."""
+    """Serious and critical axe-core violations on the page once its scripts settled, one line each."""
+    settled(page)
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         # Evaluated through the DevTools protocol, which the page's Content Security Policy does not govern.
         page.evaluate(AXE_JS.read_text())
@@ -51,6 +71,12 @@ def axe_violations(page: Page) -> list[str]:
         for v in results
         if v["impact"] in BLOCKING_IMPACTS
     ]
+
+
+def settled(page: Page) -> None:
+    """Wait until the page's widgets have loaded what they fetch (they mark themselves aria-busy meanwhile)."""
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => !document.querySelector('[aria-busy=\"true\"]')")
 
 
 def script_hazards(page: Page) -> list[str]:

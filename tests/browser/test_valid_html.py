@@ -1,0 +1,78 @@
+"""Every main page is valid HTML for the Nu HTML Checker (vnu-jar from npm, run once on all the saved pages).
+
+The pages are rendered by Django's test client (no browser needed): what the
+checker reads is the markup the server sends. Forms that come back with
+errors are checked too.
+"""
+
+import json
+import subprocess
+
+from django.test import Client
+
+from tests.browser.helpers import require_tool
+from tests.browser.world import MAIN_PAGES, SEED, build_world, page_path
+
+
+def rendered_pages(users: dict) -> dict[str, str]:
+    """name -> HTML of every main page, as its viewer sees it, plus forms answered with errors."""
+    clients = {"anonymous": Client()}
+    for who, user in users.items():
+        clients[who] = Client()
+        clients[who].force_login(user)
+    world = build_world(author=users["author"], reviewer=users["reviewer"])
+    pages = {}
+    for name, viewer, path in MAIN_PAGES:
+        response = clients[viewer or "anonymous"].get(page_path(path, world))
+        assert response.status_code == (404 if name == "not-found" else 200), path
+        pages[name] = response.content.decode()
+    posts = {
+        "sign-in-errors": ("anonymous", "/accounts/login/", {"login": "nobody@example.com", "password": "x"}),
+        "sign-up-errors": ("anonymous", "/accounts/signup/", {"email": "not an address", "password1": "1"}),
+        "suggest-errors": ("member", f"/skills/{SEED}/suggest/", {"rationale": ""}),
+        "comment-errors": ("member", f"/skills/{SEED}/comments/", {"body": ""}),
+    }
+    for name, (who, path, data) in posts.items():
+        response = clients[who].post(path, data)
+        assert response.status_code in (200, 400), (path, response.status_code)
+        pages[name] = response.content.decode()
+    return pages
+
+
+def test_every_main_page_is_valid_html(tmp_path, node_tools, seeded_catalog, member, author, reviewer):
+    java = require_tool("java", "the Nu HTML Checker runs on Java (apt-get install default-jre-headless)")
+    files = []
+    for name, html in rendered_pages({"member": member, "author": author, "reviewer": reviewer}).items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(html)
+        files.append(path)
+    result = subprocess.run(
+        [java, "-jar", str(node_tools["vnu"]), "--errors-only", "--format", "json", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    errors = [
+        f"{message['url'].rsplit('/', 1)[-1]}:{message.get('lastLine')}: {message['message']}"
+        f" [{message.get('extract', '').strip()[:80]}]"
+        for message in messages
+    ]
+    assert not errors, "\n".join(errors)
+    assert result.returncode == 0
+    assert len(files) == len(MAIN_PAGES) + 4
+
+
+def test_the_checker_does_report_broken_markup(tmp_path, node_tools):
+    """The check above can fail: the same run on a page with a stray end tag reports it."""
+    java = require_tool("java", "the Nu HTML Checker runs on Java (apt-get install default-jre-headless)")
+    broken = tmp_path / "broken.html"
+    broken.write_text("<!doctype html><html lang=en><title>x</title><p>text</span></p>")
+    result = subprocess.run(
+        [java, "-jar", str(node_tools["vnu"]), "--errors-only", "--format", "json", str(broken)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert json.loads(result.stderr)["messages"]
