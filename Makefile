@@ -18,7 +18,7 @@ export EMBEDDED_DB_EXIT_WITH_PARENT ?= 1
 VENV := .venv
 MANAGE := $(VENV)/bin/python manage.py
 
-.PHONY: run test fuzz install lint format check-python clean-db
+.PHONY: run test fuzz install lint format check-python clean-db bench
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 or python3.13 on PATH)." >&2; exit 1; }
@@ -53,6 +53,10 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Load benchmark of the production server, small and 2,000-skill catalogs (bench/RESULTS.md).
+bench: install
+	bench/run
 
 clean-db:
 	rm -rf .data

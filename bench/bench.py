@@ -1,0 +1,375 @@
+"""Helpers for bench/run, in-process with the same settings as the server under test.
+
+bench.py targets           JSON: the pages to measure in the current catalog
+bench.py token             create the bench user and print its API token
+bench.py render DIR PATH…  write each page's bytes (as an anonymous visitor gets them) into DIR
+bench.py profile OUT PATH… per page: queries, time in SQL, time in total, top functions (cProfile)
+bench.py machine           JSON: nproc, memory, Python, PostgreSQL, wrk, git commit
+bench.py report            bench/RESULTS.md from bench/out/*.json (keeps the notes section)
+"""
+
+import cProfile
+import io
+import json
+import os
+import platform
+import pstats
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+NOTES_MARK = "<!-- notes: everything below this line is kept when make bench rewrites the file -->"
+SEED_SKILL = "ml-experiment-tracking"
+SEARCH_TERM = "testing"
+BENCH_USER = "bench"
+
+
+def django_setup() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skillmatrix.settings")
+    import django
+
+    django.setup()
+
+
+# --- targets ------------------------------------------------------------------------
+
+
+def targets() -> dict:
+    from django.db.models import Count
+
+    from skills.models import Expectation, Role, Skill
+
+    def biggest(queryset) -> str:
+        return queryset.annotate(n=Count("expectations")).order_by("-n", "slug").values_list("slug", flat=True)[0]
+
+    skills = Skill.objects.all()
+    fixture_skills = skills.exclude(slug__startswith="gen-")
+    # Comments go to a skill other than the measured one, so the skill page stays the same size.
+    comment_skill = fixture_skills.exclude(slug=SEED_SKILL).order_by("slug").values_list("slug", flat=True)[0]
+    return {
+        "skill": SEED_SKILL,
+        "skill_largest": biggest(skills),
+        "role_largest": biggest(Role.objects.all()),
+        "role_fixture_largest": biggest(Role.objects.exclude(slug__startswith="gen-")),
+        "comment_skill": comment_skill,
+        "search": SEARCH_TERM,
+        "skills": skills.count(),
+        "roles": Role.objects.count(),
+        "cells": Expectation.objects.count(),
+    }
+
+
+def token() -> str:
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    user, _ = get_user_model().objects.get_or_create(username=BENCH_USER, defaults={"email": "bench@example.com"})
+    return Token.objects.get_or_create(user=user)[0].key
+
+
+# --- render and profile -------------------------------------------------------------------
+
+
+def client():
+    from django.test import Client
+
+    return Client(HTTP_HOST="127.0.0.1")
+
+
+def render(directory: str, paths: list[str]) -> None:
+    """Each argument NAME=PATH: write the page's bytes to DIR/NAME."""
+    target = Path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+    c = client()
+    for item in paths:
+        name, _, path = item.partition("=")
+        response = c.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"{path} answered {response.status_code}")
+        (target / name).write_bytes(response.content)
+        print(f"{name}: {len(response.content):,} bytes from {path}")
+
+
+def profile(out: str, paths: list[str]) -> None:
+    """Per page: SQL queries, time in SQL and in total (median of 5), and where the rest goes."""
+    from django.db import connection
+
+    c = client()
+    summary = {}
+    text = io.StringIO()
+    for item in paths:
+        name, _, path = item.partition("=")
+        c.get(path)  # warm caches (templates, translations)
+        runs = []
+        for _ in range(5):
+            sql: list[float] = []
+
+            def timed(execute, query, params, many, context, sql=sql):
+                started = time.perf_counter()
+                try:
+                    return execute(query, params, many, context)
+                finally:
+                    sql.append(time.perf_counter() - started)
+
+            started = time.perf_counter()
+            with connection.execute_wrapper(timed):
+                response = c.get(path)
+            runs.append((time.perf_counter() - started, len(sql), sum(sql), len(response.content)))
+        total, queries, sql_time, size = (statistics.median(values) for values in zip(*runs, strict=True))
+        profiler = cProfile.Profile()
+        profiler.enable()
+        c.get(path)
+        profiler.disable()
+        stats = pstats.Stats(profiler, stream=text)
+        text.write(f"\n=== {name} {path}: {total * 1000:.1f} ms, {queries:.0f} queries, SQL {sql_time * 1000:.1f} ms\n")
+        stats.sort_stats("tottime").print_stats(12)
+        summary[name] = {
+            "path": path,
+            "ms": round(total * 1000, 1),
+            "queries": int(queries),
+            "sql_ms": round(sql_time * 1000, 1),
+            "bytes": int(size),
+            "top": _top_areas(stats),
+        }
+    Path(out).with_suffix(".txt").write_text(text.getvalue())
+    Path(out).write_text(json.dumps(summary, indent=2))
+    for name, row in summary.items():
+        print(f"  {name:16} {row['ms']:8.1f} ms {row['queries']:3d} queries, SQL {row['sql_ms']:7.1f} ms; {row['top']}")
+
+
+def _top_areas(stats: pstats.Stats) -> str:
+    """Own time (tottime) grouped by package, the three biggest: where a page spends its Python."""
+    areas: dict[str, float] = {}
+    for (filename, _, _), (_, _, tottime, _, _) in stats.stats.items():
+        if "site-packages/" in filename:
+            area = filename.split("site-packages/", 1)[1].split("/", 2)
+            area = "/".join(area[:2]) if area[0] == "django" else area[0]
+        elif filename.startswith(str(ROOT)):
+            area = "app:" + filename[len(str(ROOT)) + 1 :]
+        else:
+            area = "builtins/stdlib"
+        areas[area] = areas.get(area, 0.0) + tottime
+    total = sum(areas.values()) or 1
+    top = sorted(areas.items(), key=lambda item: -item[1])[:3]
+    return ", ".join(f"{area} {seconds / total:.0%}" for area, seconds in top)
+
+
+# --- machine and report --------------------------------------------------------------------
+
+
+def _run(*command: str) -> str:
+    try:
+        return subprocess.run(command, capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        return "?"
+
+
+def machine() -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    memory = next(
+        (line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")),
+        "0",
+    )
+    wrk = _run("wrk", "--version") or "?"
+    import django
+    import gunicorn
+
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        ),
+        "memory_gib": round(int(memory) / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "postgresql": postgres,
+        "django": django.get_version(),
+        "gunicorn": gunicorn.__version__,
+        "wrk": wrk.splitlines()[0] if wrk else "?",
+        "commit": _run("git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "load_before": Path("/proc/loadavg").read_text().split()[:3],
+    }
+
+
+def _load_results() -> list[dict]:
+    lines = (OUT / "results.jsonl").read_text().splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def report() -> None:
+    results = _load_results()
+    meta = json.loads((OUT / "meta.json").read_text())
+    by = {(r["phase"], r["name"]): r for r in results}
+
+    def row(phase, name):
+        return by.get((phase, name))
+
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (bench/run); the notes at the end are kept between runs.",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+    ]
+    m = meta["machine"]
+    lines += [
+        f"| CPU | {m['nproc']} cores ({m['cpu']}), shared with the load generator and PostgreSQL |",
+        f"| Memory | {m['memory_gib']} GiB |",
+        f"| Python / Django / gunicorn | {m['python']} / {m['django']} / {m['gunicorn']} |",
+        f"| PostgreSQL | {m['postgresql']} (embedded, pgserver, Unix socket) |",
+        f"| Load generator | {m['wrk']} |",
+        f"| Commit | `{m['commit']}`, {m['date']}; load average before the run {' '.join(m['load_before'])} |",
+        "",
+        "## How it was run",
+        "",
+        "```sh",
+        "make bench      # = bench/run",
+        "```",
+        "",
+        f"- Server: `{meta['server']}` with production settings "
+        "(`DEBUG=false`, `SECRET_KEY`, `ALLOWED_HOSTS=127.0.0.1`, `SECURE_SSL_REDIRECT=false`, "
+        "`collectstatic` first, WhiteNoise), its own embedded database in `.data/bench-pg` "
+        f"(`DB_CONN_MAX_AGE={meta['conn_max_age']}`), `BENCH_FLOOR=1`, "
+        "`RATE_LIMIT_COMMENTS` raised so that the comment post measures the endpoint, not the throttle.",
+        f"- Load: `{meta['wrk']}` per endpoint after a 1 s warm-up, closed loop, "
+        "anonymous GETs (no cookies), the comment post with `Authorization: Token` and a JSON body.",
+        f"- Small catalog: `fixtures/catalog.json` ({meta['small']['skills']} skills, "
+        f"{meta['small']['roles']} roles, {meta['small']['cells']:,} cells). "
+        f"Big catalog: the same plus `manage.py generate_catalog {meta['generate_args']}` "
+        f"({meta['big']['skills']:,} skills, {meta['big']['roles']} roles, {meta['big']['cells']:,} cells), "
+        f"generated in {meta['generate_seconds']:.0f} s.",
+        "- Floor: `/__bench__/floor/?page=<path>` answers with the page's bytes rendered once, "
+        "through the same middleware (skillmatrix/bench_floor.py). "
+        "Static: the same bytes as a file in `staticfiles/bench/` (STATIC_ROOT, after collectstatic), "
+        "served by WhiteNoise like every collected file.",
+        f"- Whole run: {meta['run_seconds']:.0f} s.",
+        "",
+        "## Figures",
+        "",
+        "Latency in milliseconds; requests/s over the whole run. Non-2xx counts every answer outside 200 to 299. "
+        "Load: the machine's 1-minute load average as the run started (2 cores; other work on the machine "
+        "shows here and slows every figure).",
+        "",
+        "| Catalog | Endpoint | Path | Bytes | Requests/s | p50 | p99 | Requests | Non-2xx | Socket errors | Load |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['phase']} | {r['name']} | `{r['path']}` | {r.get('bytes', 0):,} | {r['rps']:.0f} | "
+            f"{r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['requests']:,} | {r['non2xx']} | {r['socket_errors']} "
+            f"| {r.get('load', '?')} |"
+        )
+    total_bad = sum(r["non2xx"] + r["socket_errors"] for r in results)
+    lines += ["", f"Non-2xx and socket errors over all runs: **{total_bad}**.", ""]
+
+    lines += [
+        "## Ratios",
+        "",
+        "- (a) big ÷ small catalog, on **p50 latency** (target ≤ 1.3 for the skill and role pages).",
+        "- (b) page ÷ floor, on **requests/s** (target ≥ 0.5 for the skill and role pages).",
+        "- (c) floor ÷ static file of the same size, on **requests/s**.",
+        "",
+        "| Endpoint | (a) big ÷ small p50 | (b) small: page ÷ floor | (b) big: page ÷ floor "
+        "| (c) small: floor ÷ static | (c) big: floor ÷ static |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+
+    def ratio(a, b, key):
+        return f"{a[key] / b[key]:.2f}" if a and b and b[key] else "n/a"
+
+    pairs = [
+        ("skill", "skill", "skill"),
+        ("role (largest role)", "role", "role"),
+        ("role (same fixture role)", "role", "role-same"),
+        ("search", "search", "search"),
+        ("skill API", "api", "api"),
+        ("comment post", "comment", "comment"),
+    ]
+    for label, small_name, big_name in pairs:
+        small, big = row("small", small_name), row("big", big_name)
+        if not big:
+            continue
+        cells = [label, ratio(big, small, "p50_ms")]
+        same_page = big_name == small_name and row("small", f"floor-{small_name}")
+        for phase in ("small", "big"):
+            floor = row(phase, f"floor-{small_name}")
+            cells.append(ratio(row(phase, small_name), floor, "rps") if same_page else "n/a")
+        for phase in ("small", "big"):
+            floor = row(phase, f"floor-{small_name}")
+            cells.append(ratio(floor, row(phase, f"static-{small_name}"), "rps") if same_page else "n/a")
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Targets on p99, per catalog:",
+        "",
+        "| Catalog | search p99 ÷ skill p99 (≤ 3) | comment p99 ÷ skill p99 (≤ 2) |",
+        "|---|---:|---:|",
+    ]
+    for phase in ("small", "big"):
+        skill = row(phase, "skill")
+        search, comment = ratio(row(phase, "search"), skill, "p99_ms"), ratio(row(phase, "comment"), skill, "p99_ms")
+        lines.append(f"| {phase} | {search} | {comment} |")
+
+    lines += ["", "## Where the time goes (big catalog, one request at a time, in-process)", ""]
+    prof_path = OUT / "profile-big.json"
+    if prof_path.exists():
+        prof = json.loads(prof_path.read_text())
+        lines += [
+            "Median of 5 requests through Django's test client with the server's settings; "
+            "SQL time measured around each query; own Python time grouped by package (cProfile). "
+            "Full listings: `bench/out/profile-big.txt`.",
+            "",
+            "| Page | Bytes | Total ms | Queries | SQL ms | Python own time, biggest |",
+            "|---|---:|---:|---:|---:|---|",
+        ]
+        for name, p in prof.items():
+            lines.append(
+                f"| {name} `{p['path']}` | {p['bytes']:,} | {p['ms']} | {p['queries']} | {p['sql_ms']} | {p['top']} |"
+            )
+    notes = ""
+    if RESULTS.exists() and NOTES_MARK in RESULTS.read_text():
+        notes = RESULTS.read_text().split(NOTES_MARK, 1)[1]
+    lines += ["", NOTES_MARK]
+    RESULTS.write_text("\n".join(lines) + (notes if notes else "\n"))
+    print(f"Wrote {RESULTS.relative_to(ROOT)}")
+
+
+def main(argv: list[str]) -> None:
+    command, args = argv[0], argv[1:]
+    django_setup()
+    if command == "targets":
+        print(json.dumps(targets()))
+    elif command == "token":
+        print(token())
+    elif command == "render":
+        render(args[0], args[1:])
+    elif command == "profile":
+        profile(args[0], args[1:])
+    elif command == "machine":
+        print(json.dumps(machine()))
+    elif command == "report":
+        report()
+    else:
+        raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,41 @@
+-- Counts every answer outside 200-299 and appends one JSON line per run to
+-- $WRK_REPORT: requests/s, p50 and p99 latency, non-2xx, socket errors.
+-- wrk's own "Non-2xx or 3xx" line would let redirects pass.
+
+local threads = {}
+
+function setup(thread)
+   table.insert(threads, thread)
+end
+
+function init(args)
+   non2xx = 0
+end
+
+function response(status, headers, body)
+   if status < 200 or status > 299 then
+      non2xx = non2xx + 1
+   end
+end
+
+function done(summary, latency, requests)
+   local bad = 0
+   for _, thread in ipairs(threads) do
+      bad = bad + thread:get("non2xx")
+   end
+   local e = summary.errors
+   local line = string.format(
+      '{"phase": "%s", "name": "%s", "path": "%s", "requests": %d, "seconds": %.3f, "rps": %.2f, '
+         .. '"p50_ms": %.3f, "p99_ms": %.3f, "max_ms": %.3f, "non2xx": %d, "socket_errors": %d, "bytes": %d, "load": %s}\n',
+      os.getenv("WRK_PHASE") or "", os.getenv("WRK_NAME") or "", os.getenv("WRK_PATH") or "",
+      summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
+      latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+      bad, e.connect + e.read + e.write + e.timeout, tonumber(os.getenv("WRK_BYTES") or "0"), os.getenv("WRK_LOAD") or "null")
+   io.write(line)
+   local path = os.getenv("WRK_REPORT")
+   if path then
+      local file = assert(io.open(path, "a"))
+      file:write(line)
+      file:close()
+   end
+end

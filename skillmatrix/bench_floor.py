@@ -1,0 +1,60 @@
+"""Benchmark-only "floor": a page's bytes, rendered once, served again through the same middleware.
+
+GET /__bench__/floor/?page=/skills/<slug>/ renders the page once per process
+(through Django's own handler, so every middleware and the view run exactly
+as for a visitor), keeps the bytes, and from then on answers with those bytes
+without touching the view or the database. The difference between the page
+and its floor is what the view, its queries and its template cost.
+
+Mounted only when BENCH_FLOOR=1 (see skillmatrix/urls.py); bench/run sets it
+for its own server. Never set it in production.
+"""
+
+import io
+import threading
+
+from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.urls import path
+from django.views.decorators.http import require_GET
+
+FLOOR_PREFIX = "/__bench__/"
+
+_rendered: dict[str, tuple[bytes, str]] = {}
+_lock = threading.Lock()
+_handler: WSGIHandler | None = None
+
+
+def _render(request, page: str) -> tuple[bytes, str]:
+    global _handler
+    if _handler is None:
+        _handler = WSGIHandler()
+    target, _, query = page.partition("?")
+    environ = dict(request.environ, PATH_INFO=target, QUERY_STRING=query, REQUEST_METHOD="GET")
+    environ["wsgi.input"] = io.BytesIO(b"")
+    environ.pop("HTTP_COOKIE", None)  # render it as an anonymous visitor sees it
+    response = _handler.get_response(WSGIRequest(environ))
+    if response.status_code != 200 or response.streaming:
+        raise ValueError(f"{page} answered {response.status_code}")
+    return response.content, response["Content-Type"]
+
+
+@require_GET
+def floor(request):
+    page = request.GET.get("page", "")
+    if not page.startswith("/") or page.startswith(FLOOR_PREFIX):
+        return HttpResponseBadRequest("page must be a path on this site, e.g. ?page=/skills/terraform/\n")
+    cached = _rendered.get(page)
+    if cached is None:
+        with _lock:
+            cached = _rendered.get(page)
+            if cached is None:
+                try:
+                    cached = _rendered[page] = _render(request, page)
+                except ValueError as error:
+                    return HttpResponseBadRequest(f"{error}\n")
+    content, content_type = cached
+    return HttpResponse(content, content_type=content_type)
+
+
+urlpatterns = [path(FLOOR_PREFIX.strip("/") + "/floor/", floor, name="bench-floor")]
