@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from proposals.models import Comment, Proposal
 from skills.models import Skill
@@ -43,7 +44,7 @@ def require(allowed: bool, message: str) -> None:
 def get_skill_or_404(slug: str) -> Skill:
     skill = Skill.objects.filter(slug=slug).first()
     if skill is None:
-        raise Http404("No skill with this slug.")
+        raise Http404(_("No skill with this slug."))
     return skill
 
 
@@ -65,7 +66,7 @@ def can_propose(user: User) -> bool:
 def get_proposal_or_404(pk: int, queryset=None) -> Proposal:
     proposal = (queryset if queryset is not None else Proposal.objects.all()).filter(pk=pk).first()
     if proposal is None:
-        raise Http404("No proposal with this id.")
+        raise Http404(_("No proposal with this id."))
     return proposal
 
 
@@ -91,7 +92,7 @@ can_edit_proposal = can_withdraw
 def get_comment_or_404(pk: int) -> Comment:
     comment = Comment.objects.with_people().filter(pk=pk).first()
     if comment is None:
-        raise Http404("No comment with this id.")
+        raise Http404(_("No comment with this id."))
     return comment
 
 

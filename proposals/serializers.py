@@ -4,6 +4,7 @@ Inputs list their fields and only validate shape; the rules (who may, what the
 catalog allows, stale versions) live in proposals.services.
 """
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -54,9 +55,9 @@ class _ChangesIn(serializers.Serializer):
         for change in changes:
             error = {}
             if change["role"] not in roles:
-                error["role"] = [f"No role with slug “{change['role']}”."]
+                error["role"] = [_("No role with slug “%(slug)s”.") % {"slug": change["role"]}]
             if change["level"] not in levels:
-                error["level"] = [f"No level with slug “{change['level']}”."]
+                error["level"] = [_("No level with slug “%(slug)s”.") % {"slug": change["level"]}]
             errors.append(error)
             any_error = any_error or bool(error)
         if any_error:
@@ -71,7 +72,7 @@ class ProposalCreateIn(_ChangesIn):
     def validate_skill(self, slug: str) -> Skill:
         skill = Skill.objects.filter(slug=slug).first()
         if skill is None:
-            raise serializers.ValidationError(f"No skill with slug “{slug}”.")
+            raise serializers.ValidationError(_("No skill with slug “%(slug)s”.") % {"slug": slug})
         return skill
 
 
