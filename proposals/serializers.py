@@ -14,27 +14,49 @@ from skills.models import Level, Proficiency, Role, Skill
 from skills.templatetags.markdown_tags import render_markdown
 
 # --- Inputs ------------------------------------------------------------------------
+# JSON bodies are typed: DRF's own fields would take 123 for "123", "yes" for true and "3" for 3.
+
+
+class StrictCharField(serializers.CharField):
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class StrictIntegerField(serializers.IntegerField):
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class CommentCreateIn(serializers.Serializer):
-    body = serializers.CharField(max_length=TEXT_MAX_LENGTH)
+    body = StrictCharField(max_length=TEXT_MAX_LENGTH)
 
 
 class CommentEditIn(serializers.Serializer):
-    body = serializers.CharField(max_length=TEXT_MAX_LENGTH)
+    body = StrictCharField(max_length=TEXT_MAX_LENGTH)
 
 
 class CommentHideIn(serializers.Serializer):
-    reason = serializers.CharField(max_length=500)
+    reason = StrictCharField(max_length=500)
 
 
 class ProposalChangeIn(serializers.Serializer):
     role = serializers.SlugField(max_length=160, help_text="Role slug.")
     level = serializers.SlugField(max_length=60, help_text="Level slug.")
-    description = serializers.CharField(max_length=TEXT_MAX_LENGTH, help_text="Markdown.")
-    required = serializers.BooleanField()
+    description = StrictCharField(max_length=TEXT_MAX_LENGTH, help_text="Markdown.")
+    required = StrictBooleanField()
     proficiency = serializers.ChoiceField(choices=Proficiency.choices)
-    base_version = serializers.IntegerField(
+    base_version = StrictIntegerField(
         min_value=0,
         max_value=2**31 - 1,
         required=False,
@@ -67,7 +89,7 @@ class _ChangesIn(serializers.Serializer):
 
 class ProposalCreateIn(_ChangesIn):
     skill = serializers.SlugField(max_length=160, help_text="Skill slug.")
-    rationale = serializers.CharField(max_length=TEXT_MAX_LENGTH)
+    rationale = StrictCharField(max_length=TEXT_MAX_LENGTH)
 
     def validate_skill(self, slug: str) -> Skill:
         skill = Skill.objects.filter(slug=slug).first()
@@ -77,12 +99,12 @@ class ProposalCreateIn(_ChangesIn):
 
 
 class ProposalUpdateIn(_ChangesIn):
-    rationale = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False)
+    rationale = StrictCharField(max_length=TEXT_MAX_LENGTH, required=False)
 
 
 class ProposalRejectIn(serializers.Serializer):
     reason = serializers.ChoiceField(choices=RejectReason.choices)
-    note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
+    note = StrictCharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
 
 
 class ProposalFilterIn(serializers.Serializer):

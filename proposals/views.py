@@ -552,7 +552,10 @@ def watch(request, slug: str):
     skill = access.get_skill_or_404(slug)
     if not request.user.is_authenticated:
         return redirect_to_login(skill.get_absolute_url())
-    if request.POST.get("action") == "unwatch":
+    action = request.POST.get("action")
+    if action not in ("watch", "unwatch"):
+        return HttpResponse(_("Choose to watch or to unwatch."), status=400, content_type="text/plain; charset=utf-8")
+    if action == "unwatch":
         services.watch_clear(user=request.user, skill=skill)
     else:
         services.watch_set(user=request.user, skill=skill)
