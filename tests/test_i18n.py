@@ -246,7 +246,8 @@ def test_compiled_catalog_matches_the_po_file(language):
 
 # --- (c) makemessages would find nothing new -----------------------------------------------------------------
 
-# The directories `manage.py makemessages` is run without (see the README), plus what it always skips.
+# What `manage.py makemessages` is run without (--ignore=.venv --ignore=.tools --ignore=node_modules --ignore=.cache),
+# plus what it always skips: hidden directories, STATIC_ROOT, the catalogs themselves.
 IGNORED_DIRS = {".venv", ".tools", "node_modules", ".cache", "staticfiles", "locale"}
 # xgettext's Python keywords plus those makemessages adds: name → (context argument, singular, plural).
 KEYWORDS = {
