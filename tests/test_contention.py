@@ -1,0 +1,188 @@
+"""Nothing lost under contention: bursts of HTTP requests against a running production server, all at once.
+
+The server is gunicorn, as in production (two workers of 16 threads), on the
+test database: each request has its own thread and database connection, so
+the writes really race. Its write rate limits are raised through the
+environment, as an operator would. The bursts are bounded (at most 50
+requests) and stay on 127.0.0.1.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import requests
+from django.contrib.auth.models import Group
+from django.db import connection
+from rest_framework.authtoken.models import Token
+
+from proposals import services
+from proposals.models import Comment, Proposal, ProposalChange, ProposalStatus
+from skills.models import Expectation, ExpectationEvent
+from tests.factories import UserFactory, make_catalog
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def database_url() -> str:
+    """The test database, as a DATABASE_URL (a socket directory goes in the host part, percent-encoded)."""
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="") + (":" + quote(db["PASSWORD"], safe="") if db["PASSWORD"] else "")
+    host = quote(db["HOST"] or "", safe="") + (f":{db['PORT']}" if db["PORT"] else "")
+    return f"postgres://{credentials}@{host}/{db['NAME']}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(django_db_setup):
+    """gunicorn serving the test database (both tests of the module); its base URL."""
+    port = free_port()
+    env = {name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env |= {
+        "DEBUG": "true",
+        "DATABASE_URL": database_url(),
+        "RATE_LIMIT_COMMENTS": "1000/min",
+        "RATE_LIMIT_PROPOSALS": "1000/min",
+        "EMBEDDED_DB_EXIT_WITH_PARENT": "0",
+    }
+    command = [sys.executable, "-m", "gunicorn", "skillmatrix.wsgi", "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", "2", "--worker-class", "gthread", "--threads", "16", "--preload", "--log-level", "warning"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(f"{url}/api/levels/", timeout=10).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            assert process.poll() is None, "gunicorn stopped while starting"
+            assert time.monotonic() < deadline, "gunicorn did not answer within a minute"
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def burst(calls) -> list:
+    """Send every request at the same moment; each thread waits at a barrier first."""
+    barrier = threading.Barrier(len(calls))
+
+    def send(call):
+        barrier.wait(timeout=30)
+        return call()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(send, calls))
+
+
+def token_header(user) -> dict:
+    return {"Authorization": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
+
+
+def test_fifty_concurrent_comments_all_persist_exactly_once(server, levels, member, author):
+    skill = make_catalog(skills=1, roles=1, levels=levels)["skills"][0]
+    url = f"{server}/api/skills/{skill.slug}/comments/"
+    writers = [token_header(member), token_header(author)]
+
+    def post(number: int):
+        return lambda: requests.post(url, json={"body": f"Comment {number}"}, headers=writers[number % 2], timeout=60)
+
+    responses = burst([post(number) for number in range(50)])
+
+    assert [response.status_code for response in responses] == [201] * 50
+    assert sorted(response.json()["body"] for response in responses) == sorted(f"Comment {n}" for n in range(50))
+    stored = list(Comment.objects.filter(skill=skill).values_list("pk", "body"))
+    assert len(stored) == 50
+    assert Counter(body for _, body in stored) == Counter(f"Comment {n}" for n in range(50))
+    assert {response.json()["id"] for response in responses} == {pk for pk, _ in stored}
+
+
+def reviewer_users(count: int) -> list:
+    group, _ = Group.objects.get_or_create(name="Reviewers")
+    users = [UserFactory(username=f"reviewer{n}") for n in range(count)]
+    group.user_set.add(*users)
+    return users
+
+
+def test_a_burst_of_approvals_leaves_each_cell_at_one_version_per_applied_change(server, levels):
+    catalog = make_catalog(skills=1, roles=2, levels=levels)
+    skill = catalog["skills"][0]
+    cells = list(Expectation.objects.filter(skill=skill).select_related("role", "level").order_by("pk"))[:4]
+    start = {cell.pk: cell.version for cell in cells}
+    authors = [UserFactory(username=f"author{n}") for n in range(5)]
+    reviewers = reviewer_users(3)
+    headers = [token_header(user) for user in reviewers]
+
+    # Twenty proposals on four cells: one or two cells each, all written against the current versions.
+    proposals = []
+    for number in range(20):
+        targets = [cells[number % 4]] + ([cells[(number + 1) % 4]] if number % 3 == 0 else [])
+        changes = [
+            services.ChangeInput(
+                role=cell.role,
+                level=cell.level,
+                description=f"Text {number} for {cell.role.slug} {cell.level.slug}.",
+                required=cell.required,
+                proficiency=cell.proficiency,
+            )
+            for cell in targets
+        ]
+        author = authors[number % 5]
+        proposals.append(services.proposal_create(author=author, skill=skill, rationale=f"#{number}", changes=changes))
+
+    def approve(proposal, reviewer_number):
+        url = f"{server}/api/proposals/{proposal.pk}/approve/"
+        return lambda: requests.post(url, headers=headers[reviewer_number], timeout=60)
+
+    statuses = []
+    for _round in range(3):
+        # Every open proposal approved by two reviewers at once, all in one burst.
+        still_open = list(Proposal.objects.filter(pk__in=[p.pk for p in proposals], status=ProposalStatus.OPEN))
+        calls = [approve(proposal, n % 3) for proposal in still_open for n in (0, 1)]
+        statuses += [response.status_code for response in burst(calls)]
+        # The authors rebase what lost, so that the next round can apply more changes to the same cells.
+        for proposal in Proposal.objects.filter(pk__in=[p.pk for p in still_open], status=ProposalStatus.OPEN):
+            rebased = [
+                services.ChangeInput(
+                    role=change.role,
+                    level=change.level,
+                    description=change.description,
+                    required=change.required,
+                    proficiency=change.proficiency,
+                )
+                for change in proposal.changes.select_related("role", "level")
+            ]
+            services.proposal_update_changes(proposal=proposal, user=proposal.author, changes=rebased)
+
+    assert set(statuses) <= {200, 409}
+    approved = Proposal.objects.filter(pk__in=[p.pk for p in proposals], status=ProposalStatus.APPROVED)
+    assert statuses.count(200) == approved.count() >= 4  # each approval answered 200 exactly once
+    applied = Counter(
+        ProposalChange.objects.filter(proposal__in=approved).values_list("role_id", "level_id").iterator()
+    )
+    for cell in cells:
+        cell.refresh_from_db()
+        assert cell.version - start[cell.pk] == applied[(cell.role_id, cell.level_id)], cell
+        # The database's audit trail agrees: one update event per applied change.
+        updates = ExpectationEvent.objects.filter(pgh_obj_id=cell.pk, pgh_label="update").count()
+        assert updates == applied[(cell.role_id, cell.level_id)]
+    assert sum(applied.values()) > len(cells)  # some cells took several changes, one after the other
