@@ -108,19 +108,19 @@ def profile(out: str, paths: list[str]) -> None:
         c.get(path)  # warm caches (templates, translations)
         runs = []
         for _ in range(5):
-            sql: list[float] = []
+            sql: list[tuple[float, str]] = []
 
             def timed(execute, query, params, many, context, sql=sql):
                 started = time.perf_counter()
                 try:
                     return execute(query, params, many, context)
                 finally:
-                    sql.append(time.perf_counter() - started)
+                    sql.append((time.perf_counter() - started, query))
 
             started = time.perf_counter()
             with connection.execute_wrapper(timed):
                 response = c.get(path)
-            runs.append((time.perf_counter() - started, len(sql), sum(sql), len(response.content)))
+            runs.append((time.perf_counter() - started, len(sql), sum(t for t, _ in sql), len(response.content)))
         total, queries, sql_time, size = (statistics.median(values) for values in zip(*runs, strict=True))
         profiler = cProfile.Profile()
         profiler.enable()
@@ -128,6 +128,8 @@ def profile(out: str, paths: list[str]) -> None:
         profiler.disable()
         stats = pstats.Stats(profiler, stream=text)
         text.write(f"\n=== {name} {path}: {total * 1000:.1f} ms, {queries:.0f} queries, SQL {sql_time * 1000:.1f} ms\n")
+        for seconds, query in sorted(sql, reverse=True)[:3]:
+            text.write(f"SQL {seconds * 1000:.1f} ms: {' '.join(query.split())[:600]}\n")
         stats.sort_stats("tottime").print_stats(12)
         summary[name] = {
             "path": path,
