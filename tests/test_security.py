@@ -49,9 +49,9 @@ print(json.dumps({{
 
 
 def production_env() -> dict:
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "TEST_DATABASE_NAME"}
-    }
+    # DJANGO_ALLOW_ASYNC_UNSAFE: set for the rest of the session once the browser tests have run.
+    dropped = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "TEST_DATABASE_NAME", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {name: value for name, value in os.environ.items() if name not in dropped}
     return env | {
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
