@@ -19,6 +19,8 @@ DATA_DIR = Path(os.environ.get("EMBEDDED_DB_DIR", BASE_DIR / ".data" / "pg"))
 DATABASE_NAME = "skillmatrix"
 
 _server = None
+# Taken as early as possible: the parent may die while the server is starting.
+_PARENT_AT_START = os.getppid()
 
 
 def _exit_on_sigterm() -> None:
@@ -32,7 +34,7 @@ def _exit_with_parent() -> None:
     import threading
     import time
 
-    parent = os.getppid()
+    parent = _PARENT_AT_START
 
     def watch() -> None:
         while os.getppid() == parent:

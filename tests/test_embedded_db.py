@@ -95,6 +95,7 @@ def test_a_killed_parent_takes_the_server_down(embedded_env):
     )
     try:
         assert wait_for(lambda: postgres_running_on(pgdata))
+        time.sleep(2)  # let the server process finish starting
         parent.kill()
         parent.wait(timeout=10)
         assert wait_for(lambda: not postgres_running_on(pgdata), timeout=30)
