@@ -208,6 +208,10 @@ def machine() -> dict:
     }
 
 
+def _rps(value: float) -> str:
+    return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
+
+
 def _load_results() -> list[dict]:
     lines = (OUT / "results.jsonl").read_text().splitlines()
     return [json.loads(line) for line in lines if line.strip()]
@@ -251,7 +255,8 @@ def report() -> None:
         "`collectstatic` first, WhiteNoise), its own embedded database in `.data/bench-pg` "
         f"(`DB_CONN_MAX_AGE={meta['conn_max_age']}`), `BENCH_FLOOR=1`, "
         "`RATE_LIMIT_COMMENTS` raised so that the comment post measures the endpoint, not the throttle.",
-        f"- Load: `{meta['wrk']}` per endpoint after a 1 s warm-up, closed loop, "
+        f"- Load: `{meta['wrk']}` per endpoint after a 2 s warm-up (and, for floors, one render per worker), "
+        "closed loop, "
         "anonymous GETs (no cookies), the comment post with `Authorization: Token` and a JSON body.",
         f"- Small catalog: `fixtures/catalog.json` ({meta['small']['skills']} skills, "
         f"{meta['small']['roles']} roles, {meta['small']['cells']:,} cells). "
@@ -275,7 +280,7 @@ def report() -> None:
     ]
     for r in results:
         lines.append(
-            f"| {r['phase']} | {r['name']} | `{r['path']}` | {r.get('bytes', 0):,} | {r['rps']:.0f} | "
+            f"| {r['phase']} | {r['name']} | `{r['path']}` | {r.get('bytes', 0):,} | {_rps(r['rps'])} | "
             f"{r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['requests']:,} | {r['non2xx']} | {r['socket_errors']} "
             f"| {r.get('load', '?')} |"
         )
