@@ -114,3 +114,16 @@ def test_every_catalog_table_has_insert_update_and_delete_audit_triggers(db, tab
         # pgtrigger names them pgtrigger_<name>_<hash>.
         names = {row[0].removeprefix("pgtrigger_").rsplit("_", 1)[0] for row in cursor.fetchall()}
     assert {"insert_insert", "update_update", "delete_delete"} <= names
+
+
+def test_a_bulk_insert_is_audited_row_by_row(levels):
+    """pgtrigger.ignore is set to an empty list for speed: it must not silence any trigger."""
+    from tests.factories import make_catalog
+
+    catalog = make_catalog(skills=20, roles=2, levels=levels)
+    cells = Expectation.objects.filter(skill__in=catalog["skills"])
+    assert cells.count() == 200
+    assert ExpectationEvent.objects.filter(pgh_obj_id__in=cells.values("pk"), pgh_label="insert").count() == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('pgtrigger.ignore')")
+        assert cursor.fetchone()[0] == "{}"
