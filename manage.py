@@ -5,6 +5,9 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skillmatrix.settings")
+    # manage.py is the development tool: DEBUG defaults to on here. The WSGI app (production)
+    # has no such default, and production exports DEBUG=false for its commands too (README).
+    os.environ.setdefault("DEBUG", "true")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

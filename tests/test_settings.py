@@ -43,3 +43,23 @@ def test_no_pending_migrations():
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_the_wsgi_application_refuses_to_start_without_a_secret_key():
+    environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    environment["DATABASE_URL"] = "postgres://nobody@127.0.0.1:1/none"
+    result = subprocess.run(
+        [sys.executable, "-c", "import skillmatrix.wsgi"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_manage_py_defaults_to_development():
+    result = run_check()
+    assert result.returncode == 0, result.stderr
