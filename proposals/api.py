@@ -103,52 +103,45 @@ def _proposal_response(request, pk: int, code: int = status.HTTP_200_OK) -> Resp
 # --- Comments ----------------------------------------------------------------------
 
 
-class SkillCommentList(generics.ListAPIView):
+class _CommentList(generics.ListAPIView):
+    """Comments on one target (a skill or a proposal), oldest first; members post new ones."""
+
+    serializer_class = CommentOut
+    parser_classes = JSON_ONLY
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "comments"
+
+    def get_target(self) -> dict:
+        """The target as the keyword comments_for and comment_create take (skill= or proposal=)."""
+        raise NotImplementedError
+
+    def get_queryset(self):
+        return selectors.comments_for(user=self.request.user, **self.get_target())
+
+    @extend_schema(
+        request=CommentCreateIn,
+        responses={201: CommentOut, 400: BAD_INPUT, 401: NOT_SIGNED_IN, 404: NOT_FOUND, 429: THROTTLED},
+    )
+    def post(self, request, **kwargs):
+        target = self.get_target()
+        data = validated(CommentCreateIn, request.data)
+        with service_errors():
+            comment = services.comment_create(author=request.user, body=data["body"], **target)
+        return Response(CommentOut(comment, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class SkillCommentList(_CommentList):
     """Comments on a skill, oldest first. Hidden comments are listed for reviewers only."""
 
-    serializer_class = CommentOut
-    parser_classes = JSON_ONLY
-    throttle_classes = [WriteRateThrottle]
-    throttle_scope = "comments"
-
-    def get_queryset(self):
-        skill = access.get_skill_or_404(self.kwargs["slug"])
-        return selectors.comments_for(user=self.request.user, skill=skill)
-
-    @extend_schema(
-        request=CommentCreateIn,
-        responses={201: CommentOut, 400: BAD_INPUT, 401: NOT_SIGNED_IN, 404: NOT_FOUND, 429: THROTTLED},
-    )
-    def post(self, request, slug):
-        skill = access.get_skill_or_404(slug)
-        data = validated(CommentCreateIn, request.data)
-        with service_errors():
-            comment = services.comment_create(author=request.user, skill=skill, body=data["body"])
-        return Response(CommentOut(comment, context={"request": request}).data, status=status.HTTP_201_CREATED)
+    def get_target(self) -> dict:
+        return {"skill": access.get_skill_or_404(self.kwargs["slug"])}
 
 
-class ProposalCommentList(generics.ListAPIView):
+class ProposalCommentList(_CommentList):
     """Comments on a proposal, oldest first. Hidden comments are listed for reviewers only."""
 
-    serializer_class = CommentOut
-    parser_classes = JSON_ONLY
-    throttle_classes = [WriteRateThrottle]
-    throttle_scope = "comments"
-
-    def get_queryset(self):
-        proposal = access.get_proposal_or_404(self.kwargs["pk"])
-        return selectors.comments_for(user=self.request.user, proposal=proposal)
-
-    @extend_schema(
-        request=CommentCreateIn,
-        responses={201: CommentOut, 400: BAD_INPUT, 401: NOT_SIGNED_IN, 404: NOT_FOUND, 429: THROTTLED},
-    )
-    def post(self, request, pk):
-        proposal = access.get_proposal_or_404(pk)
-        data = validated(CommentCreateIn, request.data)
-        with service_errors():
-            comment = services.comment_create(author=request.user, proposal=proposal, body=data["body"])
-        return Response(CommentOut(comment, context={"request": request}).data, status=status.HTTP_201_CREATED)
+    def get_target(self) -> dict:
+        return {"proposal": access.get_proposal_or_404(self.kwargs["pk"])}
 
 
 @extend_schema(
