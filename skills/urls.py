@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skills.views import catalog, roles, search
+from skills.views import catalog, compare, exports, roles, search
 
 app_name = "skills"
 
@@ -9,8 +9,12 @@ urlpatterns = [
     path("search/", search.search, name="search"),
     path("skills/<slug:slug>/", catalog.skill_detail, name="skill"),
     path("skills/<slug:slug>/history/", catalog.skill_history, name="skill-history"),
+    path("skills/<slug:slug>/compare/", compare.skill_compare, name="skill-compare"),
+    path("skills/<slug:slug>/cells.csv", exports.skill_cells_csv, name="skill-csv"),
     path("skills/<slug:slug>/<slug:role>/<slug:level>/", catalog.cell_detail, name="cell"),
     path("roles/", roles.role_list, name="roles"),
+    path("roles/compare/", compare.role_compare, name="role-compare"),  # before roles/<slug>/, which would take it
     path("roles/<slug:slug>/", roles.role_detail, name="role"),
+    path("roles/<slug:slug>/matrix.csv", exports.role_matrix_csv, name="role-csv"),
     path("roles/<slug:slug>/career-track.pdf", roles.career_track_pdf, name="role-pdf"),
 ]

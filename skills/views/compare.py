@@ -1,0 +1,63 @@
+"""Comparison pages: two levels or two roles of a skill, and two roles' matrices.
+
+Each page reads a fixed number of queries: the skill page two (the skill, its
+cells), the roles page two (the roles for the form, the two roles' cells).
+"""
+
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from skills import compare
+from skills.forms import level_pair_form, role_pair_form, skill_role_pair_form
+from skills.models import Skill
+
+
+def skill_compare(request, slug):
+    skill = get_object_or_404(Skill.objects.with_taxonomy(), slug=slug)
+    cells = compare.skill_cells(skill)
+    levels, roles = compare.cell_levels(cells), compare.cell_roles(cells)
+    # A form is bound only when one of its fields was given, so that the page knows which comparison is asked for.
+    level_form = level_pair_form(_given(request, "a", "b"), levels=levels)
+    role_form = skill_role_pair_form(_given(request, "role_a", "role_b"), roles=roles)
+
+    context = {"skill": skill, "levels": levels, "roles": roles, "level_form": level_form, "role_form": role_form}
+    status = 200
+    if level_form.is_bound and role_form.is_bound:
+        context["conflict"] = _("Compare either two levels or two roles, not both at once.")
+        status = 400
+    elif level_form.is_bound or role_form.is_bound:
+        form = level_form if level_form.is_bound else role_form
+        context.update(mode="levels" if form is level_form else "roles", form=form)
+        if not form.is_valid():
+            status = 400
+        elif form.complete:
+            a, b = form.chosen()
+            if form is level_form:
+                by_slug = {level.slug: level for level in levels}
+                left, right = by_slug[a], by_slug[b]
+                rows = compare.compare_skill_levels(cells, left, right)
+            else:
+                by_slug = {role.slug: role for role in roles}
+                left, right = by_slug[a], by_slug[b]
+                rows = compare.compare_skill_roles(cells, left, right)
+            context.update(left=left, right=right, rows=rows)
+    return render(request, "skills/skill_compare.html", context, status=status)
+
+
+def role_compare(request):
+    roles = list(compare.roles_for_choice())
+    form = role_pair_form(_given(request, "a", "b"), roles=roles)
+    context = {"form": form}
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status = 400
+    elif form.is_bound and form.complete:
+        by_slug = {role.slug: role for role in roles}
+        a, b = form.chosen()
+        context["comparison"] = compare.compare_roles(a=by_slug[a], b=by_slug[b])
+    return render(request, "skills/role_compare.html", context, status=status)
+
+
+def _given(request, *names: str):
+    """The query string when any of `names` has a value, else None (an unbound form)."""
+    return request.GET if any(request.GET.get(name, "").strip() for name in names) else None
