@@ -88,25 +88,69 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------
+# Each server thread either keeps its own connection for DB_CONN_MAX_AGE seconds (Django's persistent
+# connections) or, with DB_POOL, borrows one per request from a psycopg pool its process shares; Django
+# allows only one of the two. See README.md ("Production server") for how they compare.
+DB_POOL = env_bool("DB_POOL", False)
+DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 0 if DB_POOL else 60)
+DB_POOL_MIN_SIZE = env_int("DB_POOL_MIN_SIZE", 2)
+DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 4)
+DB_POOL_TIMEOUT = env_int("DB_POOL_TIMEOUT", 10)
+if DB_POOL and DB_CONN_MAX_AGE:
+    raise ImproperlyConfigured("DB_POOL=true needs DB_CONN_MAX_AGE=0 (or unset): a pooled connection is not kept.")
+if DB_POOL and not (0 <= DB_POOL_MIN_SIZE <= DB_POOL_MAX_SIZE and DB_POOL_MAX_SIZE >= 1):
+    raise ImproperlyConfigured(
+        f"DB_POOL_MIN_SIZE={DB_POOL_MIN_SIZE} and DB_POOL_MAX_SIZE={DB_POOL_MAX_SIZE}: "
+        "need 0 <= DB_POOL_MIN_SIZE <= DB_POOL_MAX_SIZE and DB_POOL_MAX_SIZE >= 1."
+    )
+if DB_POOL and DB_POOL_TIMEOUT < 1:
+    raise ImproperlyConfigured(f"DB_POOL_TIMEOUT={DB_POOL_TIMEOUT}: seconds to wait for a connection, at least 1.")
+
+
+def _connection_settings(database: dict) -> dict:
+    database["CONN_MAX_AGE"] = DB_CONN_MAX_AGE
+    # A pool checks each connection as it lends it out.
+    database["CONN_HEALTH_CHECKS"] = not DB_POOL
+    options = database.setdefault("OPTIONS", {})
+    # pgtrigger's triggers read the setting pgtrigger.ignore and, when it is unset, catch the error in a
+    # subtransaction on every row; in a large transaction those grow slower with its size. An empty list
+    # ignores nothing and skips that cost.
+    options["options"] = f"{options.get('options', '')} -c pgtrigger.ignore={{}}".strip()
+    if DB_POOL:
+        options["pool"] = {"min_size": DB_POOL_MIN_SIZE, "max_size": DB_POOL_MAX_SIZE, "timeout": DB_POOL_TIMEOUT}
+    return database
+
+
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
-        )
-    }
+    DATABASES = {"default": _connection_settings(dj_database_url.parse(DATABASE_URL))}
 else:
     from skillmatrix import embedded_db
 
-    DATABASES = {"default": embedded_db.database_settings()}
+    DATABASES = {"default": _connection_settings(embedded_db.database_settings())}
 if env_str("TEST_DATABASE_NAME"):
     # Lets several test runs share one server (each run its own database).
     DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME")}
-# pgtrigger's triggers read the setting pgtrigger.ignore and, when it is unset, catch the error in a
-# subtransaction on every row; in a large transaction those grow slower with its size. An empty list
-# ignores nothing and skips that cost.
-_options = DATABASES["default"].setdefault("OPTIONS", {})
-_options["options"] = f"{_options.get('options', '')} -c pgtrigger.ignore={{}}".strip()
+
+# Read replicas: reads go to one of them, writes to the primary (skillmatrix/db_router.py). Without
+# DATABASE_REPLICA_URLS there is no router and no middleware: nothing to pay.
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", [])
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
+for _index, _url in enumerate(DATABASE_REPLICA_URLS):
+    try:
+        _replica = dj_database_url.parse(_url)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URLS: {_url!r} is not a database URL ({error}).") from None
+    # Tests run against the primary's test database only.
+    DATABASES[f"replica_{_index}"] = {**_connection_settings(_replica), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["skillmatrix.db_router.ReplicaRouter"] if DATABASE_REPLICA_URLS else []
+if DATABASE_REPLICA_URLS:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "skillmatrix.db_router.PinToPrimaryMiddleware",
+    )
+if REPLICA_PIN_SECONDS < 0:
+    raise ImproperlyConfigured(f"REPLICA_PIN_SECONDS={REPLICA_PIN_SECONDS}: seconds, 0 or more.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth ---------------------------------------------------------------------
@@ -185,12 +229,19 @@ STORAGES = {
 }
 
 # --- Caches ---------------------------------------------------------------------
+# The default cache holds the rate limits, so every process of every app server must share it:
+# PostgreSQL's cache table, or Redis when REDIS_URL is set (faster, and off the database).
+REDIS_URL = env_str("REDIS_URL")
 CACHES = {
-    "default": {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "django_cache",
-    }
+    },
 }
+# Sessions stay in the database (shared, durable); with Redis they are also read through the cache.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 # --- API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
