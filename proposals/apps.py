@@ -8,3 +8,8 @@ class ProposalsConfig(AppConfig):
 
     def ready(self):
         from proposals import checks  # noqa: F401 - registers the system checks
+        from proposals import merge
+        from skills import merge as skill_merge
+
+        # Watchers, comments and proposals follow a skill merged into another (skills never imports proposals).
+        skill_merge.register(merge.participant)

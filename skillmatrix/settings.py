@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "skills.audit.AuditContextMiddleware",
+    "skills.redirects.SkillRedirectMiddleware",  # merged skills' old addresses: 301 instead of 404
 ]
 
 ROOT_URLCONF = "skillmatrix.urls"

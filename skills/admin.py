@@ -5,11 +5,22 @@ Every change made here is written by database triggers to the audit trail
 AuditContextMiddleware; each object's page links to its events.
 """
 
-from django.contrib import admin
+import re
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError
 from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from skills.models import Domain, Expectation, Level, Role, RoleLevel, Skill, SkillGroup
+from skills import merge
+from skills.models import Domain, Expectation, Level, Role, RoleLevel, Skill, SkillGroup, SkillRedirect
 
 
 class SkillGroupInline(admin.TabularInline):
@@ -83,9 +94,81 @@ class SkillAdmin(admin.ModelAdmin):
     autocomplete_fields = ["group"]
     date_hierarchy = "updated"
     inlines = [ExpectationInline]
+    actions = ["merge_into_another"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(cell_count=Count("expectations"))
+
+    def get_urls(self):
+        merge_url = path(
+            "<path:object_id>/merge/", self.admin_site.admin_view(self.merge_view), name="skills_skill_merge"
+        )
+        return [merge_url, *super().get_urls()]
+
+    @admin.action(description=_("Merge the selected skill into another…"), permissions=["merge"])
+    def merge_into_another(self, request, queryset):
+        pks = list(queryset.values_list("pk", flat=True)[:2])
+        if len(pks) != 1:
+            self.message_user(request, gettext("Select exactly one skill to merge into another."), messages.ERROR)
+            return None
+        return HttpResponseRedirect(reverse("admin:skills_skill_merge", args=[pks[0]]))
+
+    def has_merge_permission(self, request, obj=None) -> bool:
+        # Merging edits the target and deletes the source: both rights are needed (an action's list is any-of).
+        return self.has_change_permission(request, obj) and self.has_delete_permission(request, obj)
+
+    def merge_view(self, request, object_id):
+        """Choose the target (GET), preview the merge with a decision per clashing cell (GET), merge (POST)."""
+        source = self.get_object(request, unquote(object_id))
+        if source is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_merge_permission(request, source):
+            raise PermissionDenied
+        data = request.POST if request.method == "POST" else (request.GET if "target" in request.GET else None)
+        form = MergeTargetForm(data, source=source)
+        if data is None or not form.is_valid():
+            for error in form.errors.get("target", []) if data is not None else []:
+                self.message_user(request, error, messages.ERROR)
+            return self._merge_page(request, source, form)
+        target = form.cleaned_data["target"]
+        decisions = _decisions(request.POST) if request.method == "POST" else {}
+        if request.method == "POST":
+            try:
+                result = merge.skill_merge(
+                    source=source,
+                    target=target,
+                    decisions=decisions,
+                    user=request.user,
+                    fingerprint=request.POST.get("fingerprint", ""),
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    self.message_user(request, message, messages.ERROR)
+                if error.code in ("target_gone", "source_gone"):
+                    return HttpResponseRedirect(request.path)
+            except DatabaseError:
+                # A deadlock or serialization failure with a concurrent write: nothing was written.
+                busy = gettext("The catalog was busy; nothing was merged. Try again.")
+                self.message_user(request, busy, messages.ERROR)
+            else:
+                self.message_user(request, _merged_message(result), messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:skills_skill_change", args=[target.pk]))
+        return self._merge_page(request, source, form, target=target, decisions=decisions)
+
+    def _merge_page(self, request, source, form, *, target=None, decisions=None):
+        plan = merge.merge_plan(source=source, target=target) if target else None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Merge “%(skill)s” into another skill") % {"skill": source.name},
+            "source": source,
+            "form": form,
+            "plan": plan,
+            "clashes": [_clash_row(clash, (decisions or {}).get(clash.axes)) for clash in plan.clashes] if plan else [],
+            "followers": merge.merge_followers(source=source, target=target) if target else [],
+            "decision_labels": merge.DECISION_LABELS,
+        }
+        return TemplateResponse(request, "admin/skills/merge.html", context)
 
     @admin.display(description=_("domain"), ordering="group__domain__name")
     def domain(self, obj):
@@ -94,6 +177,80 @@ class SkillAdmin(admin.ModelAdmin):
     @admin.display(description=_("cells"), ordering="cell_count")
     def cell_count(self, obj):
         return obj.cell_count
+
+
+class MergeTargetForm(forms.Form):
+    target = forms.ModelChoiceField(
+        queryset=Skill.objects.order_by("name"),
+        label=_("Merge into"),
+        empty_label=_("Choose the skill to keep"),
+        error_messages={"invalid_choice": _("The target skill no longer exists; choose another.")},
+    )
+
+    def __init__(self, *args, source: Skill, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source = source
+
+    def clean_target(self):
+        target = self.cleaned_data["target"]
+        if target.pk == self.source.pk:
+            raise ValidationError(_("A skill cannot be merged into itself."))
+        return target
+
+
+DECISION_FIELD = re.compile(r"^clash-(\d+)-(\d+)$")
+
+
+def _decisions(data) -> dict[tuple[int, int], str]:
+    """The decision per clashing cell, from the fields named clash-<role id>-<level id>."""
+    decisions = {}
+    for key, value in data.items():
+        match = DECISION_FIELD.match(key)
+        if match:
+            decisions[(int(match[1]), int(match[2]))] = value
+    return decisions
+
+
+def _clash_row(clash: merge.Clash, chosen: str | None) -> dict:
+    return {
+        "clash": clash,
+        "choices": [
+            {"value": value, "label": label, "checked": value == chosen, "id": f"{clash.key}-{value}"}
+            for value, label in merge.DECISION_LABELS.items()
+        ],
+    }
+
+
+def _merged_message(result: merge.MergeResult) -> str:
+    return gettext(
+        "Merged “%(source)s” into “%(target)s”: %(moved)d cells moved, %(clashes)d clashing cells resolved; "
+        "/skills/%(slug)s/ now leads here."
+    ) % {
+        "source": result.source_name,
+        "target": result.target.name,
+        "moved": result.moved,
+        "clashes": len(result.resolved),
+        "slug": result.source_slug,
+    }
+
+
+@admin.register(SkillRedirect)
+class SkillRedirectAdmin(admin.ModelAdmin):
+    """Written only by merges; listed so that staff can see where an old address leads."""
+
+    list_display = ["old_slug", "skill", "created"]
+    list_select_related = ["skill"]
+    search_fields = ["old_slug", "skill__name", "skill__slug"]
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class RoleLevelInline(admin.StackedInline):

@@ -368,3 +368,31 @@ class RoleSearch(models.Model):
 
     def __str__(self) -> str:
         return str(self.role_id)
+
+
+class SkillRedirectQuerySet(models.QuerySet):
+    def live(self, old_slug: str):
+        """The redirect for a slug that no skill holds now (a new skill may take a merged skill's old address)."""
+        return self.filter(old_slug=old_slug).exclude(old_slug__in=Skill.objects.values("slug")).select_related("skill")
+
+
+@track
+class SkillRedirect(models.Model):
+    """The address of a skill merged into another: /skills/<old_slug>/… answers 301 to the skill it went into.
+
+    Merges keep these rows pointing at the last skill of a chain (A into B, then B into C: A leads to C).
+    """
+
+    old_slug = models.SlugField(_("old slug"), max_length=160, unique=True)
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="redirects", verbose_name=_("skill"))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = SkillRedirectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["old_slug"]
+        verbose_name = _("skill redirect")
+        verbose_name_plural = _("skill redirects")
+
+    def __str__(self) -> str:
+        return f"{self.old_slug} → {self.skill.slug}"

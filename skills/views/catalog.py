@@ -12,7 +12,7 @@ from typing import Any
 
 import pghistory.models
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -195,9 +195,12 @@ def cell_detail(request, slug, role, level):
         .order_by("level__position")
         .only("id", "level__slug", "level__name", "level__short", "level__position", "required", "proficiency")
     )
-    # Keyed by the cell's axes, not its id: a cell deleted and made again keeps its story.
+    # Keyed by the cell's axes, not its id: a cell deleted and made again keeps its story; and by its id:
+    # a cell moved here by a merge of skills keeps the story it had in the merged skill.
     events = (
-        ExpectationEvent.objects.filter(skill_id=cell.skill_id, role_id=cell.role_id, level_id=cell.level_id)
+        ExpectationEvent.objects.filter(
+            Q(skill_id=cell.skill_id, role_id=cell.role_id, level_id=cell.level_id) | Q(pgh_obj_id=cell.pk)
+        )
         .select_related("pgh_context")
         .order_by("pgh_id")
     )
@@ -231,6 +234,7 @@ class HistoryEntry:
     text: str = ""
     changes: list[FieldChange] = field(default_factory=list)
     minor: bool = False
+    merge: dict | None = None  # {"from_name", "into_name", ...} when the change was part of a merge of skills
 
 
 def _context_fields(metadata: dict | None) -> dict:
@@ -241,7 +245,14 @@ def _context_fields(metadata: dict | None) -> dict:
         "source_label": SOURCE_LABELS.get(source, source or _("Database")),
         "username": str(metadata.get("username") or ""),
         "proposal": metadata.get("proposal"),
+        "merge": metadata.get("merge") if isinstance(metadata.get("merge"), dict) else None,
     }
+
+
+def _mark_moved(entry: HistoryEntry, description: str) -> None:
+    """A cell moved from a merged skill: same content, another skill."""
+    entry.action_label = _("Moved here by a merge")
+    entry.text = description
 
 
 def _cell_changes(old: dict, new: dict) -> list[FieldChange]:
@@ -281,6 +292,7 @@ def cell_history(events) -> list[HistoryEntry]:
             "description": event.description,
             "required": event.required,
             "proficiency": event.proficiency,
+            "skill_id": event.skill_id,
         }
         metadata = event.pgh_context.metadata if event.pgh_context_id else None
         entry = HistoryEntry(
@@ -292,6 +304,8 @@ def cell_history(events) -> list[HistoryEntry]:
         )
         if event.pgh_label == "update":
             entry.changes = _cell_changes(previous, data)
+            if not entry.changes and previous.get("skill_id") not in (None, event.skill_id):
+                _mark_moved(entry, event.description)
         else:
             entry.text = event.description
         entries.append(entry)
@@ -355,6 +369,8 @@ def _history_entry(skill: Skill, row, roles: dict, levels: dict, groups: dict) -
             old = {key: values[0] for key, values in diff.items()}
             new = {key: values[1] for key, values in diff.items()}
             entry.changes = _cell_changes({**data, **old}, {**data, **new})
+            if not entry.changes and "skill_id" in diff:
+                _mark_moved(entry, data.get("description") or "")
         else:
             entry.text = data.get("description") or ""
         return entry
