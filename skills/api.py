@@ -3,14 +3,15 @@
 from itertools import groupby
 
 from django.db.models import Count, Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, viewsets
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from skills import selectors
-from skills.models import Domain, Level, Role, RoleLevel, SkillGroup
+from skills import catalog_io, selectors
+from skills.models import Domain, Level, Proficiency, Role, RoleLevel, SkillGroup
 from skills.serializers import (
     DomainSerializer,
     LevelSerializer,
@@ -20,6 +21,7 @@ from skills.serializers import (
     SkillFilterIn,
     SkillListSerializer,
 )
+from skills.views import as_of as as_of_views
 
 # Answers that any operation can give, whatever its own annotations say: a wrong `Authorization` token is refused
 # before the view runs, and a path slug or a `page` number that names nothing is a 404.
@@ -73,10 +75,16 @@ class LevelViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
 
+@extend_schema_view(retrieve=as_of_views.retrieve_schema(RoleDetailSerializer))
 class RoleViewSet(viewsets.ReadOnlyModelViewSet):
     """Roles; the detail carries the role's levels and its skill matrix."""
 
     lookup_field = "slug"
+
+    def retrieve(self, request, *args, **kwargs):
+        if "as_of" in request.query_params:
+            return as_of_views.role_as_of_api(request, kwargs["slug"])
+        return super().retrieve(request, *args, **kwargs)
 
     def get_queryset(self):
         if self.action == "retrieve":
@@ -114,12 +122,18 @@ class RoleViewSet(viewsets.ReadOnlyModelViewSet):
             200: SkillListSerializer(many=True),
             400: OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid filter: messages by parameter."),
         },
-    )
+    ),
+    retrieve=as_of_views.retrieve_schema(SkillDetailSerializer),
 )
 class SkillViewSet(viewsets.ReadOnlyModelViewSet):
     """Skills with their counts; the detail carries every cell."""
 
     lookup_field = "slug"
+
+    def retrieve(self, request, *args, **kwargs):
+        if "as_of" in request.query_params:
+            return as_of_views.skill_as_of_api(request, kwargs["slug"])
+        return super().retrieve(request, *args, **kwargs)
 
     def get_serializer_class(self):
         return SkillDetailSerializer if self.action == "retrieve" else SkillListSerializer
@@ -130,3 +144,98 @@ class SkillViewSet(viewsets.ReadOnlyModelViewSet):
         filters = SkillFilterIn(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         return selectors.skill_list(search=self.request.query_params.get("search", ""), **filters.validated_data)
+
+
+# --- The whole catalog ------------------------------------------------------------------
+
+
+def _object(properties: dict, **extra) -> dict:
+    return {"type": "object", "properties": properties, "required": list(properties), **extra}
+
+
+_TEXT = {"type": "string"}
+_SLUG = {"type": "string", "pattern": catalog_io.SLUG_RE.pattern}
+_WHOLE = {"type": "integer", "minimum": 0}
+
+# The format of skills/catalog_io.py (what `manage.py export_catalog` writes and `import_catalog` reads).
+CATALOG_SCHEMA = _object(
+    {
+        "format": {"type": "string", "enum": [catalog_io.FORMAT]},
+        "version": {"type": "integer", "enum": [catalog_io.FORMAT_VERSION]},
+        "levels": {
+            "type": "array",
+            "items": _object({"slug": _SLUG, "name": _TEXT, "short": _TEXT, "position": _WHOLE}),
+        },
+        "domains": {
+            "type": "array",
+            "items": _object(
+                {
+                    "slug": _SLUG,
+                    "name": _TEXT,
+                    "position": _WHOLE,
+                    "groups": {
+                        "type": "array",
+                        "items": _object({"slug": _SLUG, "name": _TEXT, "position": _WHOLE}),
+                    },
+                }
+            ),
+        },
+        "roles": {
+            "type": "array",
+            "items": _object(
+                {
+                    "slug": _SLUG,
+                    "name": _TEXT,
+                    "family": _TEXT,
+                    "tagline": _TEXT,
+                    "levels": {
+                        "type": "array",
+                        "items": _object({"level": _SLUG, "stack": _TEXT, "focus": _TEXT}),
+                    },
+                }
+            ),
+        },
+        "skills": {
+            "type": "array",
+            "items": _object(
+                {
+                    "slug": _SLUG,
+                    "name": _TEXT,
+                    "group": _SLUG,
+                    "summary": _TEXT,
+                    "updated": {"type": "string", "format": "date"},
+                    "cells": {
+                        "type": "array",
+                        "items": _object(
+                            {
+                                "role": _SLUG,
+                                "level": _SLUG,
+                                "required": {"type": "boolean"},
+                                "proficiency": {"type": "string", "enum": list(Proficiency.values)},
+                                "description": _TEXT,
+                            }
+                        ),
+                    },
+                }
+            ),
+        },
+    },
+    description="The whole catalog in the import/export format, in a stable order.",
+)
+
+
+class CatalogView(APIView):
+    """The whole catalog as one JSON document, byte for byte what `manage.py export_catalog` writes.
+
+    A file saved from here can be loaded with `manage.py import_catalog`. Eight queries, whatever the catalog's size.
+    """
+
+    @extend_schema(
+        operation_id="catalog_export",
+        summary="The whole catalog (import/export format)",
+        responses={200: OpenApiResponse(CATALOG_SCHEMA, description="The catalog, UTF-8 JSON.")},
+    )
+    def get(self, request):
+        return HttpResponse(
+            catalog_io.dumps(catalog_io.export_catalog()), content_type="application/json; charset=utf-8"
+        )

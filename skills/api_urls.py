@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from skills import api
@@ -10,4 +11,4 @@ router.register("levels", api.LevelViewSet, basename="level")
 router.register("roles", api.RoleViewSet, basename="role")
 router.register("skills", api.SkillViewSet, basename="skill")
 
-urlpatterns = router.urls
+urlpatterns = [path("catalog/", api.CatalogView.as_view(), name="catalog"), *router.urls]

@@ -137,7 +137,10 @@ def test_without_parameters_the_form_and_an_explanation(client, seeded_catalog):
 
 @pytest.mark.parametrize(
     ("params", "message"),
-    [({"a": "junior"}, "Choose a level for each side."), ({"role_b": "data-scientist"}, "Choose a role for each side.")],
+    [
+        ({"a": "junior"}, "Choose a level for each side."),
+        ({"role_b": "data-scientist"}, "Choose a role for each side."),
+    ],
 )
 def test_one_side_only_keeps_the_choice_and_asks_for_the_other(client, seeded_catalog, params, message):
     response = client.get(reverse("skills:skill-compare", args=[SEED]), params)
