@@ -1,7 +1,7 @@
 """Forms of the community pages. They check the shape of the input; the rules live in proposals.services."""
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -40,6 +40,7 @@ class SlotFields:
     original: forms.BoundField
     changed: bool = False
     focused: bool = False
+    warnings: list = field(default_factory=list)
 
     @property
     def has_errors(self) -> bool:
@@ -60,6 +61,8 @@ class SuggestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.slots = slots
         self.focus = focus
+        # Set by the view's "Check" step: proposals.review_checks.ReviewWarning, shown with their cells.
+        self.review_warnings = []
         for slot in slots:
             description, required, proficiency = _shown(slot.cell)
             prefix = slot.prefix
@@ -104,6 +107,7 @@ class SuggestForm(forms.Form):
                 focused=self.focus is not None and prefix == self.focus.prefix,
             )
             row.changed = self.is_bound and prefix in getattr(self, "changed_prefixes", set())
+            row.warnings = [w for w in self.review_warnings if (w.role.pk, w.level.pk) == (slot.role.pk, slot.level.pk)]
             rows.append(row)
         return rows
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from proposals import access
+from proposals import access, review_checks
 from proposals.models import Comment, Proposal, ProposalStatus, Watch
 from skills.models import Expectation, Level, Role, RoleLevel, Skill
 
@@ -25,6 +25,15 @@ def proposal_list(*, status: str = "", skill: str = "", domain: str = "") -> Que
 
 def proposal_detail() -> QuerySet:
     return Proposal.objects.with_summary().with_changes()
+
+
+def proposal_warnings(*, proposal: Proposal) -> list[review_checks.ReviewWarning]:
+    """The checks' warnings for an open proposal, against the catalog now: one query (the skill's cells), the
+    changes come from the proposal's prefetch. A decided proposal has none (its catalog has moved on)."""
+    if not proposal.is_open:
+        return []
+    cells = Expectation.objects.filter(skill_id=proposal.skill_id).with_axes()
+    return review_checks.check_changes(cells=cells, changes=proposal.changes.all())
 
 
 def comments_for(*, user, skill: Skill | None = None, proposal: Proposal | None = None) -> QuerySet:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from proposals import access
+from proposals import access, review_checks, selectors
 from proposals.models import TEXT_MAX_LENGTH, Comment, Proposal, ProposalChange, ProposalStatus, RejectReason
 from skills.models import Level, Proficiency, Role, Skill
 from skills.templatetags.markdown_tags import render_markdown
@@ -238,8 +238,27 @@ class ProposalOut(serializers.ModelSerializer):
         return proposal.decided_by.get_username() if proposal.decided_by_id else None
 
 
+class ReviewWarningOut(serializers.Serializer):
+    code = serializers.ChoiceField(choices=[code.value for code in review_checks.Code])
+    role = serializers.CharField(source="role.slug", help_text="Role slug of the changed cell it concerns.")
+    level = serializers.CharField(source="level.slug", help_text="Level slug of the changed cell it concerns.")
+    message = serializers.CharField(help_text="What the check found, in the request's language.")
+
+
 class ProposalDetailOut(ProposalOut):
     changes = ProposalChangeDetailOut(many=True)
+    warnings = serializers.SerializerMethodField(
+        help_text="Checks of an open proposal against the catalog now (descriptions identical or nearly identical "
+        "to a neighbour's, empty or very short; proficiency falling as the level rises; required at one level but "
+        "not the next). They inform the review and never block it. Empty once the proposal is decided."
+    )
+
+    class Meta(ProposalOut.Meta):
+        fields = [*ProposalOut.Meta.fields, "warnings"]
+
+    @extend_schema_field(ReviewWarningOut(many=True))
+    def get_warnings(self, proposal) -> list[dict]:
+        return ReviewWarningOut(selectors.proposal_warnings(proposal=proposal), many=True).data
 
 
 class CellConflictOut(serializers.Serializer):

@@ -7,7 +7,9 @@ visitors who post are sent to sign in; refusals by the services become 403
 (PermissionDenied) or a page with a 409 message (Conflict).
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from types import SimpleNamespace
 
 from django.contrib import messages
@@ -25,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import ScopedRateThrottle
 
-from proposals import access, selectors, services
+from proposals import access, review_checks, selectors, services
 from proposals.forms import CommentForm, HideForm, ProposalFilterForm, RejectForm, SuggestForm
 from proposals.models import Comment, Proposal, ProposalChange
 from skills.models import ExpectationEvent, Proficiency, Skill
@@ -112,10 +114,19 @@ def suggest(request, slug: str):
     slots = selectors.suggest_slots(skill=skill)
     focus, unknown_cell = _focus_slot(slots, request.GET)
     status = 200
+    checked = False
     if request.method == "POST":
         form = SuggestForm(request.POST, slots=slots, focus=focus)
+        if "check" in request.POST:
+            # The "Check" button: the form again with the checks' warnings; nothing is saved or counted.
+            if form.is_valid():
+                cells = [slot.cell for slot in slots if slot.cell is not None]
+                form.review_warnings = review_checks.check_changes(cells=cells, changes=form.changes)
+                checked = True
+            else:
+                status = 400
         # Only a proposal that could be created counts against the rate: mistakes in the form are free.
-        if form.is_valid() and (wait := throttle_wait(request, "proposals")) is not None:
+        elif form.is_valid() and (wait := throttle_wait(request, "proposals")) is not None:
             form.add_error(None, throttled_message(wait))
             status = 429
         elif form.is_valid():
@@ -156,7 +167,14 @@ def suggest(request, slug: str):
             status = 400
     else:
         form = SuggestForm(slots=slots, focus=focus)
-    context = {"skill": skill, "form": form, "focus": focus, "unknown_cell": unknown_cell, "has_slots": bool(slots)}
+    context = {
+        "skill": skill,
+        "form": form,
+        "focus": focus,
+        "unknown_cell": unknown_cell,
+        "has_slots": bool(slots),
+        "checked": checked,
+    }
     return render(request, "proposals/suggest.html", context, status=status)
 
 
@@ -210,6 +228,7 @@ class ChangeView:
     old_required: bool | None
     old_proficiency: str | None
     compared_with: str  # "current" or "base"
+    warnings: list[review_checks.ReviewWarning] = dataclass_field(default_factory=list)
 
     @property
     def role(self):
@@ -303,6 +322,12 @@ def proposal_page(
 ) -> HttpResponse:
     user = request.user
     views = change_views(proposal)
+    warnings = selectors.proposal_warnings(proposal=proposal)
+    by_cell = defaultdict(list)
+    for warning in warnings:
+        by_cell[(warning.role.pk, warning.level.pk)].append(warning)
+    for view in views:
+        view.warnings = by_cell[(view.role.pk, view.level.pk)]
     comment_page, comments = _comment_page(request, proposal)
     stale = [view for view in views if view.stale] if proposal.is_open else []
     url = proposal.get_absolute_url()
@@ -310,6 +335,7 @@ def proposal_page(
         "proposal": proposal,
         "skill": proposal.skill,
         "changes": views,
+        "warnings": warnings,
         "stale": stale,
         "error": error,
         "can_decide": proposal.is_open and access.can_decide(user, proposal),
