@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "skills",
     "proposals",
+    "growth",
 ]
 
 MIDDLEWARE = [

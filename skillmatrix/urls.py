@@ -24,9 +24,11 @@ urlpatterns = [
     ),
     path("api/", include("proposals.api_urls")),
     path("api/", include("skills.api_urls")),
+    path("api/", include("growth.api_urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("proposals.urls")),
     path("", include("skills.urls")),
+    path("", include("growth.urls")),
 ]
 
 if env_bool("BENCH_FLOOR", False):  # benchmark-only pre-rendered pages (bench/run); never in production

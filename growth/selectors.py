@@ -1,0 +1,225 @@
+"""Reads of growth plans: where a member stands, and what the next level asks of them.
+
+A plan costs three queries whatever the size of the catalog: the member's
+profile (with role and level), the role's levels, and the role's cells at the
+current and the next level with the member's tick on each (one LEFT JOIN).
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from growth.models import PlanProfile
+from skills.diff import Segment, has_changes, word_diff
+from skills.models import Domain, Expectation, Level, Role, RoleLevel
+
+
+class PlanState(StrEnum):
+    UNSET = "unset"  # no role and level chosen yet
+    LEVEL_GONE = "level_gone"  # the chosen level is no longer one of the role's levels
+    TOP = "top"  # the chosen level is the role's top level: nothing left to reach
+    READY = "ready"
+
+
+@dataclass
+class PlanItem:
+    """One skill of the plan: its cell at the next level beside the member's current cell."""
+
+    next: Expectation  # annotated with tick_version, tick_description, tick_required, tick_proficiency
+    current: Expectation | None
+    segments: list[Segment] = field(default_factory=list)  # current → next
+    changes: list[str] = field(default_factory=list)
+
+    @property
+    def skill(self):
+        return self.next.skill
+
+    @property
+    def done(self) -> bool:
+        return self.next.tick_version is not None
+
+    @property
+    def changed_since_tick(self) -> bool:
+        return self.done and self.next.version != self.next.tick_version
+
+    @property
+    def text_changed(self) -> bool:
+        return has_changes(self.segments)
+
+    @property
+    def tick_segments(self) -> list[Segment]:
+        """Ticked text → current text, for an item changed since it was ticked."""
+        if not self.changed_since_tick:
+            return []
+        return word_diff(self.next.tick_description, self.next.description)
+
+    @property
+    def tick_changes(self) -> list[str]:
+        """What besides the text changed since the tick."""
+        if not self.changed_since_tick:
+            return []
+        cell, notes = self.next, []
+        if cell.required != cell.tick_required:
+            notes.append(_("Now required") if cell.required else _("Now optional"))
+        if cell.proficiency != cell.tick_proficiency:
+            notes.append(_("Proficiency is now %(proficiency)s") % {"proficiency": cell.get_proficiency_display()})
+        return notes
+
+
+@dataclass
+class PlanDomain:
+    domain: Domain
+    items: list[PlanItem] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    state: PlanState
+    profile: PlanProfile | None = None
+    levels: list[Level] = field(default_factory=list)  # the role's levels, in order
+    next_level: Level | None = None
+    domains: list[PlanDomain] = field(default_factory=list)
+
+    @property
+    def role(self) -> Role | None:
+        return self.profile.role if self.profile else None
+
+    @property
+    def level(self) -> Level | None:
+        return self.profile.level if self.profile else None
+
+    @property
+    def items(self) -> list[PlanItem]:
+        return [item for domain in self.domains for item in domain.items]
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def done(self) -> int:
+        return sum(item.done for item in self.items)
+
+    @property
+    def required_total(self) -> int:
+        return sum(item.next.required for item in self.items)
+
+    @property
+    def required_done(self) -> int:
+        return sum(item.done for item in self.items if item.next.required)
+
+    @property
+    def changed(self) -> int:
+        return sum(item.changed_since_tick for item in self.items)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def plan_profile(*, user) -> PlanProfile | None:
+    if not user.is_authenticated:
+        return None
+    return PlanProfile.objects.select_related("role", "level").filter(user=user).first()
+
+
+def role_levels(*, role: Role) -> list[Level]:
+    return [rl.level for rl in RoleLevel.objects.filter(role=role).select_related("level").order_by("level__position")]
+
+
+def next_level_of(levels: list[Level], level: Level) -> tuple[PlanState, Level | None]:
+    positions = [lv.pk for lv in levels]
+    if level.pk not in positions:
+        return PlanState.LEVEL_GONE, None
+    index = positions.index(level.pk)
+    if index + 1 == len(levels):
+        return PlanState.TOP, None
+    return PlanState.READY, levels[index + 1]
+
+
+def _cells_with_ticks(*, user, role: Role, levels: list[Level]) -> QuerySet:
+    return (
+        Expectation.objects.filter(role=role, level__in=levels)
+        .select_related("skill__group__domain")
+        .annotate(
+            mine=FilteredRelation("growth_ticks", condition=Q(growth_ticks__user=user)),
+            tick_version=F("mine__version"),
+            tick_description=F("mine__description"),
+            tick_required=F("mine__required"),
+            tick_proficiency=F("mine__proficiency"),
+        )
+        .order_by("skill__group__domain__position", "skill__group__domain__name", "skill__name", "skill_id")
+    )
+
+
+def plan_for(*, user) -> Plan:
+    profile = plan_profile(user=user)
+    if profile is None:
+        return Plan(state=PlanState.UNSET)
+    levels = role_levels(role=profile.role)
+    state, next_level = next_level_of(levels, profile.level)
+    plan = Plan(state=state, profile=profile, levels=levels, next_level=next_level)
+    if next_level is None:
+        return plan
+
+    current: dict[int, Expectation] = {}
+    upcoming: list[Expectation] = []
+    for cell in _cells_with_ticks(user=user, role=profile.role, levels=[profile.level, next_level]):
+        cell.role = profile.role  # the cell links need them; saves joins per row
+        if cell.level_id == next_level.pk:
+            cell.level = next_level
+            upcoming.append(cell)
+        else:
+            cell.level = profile.level
+            current[cell.skill_id] = cell
+
+    for cell in upcoming:
+        domain = cell.skill.group.domain
+        if not plan.domains or plan.domains[-1].domain.pk != domain.pk:
+            plan.domains.append(PlanDomain(domain))
+        plan.domains[-1].items.append(_item(cell, current.get(cell.skill_id), next_level))
+    for domain in plan.domains:
+        # Required first, then the rest; each by name (the query's order, kept by the stable sort).
+        domain.items.sort(key=lambda item: not item.next.required)
+    return plan
+
+
+def _item(upcoming: Expectation, current: Expectation | None, next_level: Level) -> PlanItem:
+    item = PlanItem(next=upcoming, current=current)
+    if current is None:
+        item.changes.append(_("New at %(level)s") % {"level": next_level.name})
+        return item
+    item.segments = word_diff(current.description, upcoming.description)
+    if upcoming.required and not current.required:
+        item.changes.append(_("Becomes required"))
+    elif current.required and not upcoming.required:
+        item.changes.append(_("Becomes optional"))
+    if upcoming.proficiency != current.proficiency:
+        item.changes.append(
+            _("Proficiency: %(old)s → %(new)s")
+            % {"old": current.get_proficiency_display(), "new": upcoming.get_proficiency_display()}
+        )
+    return item
+
+
+def plan_cell(*, user, skill_slug: str, level_slug: str) -> Expectation | None:
+    """The member's cell to reach for one skill, if (skill, level) is in their plan; else None."""
+    profile = plan_profile(user=user)
+    if profile is None:
+        return None
+    _state, next_level = next_level_of(role_levels(role=profile.role), profile.level)
+    if next_level is None or next_level.slug != level_slug:
+        return None
+    return (
+        Expectation.objects.select_related("skill", "role", "level")
+        .filter(role=profile.role, level=next_level, skill__slug=skill_slug)
+        .first()
+    )
+
+
+def roles_for_choice() -> list[Role]:
+    """Every role with its levels in order: the choices of the plan settings form (two queries)."""
+    levels = RoleLevel.objects.select_related("level").order_by("level__position")
+    return list(Role.objects.order_by("family", "name").prefetch_related(Prefetch("role_levels", queryset=levels)))
