@@ -82,7 +82,7 @@ class RoleViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
     def retrieve(self, request, *args, **kwargs):
-        if "as_of" in request.query_params:
+        if request.query_params.get("as_of"):
             return as_of_views.role_as_of_api(request, kwargs["slug"])
         return super().retrieve(request, *args, **kwargs)
 
@@ -131,7 +131,7 @@ class SkillViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
     def retrieve(self, request, *args, **kwargs):
-        if "as_of" in request.query_params:
+        if request.query_params.get("as_of"):
             return as_of_views.skill_as_of_api(request, kwargs["slug"])
         return super().retrieve(request, *args, **kwargs)
 
