@@ -30,6 +30,7 @@ from skills.models import (
     SkillEvent,
     SkillGroup,
 )
+from skills.views import as_of as as_of_views
 
 HISTORY_PAGE_SIZE = 50
 
@@ -95,6 +96,8 @@ class LevelComparison:
 
 
 def skill_detail(request, slug):
+    if request.GET.get("as_of"):
+        return as_of_views.skill_as_of(request, slug)
     skill = get_object_or_404(Skill.objects.with_taxonomy().with_counts(), slug=slug)
     cells = list(Expectation.objects.for_skill(skill))
     levels = _distinct_levels(cells)

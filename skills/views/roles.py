@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from skills import selectors
 from skills.models import Proficiency
+from skills.views import as_of as as_of_views
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,8 @@ def _profile(slug):
 
 
 def role_detail(request, slug):
+    if request.GET.get("as_of"):
+        return as_of_views.role_as_of(request, slug)
     profile = _profile(slug)
     return render(request, "skills/role_detail.html", {"role": profile.role, "profile": profile, "legend": LEGEND})
 
