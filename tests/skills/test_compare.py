@@ -306,3 +306,14 @@ def test_role_compare_query_count(client, levels, django_assert_num_queries, siz
     assert response.status_code == 200
     # make_catalog writes the role's name into every cell: every shared cell differs.
     assert response.context["comparison"].cell_difference_count == size * len(levels)
+
+
+# ------------------------------------------------------------------ links to the pages
+def test_skill_role_and_roles_pages_link_to_compare_and_csv(client, seeded_catalog):
+    skill_page = text(client.get(reverse("skills:skill", args=[SEED])))
+    assert f'href="{reverse("skills:skill-compare", args=[SEED])}"' in skill_page
+    assert f'href="{reverse("skills:skill-csv", args=[SEED])}"' in skill_page
+    role_page = text(client.get(reverse("skills:role", args=["data-scientist"])))
+    assert f'href="{reverse("skills:role-compare")}?a=data-scientist"' in role_page
+    assert f'href="{reverse("skills:role-csv", args=["data-scientist"])}"' in role_page
+    assert f'href="{reverse("skills:role-compare")}"' in text(client.get(reverse("skills:roles")))
