@@ -241,6 +241,14 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "django_cache",
     },
+    # Rendered page fragments, in each process's memory: their keys carry the catalog's revision
+    # (skills/freshness.py), so a process's copy is right on its own and costs no round trip.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": env_int("FRAGMENT_CACHE_ENTRIES", 2000)},
+    },
 }
 # Sessions stay in the database (shared, durable); with Redis they are also read through the cache.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"

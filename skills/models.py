@@ -370,6 +370,21 @@ class RoleSearch(models.Model):
         return str(self.role_id)
 
 
+class Revision(models.Model):
+    """A counter that every write to a group of tables moves forward: "catalog" for the catalog tables.
+
+    Kept by per-statement triggers (migration 0004), never by Django. Pages key their
+    cached fragments and ETags on it (skills/freshness.py).
+    """
+
+    name = models.CharField(max_length=20, primary_key=True)
+    value = models.BigIntegerField()
+    changed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.value}"
+
+
 class SkillRedirectQuerySet(models.QuerySet):
     def live(self, old_slug: str):
         """The redirect for a slug that no skill holds now (a new skill may take a merged skill's old address)."""

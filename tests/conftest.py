@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import caches
 from django.contrib.auth.models import Group
 
 from tests.factories import UserFactory, make_levels
@@ -8,6 +9,12 @@ from tests.factories import UserFactory, make_levels
 def _fast_passwords(settings):
     # The cast's passwords are hashed on creation; the production hasher takes most of a second each.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_fragments():
+    # Fragment keys carry the catalog's revision, which never repeats; clearing keeps each test's memory small.
+    caches["fragments"].clear()
 
 
 @pytest.fixture

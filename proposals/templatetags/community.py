@@ -7,10 +7,13 @@ and comments there are.
 
 from django import template
 from django.contrib.auth.models import AnonymousUser
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from proposals import selectors
 from proposals.views import comment_widget_context, decorate_comments
+from skills import freshness
 
 register = template.Library()
 
@@ -20,12 +23,27 @@ def _user(context):
     return request, getattr(request, "user", None) or AnonymousUser()
 
 
-@register.inclusion_tag("proposals/partials/community_block.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def community_block(context, skill):
     request, user = _user(context)
+    if user.is_authenticated:
+        return _render_block(context, skill, user)
+    # Anonymous visitors all see the same block: kept until a proposal, comment or watch changes.
+    block = freshness.fragment(
+        request,
+        "community",
+        skill.pk,
+        skill.slug,
+        depends=(freshness.COMMUNITY,),
+        build=lambda: _render_block(context, skill, user),
+    )
+    return mark_safe(block)
+
+
+def _render_block(context, skill, user) -> str:
     block = selectors.community_block(skill=skill, user=user)
     block["comments"] = decorate_comments(block["comments"], user)
-    return {
+    block_context = {
         **block,
         **comment_widget_context(
             user,
@@ -35,9 +53,10 @@ def community_block(context, skill):
         ),
         "skill": skill,
         "user": user,
-        "request": request,
+        "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),
     }
+    return render_to_string("proposals/partials/community_block.html", block_context)
 
 
 @register.inclusion_tag("proposals/partials/cell_community.html", takes_context=True)

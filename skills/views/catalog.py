@@ -14,10 +14,13 @@ import pghistory.models
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from skills import freshness
 from skills.diff import Segment, has_changes, word_diff
 from skills.models import (
     Domain,
@@ -95,15 +98,28 @@ class LevelComparison:
     steps: list[RoleStep]
 
 
+@freshness.conditional(freshness.CATALOG, freshness.COMMUNITY)
 def skill_detail(request, slug):
     if request.GET.get("as_of"):
         return as_of_views.skill_as_of(request, slug)
+    chosen = request.GET.get("level", "").strip()
+    page = freshness.fragment(request, "skill", slug, chosen, build=lambda: _skill_main(slug, chosen))
+    skill = Skill(pk=page["pk"], slug=slug, name=page["name"], summary=page["summary"])
+    return render(request, "skills/skill_detail.html", {"skill": skill, "main": mark_safe(page["main"])})
+
+
+def _skill_main(slug: str, chosen: str) -> dict:
+    """The skill page but its Community block, rendered: the same for every visitor."""
     skill = get_object_or_404(Skill.objects.with_taxonomy().with_counts(), slug=slug)
-    cells = list(Expectation.objects.for_skill(skill))
+    context = skill_context(skill, list(Expectation.objects.for_skill(skill)), chosen)
+    main = render_to_string("skills/partials/skill_main.html", context)
+    return {"pk": skill.pk, "name": skill.name, "summary": skill.summary, "main": main}
+
+
+def skill_context(skill: Skill, cells: list[Expectation], chosen: str) -> dict:
+    """What the skill page shows of `skill` and its `cells`, with the levels compared when `chosen` is set."""
     levels = _distinct_levels(cells)
     tables = [(level, [cell for cell in cells if cell.level_id == level.pk]) for level in levels]
-
-    chosen = request.GET.get("level", "").strip()
     comparison = None
     unknown_level = ""
     if chosen:
@@ -112,20 +128,15 @@ def skill_detail(request, slug):
             unknown_level = chosen
         else:
             comparison = compare_levels(cells, levels, level)
-
-    return render(
-        request,
-        "skills/skill_detail.html",
-        {
-            "skill": skill,
-            "optional_count": skill.cell_count - skill.required_count,
-            "levels": levels,
-            "tables": tables,
-            "comparison": comparison,
-            "chosen_level": comparison.level if comparison else None,
-            "unknown_level": unknown_level,
-        },
-    )
+    return {
+        "skill": skill,
+        "optional_count": skill.cell_count - skill.required_count,
+        "levels": levels,
+        "tables": tables,
+        "comparison": comparison,
+        "chosen_level": comparison.level if comparison else None,
+        "unknown_level": unknown_level,
+    }
 
 
 def _distinct_levels(cells: list[Expectation]) -> list[Level]:

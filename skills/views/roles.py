@@ -5,11 +5,12 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from skills import selectors
-from skills.models import Proficiency
+from skills import freshness, selectors
+from skills.models import Proficiency, Role
 from skills.views import as_of as as_of_views
 
 logger = logging.getLogger(__name__)
@@ -41,11 +42,21 @@ def _profile(slug):
     return profile
 
 
+@freshness.conditional(freshness.CATALOG)
 def role_detail(request, slug):
     if request.GET.get("as_of"):
         return as_of_views.role_as_of(request, slug)
+    page = freshness.fragment(request, "role", slug, build=lambda: _role_main(slug))
+    role = Role(pk=page["pk"], slug=slug, name=page["name"], tagline=page["tagline"])
+    return render(request, "skills/role_detail.html", {"role": role, "main": mark_safe(page["main"])})
+
+
+def _role_main(slug: str) -> dict:
+    """The role page's content, rendered: the same for every visitor."""
     profile = _profile(slug)
-    return render(request, "skills/role_detail.html", {"role": profile.role, "profile": profile, "legend": LEGEND})
+    role = profile.role
+    main = render_to_string("skills/partials/role_main.html", {"role": role, "profile": profile, "legend": LEGEND})
+    return {"pk": role.pk, "name": role.name, "tagline": role.tagline, "main": main}
 
 
 def career_track_pdf(request, slug):

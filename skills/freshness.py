@@ -1,0 +1,153 @@
+"""Fast pages that are never stale: revision counters, cached fragments and conditional GET.
+
+The database moves a counter forward on every statement that writes a group of
+tables ("catalog" for the catalog, "community" for proposals, comments and
+watches; triggers in skills 0004 and proposals 0003). A page reads the counters
+once (one query) and
+
+- keys the fragments it caches on them, so the first request after any change,
+  on any path (approval, admin, import, shell), renders afresh: stale text is
+  impossible, not merely unlikely;
+- answers a revalidation with 304 Not Modified when nothing it shows has moved
+  (ETag and Last-Modified).
+
+Fragments live in the "fragments" cache, memory local to each server process
+by default: the revision in the key makes every process's copy correct on its
+own, and reading it costs no network round trip.
+"""
+
+import hashlib
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.session import SessionStorage
+from django.core.cache import caches
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+
+from skills.models import Revision
+
+CATALOG = "catalog"
+COMMUNITY = "community"
+FRAGMENT_CACHE = "fragments"
+# Last-Modified has whole seconds, and a change is stamped when its statement runs, a moment before
+# it commits. A page answered within this margin of its last change is sent without Last-Modified
+# (its ETag still works), so that a client revalidating by date alone can never be told "not
+# modified" about a change that committed within the same second.
+LAST_MODIFIED_MARGIN = timedelta(seconds=10)
+
+
+@dataclass(frozen=True)
+class Revisions:
+    values: dict[str, int]
+    changed_at: datetime | None
+
+    def key(self, names: tuple[str, ...]) -> str:
+        """The counters `names` as one string.
+
+        A counter that was never set reads 0: its tables have not been written since they
+        were created (a rolled-back write leaves no row either, and no change).
+        """
+        return ".".join(str(self.values.get(name, 0)) for name in names)
+
+
+def revisions(request=None) -> Revisions:
+    """The counters, read once per request (one query)."""
+    known = getattr(request, "_revisions", None)
+    if known is not None:
+        return known
+    rows = list(Revision.objects.values_list("name", "value", "changed_at"))
+    result = Revisions(
+        values={name: value for name, value, _changed in rows},
+        changed_at=max((changed for _name, _value, changed in rows), default=None),
+    )
+    if request is not None:
+        request._revisions = result
+    return result
+
+
+def fragment(request, *parts: Any, build: Callable[[], Any], depends: tuple[str, ...] = (CATALOG,)) -> Any:
+    """What `build()` returns, cached under `parts`, the revisions `depends` and the active language.
+
+    `build` must not depend on the visitor: the same value is served to everyone.
+    """
+    revision = revisions(request).key(depends)
+    digest = hashlib.sha256(repr((revision, translation.get_language(), parts)).encode()).hexdigest()
+    key = f"fragment:{digest}"
+    cache = caches[FRAGMENT_CACHE]
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout=None)
+    return value
+
+
+def conditional(*depends: str):
+    """Answer GET with a weak ETag (and Last-Modified) from the revisions `depends`; 304 when unchanged.
+
+    The ETag also covers the path and query, the language, the signed-in user and their
+    CSRF cookie (forms on the page carry a token made from it), so a revalidated copy
+    is always the page this visitor would be sent now.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD") or _has_pending_messages(request):
+                return view(request, *args, **kwargs)
+            current = revisions(request)
+            revision = current.key(depends)
+            etag = _etag(request, revision)
+            last_modified = _last_modified(current.changed_at)
+            response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+            if response is None:
+                response = view(request, *args, **kwargs)
+                if response.status_code != 200:
+                    return response
+            response.headers["ETag"] = etag
+            if last_modified is not None:
+                response.headers["Last-Modified"] = http_date(last_modified)
+            # Kept by the browser, but asked about every time: the 304 is what makes it cheap.
+            patch_cache_control(response, private=True, no_cache=True)
+            patch_vary_headers(response, ["Cookie", "Accept-Language"])
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def _etag(request, revision: str) -> str:
+    visitor = (
+        request.get_full_path(),
+        translation.get_language(),
+        request.user.pk if request.user.is_authenticated else None,
+        request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+    )
+    digest = hashlib.sha256(repr((revision, visitor)).encode()).hexdigest()[:32]
+    # Weak: the bytes differ from one answer to the next (forms carry a fresh mask of the CSRF token).
+    return f'W/"{digest}"'
+
+
+def _last_modified(changed_at: datetime | None) -> int | None:
+    if changed_at is None:
+        return None
+    seconds = math.ceil(changed_at.timestamp())
+    if timezone.now().timestamp() < seconds + LAST_MODIFIED_MARGIN.total_seconds():
+        return None
+    return seconds
+
+
+def _has_pending_messages(request) -> bool:
+    # A 304 would leave a "saved" or "signed out" message unseen: such pages are always rendered.
+    session = getattr(request, "session", None)
+    return CookieStorage.cookie_name in request.COOKIES or bool(
+        session is not None and session.get(SessionStorage.session_key)
+    )
