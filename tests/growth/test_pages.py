@@ -309,11 +309,6 @@ def test_a_level_the_role_does_not_have_is_refused_with_the_roles_levels(member,
     assert not PlanProfile.objects.filter(user=member).exists()
 
 
-def test_the_header_links_to_the_plan_for_signed_in_users_only(client, member_client, world):
-    assert 'href="/me/plan/"' not in text(client.get("/"))
-    assert 'href="/me/plan/"' in text(member_client.get("/"))
-
-
 # --- CSV and printable page ----------------------------------------------------------
 
 
