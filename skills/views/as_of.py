@@ -48,6 +48,11 @@ def _today_url(name: str, slug: str | None) -> str | None:
     return reverse(name, args=[slug]) if slug else None
 
 
+def _links(day) -> dict:
+    """The day, and what the live templates append to their own links so that they stay on that day."""
+    return {"as_of": day, "as_of_query": f"?as_of={day.isoformat()}", "as_of_param": f"&as_of={day.isoformat()}"}
+
+
 def _page(request, template: str, context: dict, *, status: int = 200):
     return render(request, template, context, status=status)
 
@@ -106,8 +111,8 @@ def skill_as_of(request, slug):
             "comparison": comparison,
             "chosen_level": comparison.level if comparison else None,
             "unknown_level": unknown_level,
-            "as_of": day,
             "today_url": _today_url("skills:skill", past.current_slug),
+            **_links(day),
         },
     )
 
@@ -129,8 +134,8 @@ def role_as_of(request, slug):
             "role": past.role,
             "profile": past.profile,
             "legend": roles.LEGEND,
-            "as_of": day,
             "today_url": _today_url("skills:role", past.current_slug),
+            **_links(day),
         },
     )
 

@@ -165,6 +165,20 @@ def test_the_level_picker_compares_the_cells_of_that_day(client, story):
     assert (step.current.description, step.next.description) == ("First text", "Middle text")
 
 
+def test_links_on_the_past_page_stay_on_that_day(client, story):
+    day = DAY1.isoformat()
+    html = page(client.get("/skills/new-name/", {"as_of": day, "level": "junior"}))
+    assert f'<input type="hidden" name="as_of" value="{day}">' in html  # the level picker keeps the day
+    assert f'<a class="level-picker__reset" href="/skills/old-name/?as_of={day}">' in html
+    assert f'<a href="/roles/analyst/?as_of={day}">Analyst</a>' in html
+    html = page(client.get("/skills/new-name/", {"as_of": day, "level": "nope"}))
+    assert f'<a href="?level=junior&amp;as_of={day}#compare">' in html
+    html = page(client.get("/roles/analyst/", {"as_of": day}))
+    assert f'<a href="/skills/old-name/?as_of={day}">Old name</a>' in html
+    assert "career-track.pdf" not in html  # today's career track has no place on a past page
+    assert "career-track.pdf" in page(client.get("/roles/analyst/"))
+
+
 def test_an_old_address_still_answers_for_its_day(client, story):
     response = client.get("/skills/old-name/", {"as_of": DAY1.isoformat()})
     assert response.status_code == 200
