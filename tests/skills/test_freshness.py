@@ -1,0 +1,263 @@
+"""Cached pages are never stale, and revalidation answers 304 only when nothing shown has moved."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from proposals import services as proposal_services
+from proposals.models import Comment, Watch
+from skills import freshness
+from skills.models import Expectation, Level, Revision, Role, Skill
+from skills.services import CellChange, cell_save
+from tests.factories import ExpectationFactory, make_levels, make_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cell():
+    levels = make_levels()
+    role = make_role(levels, name="Data Scientist")
+    return ExpectationFactory(role=role, level=levels[1], description="Tracks experiments by hand.")
+
+
+def counters() -> dict[str, int]:
+    return dict(Revision.objects.values_list("name", "value"))
+
+
+def backdate_revisions(hours: int = 1):
+    Revision.objects.update(changed_at=timezone.now() - timezone.timedelta(hours=hours))
+
+
+# --- The counters -------------------------------------------------------------------
+
+
+def test_every_write_to_a_catalog_table_moves_the_catalog_counter(cell):
+    before = counters()["catalog"]
+    for write in (
+        lambda: Expectation.objects.filter(pk=cell.pk).update(required=True),
+        lambda: Skill.objects.filter(pk=cell.skill_id).update(name="Renamed"),
+        lambda: Role.objects.filter(pk=cell.role_id).update(tagline="New tagline"),
+        lambda: Level.objects.filter(pk=cell.level_id).update(short="M"),
+        lambda: cell.skill.group.domain.__class__.objects.filter(pk=cell.skill.group.domain_id).update(name="D"),
+        lambda: Expectation.objects.filter(pk=cell.pk).delete(),
+    ):
+        write()
+        after = counters()["catalog"]
+        assert after > before
+        before = after
+
+
+def test_community_writes_move_only_the_community_counter(cell, member):
+    before = counters()
+    Comment.objects.create(skill=cell.skill, author=member, body="Nice.")
+    Watch.objects.create(skill=cell.skill, user=member)
+    after = counters()
+    assert after["community"] > before.get("community", 0)
+    assert after["catalog"] == before["catalog"]
+
+
+def test_a_rolled_back_write_leaves_the_counter_as_it_was(cell):
+    from django.db import transaction
+
+    before = counters()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Expectation.objects.filter(pk=cell.pk).update(required=True)
+        raise RuntimeError
+    assert counters() == before
+
+
+# --- Never stale --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["skill", "role"])
+def test_an_approved_proposal_shows_at_once(client, cell, author, reviewer, path):
+    url = cell.skill.get_absolute_url() if path == "skill" else cell.role.get_absolute_url()
+    text = "Compares runs in a tracking server and explains the differences."
+    assert "Tracks experiments by hand." in client.get(url).content.decode() or path == "role"
+    # Rendered once: the next answer comes from the cache.
+    cached = client.get(url).content.decode()
+
+    proposal = proposal_services.proposal_create(
+        author=author,
+        skill=cell.skill,
+        rationale="Sharper.",
+        changes=[
+            proposal_services.ChangeInput(
+                role=cell.role, level=cell.level, description=text, required=True, proficiency="expert"
+            )
+        ],
+    )
+    proposal_services.proposal_approve(proposal=proposal, reviewer=reviewer)
+
+    fresh = client.get(url).content.decode()
+    assert fresh != cached
+    if path == "skill":
+        assert text in fresh
+        assert "Tracks experiments by hand." not in fresh.split('id="community"')[0]
+    else:
+        assert "Expert" in fresh  # the matrix cell's proficiency
+
+
+def test_any_write_path_shows_at_once(client, cell):
+    url = cell.skill.get_absolute_url()
+    client.get(url)
+    # A shell or script writing straight to the table, past every service.
+    Expectation.objects.filter(pk=cell.pk).update(description="Written from a shell.")
+    assert "Written from a shell." in client.get(url).content.decode()
+    cell_save(
+        skill=cell.skill,
+        change=CellChange(
+            role=cell.role, level=cell.level, description="Saved by a service.", required=False, proficiency="working"
+        ),
+    )
+    assert "Saved by a service." in client.get(url).content.decode()
+
+
+def test_a_renamed_skill_shows_on_the_role_page_at_once(client, cell):
+    url = cell.role.get_absolute_url()
+    assert cell.skill.name in client.get(url).content.decode()
+    Skill.objects.filter(pk=cell.skill_id).update(name="Experiment Tracking at Scale")
+    assert "Experiment Tracking at Scale" in client.get(url).content.decode()
+
+
+def test_import_shows_at_once(client, db, tmp_path):
+    call_command("import_catalog", "fixtures/catalog.json", verbosity=0)
+    url = "/skills/ml-experiment-tracking/"
+    assert "ML Experiment Tracking" in client.get(url).content.decode()
+    Skill.objects.filter(slug="ml-experiment-tracking").update(summary="Changed by hand.")
+    assert "Changed by hand." in client.get(url).content.decode()
+    call_command("import_catalog", "fixtures/catalog.json", verbosity=0)  # puts the summary back
+    assert "Changed by hand." not in client.get(url).content.decode()
+
+
+def test_a_new_comment_shows_to_anonymous_visitors_at_once(client, cell, member):
+    url = cell.skill.get_absolute_url()
+    assert "First!" not in client.get(url).content.decode()
+    Comment.objects.create(skill=cell.skill, author=member, body="First!")
+    assert "First!" in client.get(url).content.decode()
+
+
+def test_each_language_has_its_own_fragment(client, cell):
+    url = cell.skill.get_absolute_url()
+    assert "What is Expected at Each Level" in client.get(url, {"lang": "en"}).content.decode()
+    german = client.get(url, {"lang": "de"}).content.decode()
+    assert "What is Expected at Each Level" not in german
+    assert '<html lang="de"' in german
+
+
+def test_an_unknown_skill_is_a_404_every_time(client, cell):
+    for _ in range(2):
+        assert client.get("/skills/no-such-skill/").status_code == 404
+
+
+def test_signed_in_visitors_see_their_own_community_block(client, cell, member):
+    Watch.objects.create(skill=cell.skill, user=member)
+    client.get(cell.skill.get_absolute_url())  # the anonymous block, cached
+    client.force_login(member)
+    page = client.get(cell.skill.get_absolute_url()).content.decode()
+    assert 'aria-pressed="true"' in page  # "Unwatch": this member watches the skill
+    assert "member" in page
+
+
+# --- Conditional GET ----------------------------------------------------------------
+
+
+def test_a_new_csrf_cookie_changes_the_etag(client, cell):
+    # Forms on the page carry a token made from the cookie: a copy made for another cookie must not be reused.
+    url = cell.skill.get_absolute_url()
+    first = client.get(url)
+    assert "csrftoken" in first.cookies
+    second = client.get(url, headers={"if-none-match": first.headers["ETag"]})
+    assert second.status_code == 200
+    assert client.get(url, headers={"if-none-match": second.headers["ETag"]}).status_code == 304
+
+
+def test_a_revalidation_is_answered_304_with_one_query(client, cell, django_assert_num_queries):
+    url = cell.skill.get_absolute_url()
+    first = client.get(url)
+    etag = first.headers["ETag"]
+    assert etag.startswith('W/"')
+    assert "no-cache" in first.headers["Cache-Control"] and "private" in first.headers["Cache-Control"]
+    client.cookies.clear()  # the same visitor as the first answer: no CSRF cookie yet
+    with django_assert_num_queries(1):
+        again = client.get(url, headers={"if-none-match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["ETag"] == etag
+
+
+def test_a_change_ends_the_304s(client, cell):
+    url = cell.role.get_absolute_url()
+    client.get(url)  # the first answer sets the CSRF cookie, which the ETag covers
+    etag = client.get(url).headers["ETag"]
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    Expectation.objects.filter(pk=cell.pk).update(proficiency="expert")
+    changed = client.get(url, headers={"if-none-match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != etag
+
+
+def test_the_etag_differs_by_language_user_and_query(client, cell, member):
+    url = cell.skill.get_absolute_url()
+    english = client.get(url, {"lang": "en"}).headers["ETag"]
+    german = client.get(url, {"lang": "de"}).headers["ETag"]
+    levels = client.get(url, {"level": cell.level.slug}).headers["ETag"]
+    client.force_login(member)
+    signed_in = client.get(url).headers["ETag"]
+    assert len({english, german, levels, signed_in}) == 4
+
+
+def test_if_modified_since(client, cell):
+    backdate_revisions()
+    url = cell.skill.get_absolute_url()
+    first = client.get(url)
+    last_modified = first.headers["Last-Modified"]
+    assert client.get(url, headers={"if-modified-since": last_modified}).status_code == 304
+    Expectation.objects.filter(pk=cell.pk).update(description="Newer text for the cell.")
+    after = client.get(url, headers={"if-modified-since": last_modified})
+    assert after.status_code == 200
+    assert "Newer text for the cell." in after.content.decode()
+
+
+def test_no_last_modified_within_seconds_of_a_change(client, cell):
+    # Whole seconds could hide a change made in the same second; the ETag still revalidates.
+    response = client.get(cell.skill.get_absolute_url())
+    assert "Last-Modified" not in response.headers
+    assert "ETag" in response.headers
+
+
+def test_pending_messages_are_never_answered_304(client, cell, member):
+    url = cell.skill.get_absolute_url()
+    client.force_login(member)
+    client.get(url)
+    etag = client.get(url).headers["ETag"]
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    session = client.session
+    session["_messages"] = '[["__json_message",0,25,"Saved."]]'
+    session.save()
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 200
+
+
+def test_errors_carry_no_etag(client, cell):
+    response = client.get(cell.skill.get_absolute_url(), {"as_of": "not-a-date"})
+    assert response.status_code == 400
+    assert "ETag" not in response.headers
+
+
+def test_fragments_cache_is_keyed_on_the_catalog_revision(cell, rf):
+    calls = []
+
+    def build():
+        calls.append(1)
+        return "built"
+
+    request = rf.get("/")
+    assert freshness.fragment(request, "x", build=build) == "built"
+    assert freshness.fragment(rf.get("/"), "x", build=build) == "built"
+    assert len(calls) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE skills_skill SET summary = summary")
+    freshness.fragment(rf.get("/"), "x", build=build)
+    assert len(calls) == 2
