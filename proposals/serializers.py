@@ -239,7 +239,9 @@ class ProposalOut(serializers.ModelSerializer):
 
 
 class ReviewWarningOut(serializers.Serializer):
-    code = serializers.ChoiceField(choices=[code.value for code in review_checks.Code])
+    code = serializers.ChoiceField(
+        choices=[code.value for code in review_checks.Code], help_text="Which check: see proposals/review_checks.py."
+    )
     role = serializers.CharField(source="role.slug", help_text="Role slug of the changed cell it concerns.")
     level = serializers.CharField(source="level.slug", help_text="Level slug of the changed cell it concerns.")
     message = serializers.CharField(help_text="What the check found, in the request's language.")
