@@ -132,6 +132,11 @@ class SkillAdmin(admin.ModelAdmin):
             return self._merge_page(request, source, form)
         target = form.cleaned_data["target"]
         decisions = _decisions(request.POST) if request.method == "POST" else {}
+        preset = request.GET.get("preset")
+        if request.method == "GET" and preset in merge.DECISION_LABELS:
+            # "Keep/take everywhere" links pre-check every radio; the staff member still confirms.
+            plan = merge.merge_plan(source=source, target=target)
+            decisions = {clash.axes: preset for clash in plan.clashes}
         if request.method == "POST":
             try:
                 result = merge.skill_merge(

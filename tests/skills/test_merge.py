@@ -443,3 +443,13 @@ def test_the_seed_skill_merges_into_experiment_tracking(client, seeded_catalog, 
     assert response.status_code == 301
     assert response["Location"] == "/skills/experiment-tracking/data-scientist/middle/?lang=en"
     assert merge.participants, "the community's participant is registered by ProposalsConfig.ready()"
+
+
+@pytest.mark.parametrize("preset", [KEEP, TAKE])
+def test_a_preset_prechecks_every_clash_and_writes_nothing(client, pair, staff, preset):
+    client.force_login(staff)
+    response = client.get(merge_url(pair["source"]), {"target": pair["target"].pk, "preset": preset})
+    clash = pair["clash_source"]
+    key = f"clash-{clash.role_id}-{clash.level_id}"
+    assert f'name="{key}" id="{key}-{preset}" value="{preset}" required checked' in response.content.decode()
+    assert Skill.objects.count() == 2
