@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.helpers import screenshot
+from tests.browser.helpers import axe_violations, screenshot
 from tests.browser.world import SEED, cell
 from tests.skills.test_as_of import Clock, at
 
@@ -33,9 +33,14 @@ def test_a_reader_sees_the_skill_as_it_stood_and_follows_the_link_to_today(site,
     expect(junior_row).not_to_contain_text(NEW_TEXT)
     expect(page.locator("#community")).to_contain_text("not kept by date")
     screenshot(page, "skill-as-of")
+    assert axe_violations(page) == []
 
     banner.get_by_role("link", name="See today's version").click()
     page.wait_for_url(f"**/skills/{SEED}/")
     expect(page.locator(".as-of-banner")).to_have_count(0)
     expect(page.locator("#level-junior tbody tr", has_text="Data Scientist")).to_contain_text(NEW_TEXT)
+
+    site.goto(f"/roles/data-scientist/?as_of={day.isoformat()}")
+    expect(page.locator(".as-of-banner")).to_contain_text("as it stood on")
+    assert axe_violations(page) == []
     assert site.errors == []
