@@ -57,4 +57,9 @@ def test_staff_merge_the_seed_skill_into_experiment_tracking_and_the_old_address
     assert page.url == site.url("/skills/experiment-tracking/?level=junior")
     assert (response.request.redirected_from.response().status) == 301
     expect(page.locator("main")).to_contain_text(seed_junior[:60])
+
+    # The target's history tells the merge apart.
+    site.goto("/skills/experiment-tracking/history/")
+    expect(page.locator("main")).to_contain_text("in the merge of “ML Experiment Tracking” into “Experiment Tracking”")
+    screenshot(page, "skill-history-after-merge")
     assert not site.errors, site.errors
