@@ -175,8 +175,11 @@ def test_links_on_the_past_page_stay_on_that_day(client, story):
     assert f'<a href="?level=junior&amp;as_of={day}#compare">' in html
     html = page(client.get("/roles/analyst/", {"as_of": day}))
     assert f'<a href="/skills/old-name/?as_of={day}">Old name</a>' in html
-    assert "career-track.pdf" not in html  # today's career track has no place on a past page
+    # Downloads are today's data: they have no place on a past page.
+    assert "career-track.pdf" not in html and "matrix.csv" not in html
     assert "career-track.pdf" in page(client.get("/roles/analyst/"))
+    assert "cells.csv" not in page(client.get("/skills/new-name/", {"as_of": day}))
+    assert "cells.csv" in page(client.get("/skills/new-name/"))
 
 
 def test_an_old_address_still_answers_for_its_day(client, story):
