@@ -18,6 +18,7 @@ own, and reading it costs no network round trip.
 
 import hashlib
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,6 +29,8 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import caches
+from django.http import HttpResponse
+from django.middleware import csrf
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
@@ -73,17 +76,24 @@ def revisions(request=None) -> Revisions:
     return result
 
 
-def fragment(request, *parts: Any, build: Callable[[], Any], depends: tuple[str, ...] = (CATALOG,)) -> Any:
+def fragment(
+    request,
+    *parts: Any,
+    build: Callable[[], Any],
+    depends: tuple[str, ...] = (CATALOG,),
+    lookup_only: bool = False,
+) -> Any:
     """What `build()` returns, cached under `parts`, the revisions `depends` and the active language.
 
     `build` must not depend on the visitor: the same value is served to everyone.
+    With `lookup_only`, a miss returns None and builds nothing.
     """
     revision = revisions(request).key(depends)
     digest = hashlib.sha256(repr((revision, translation.get_language(), parts)).encode()).hexdigest()
     key = f"fragment:{digest}"
     cache = caches[FRAGMENT_CACHE]
     value = cache.get(key)
-    if value is None:
+    if value is None and not lookup_only:
         value = build()
         cache.set(key, value, timeout=None)
     return value
@@ -122,6 +132,43 @@ def conditional(*depends: str):
         return wrapper
 
     return decorator
+
+
+def anonymous_pages(*depends: str):
+    """Serve anonymous GETs from whole pages cached under the revisions `depends`, the language and the URL.
+
+    Anonymous visitors differ only in the CSRF token of the forms on the page (the
+    language switcher): the cached copy keeps the page around the tokens, and each
+    answer gets the visitor's own, so the page costs what the revisions query costs.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method != "GET" or request.user.is_authenticated or _has_pending_messages(request):
+                return view(request, *args, **kwargs)
+            key = ("page", request.get_host(), request.get_full_path())
+            cached = fragment(request, *key, build=lambda: None, depends=depends, lookup_only=True)
+            if cached is not None:
+                content_type, pieces = cached
+                # Each form gets a fresh mask of the visitor's token; asking for it also sets the cookie.
+                body = pieces[0] + b"".join(
+                    _TOKEN_VALUE % csrf.get_token(request).encode() + piece for piece in pieces[1:]
+                )
+                return HttpResponse(body, content_type=content_type)
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                pieces = _TOKEN_RE.split(response.content)
+                fragment(request, *key, build=lambda: (response["Content-Type"], pieces), depends=depends)
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+_TOKEN_RE = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
+_TOKEN_VALUE = b'name="csrfmiddlewaretoken" value="%s"'
 
 
 def _etag(request, revision: str) -> str:

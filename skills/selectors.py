@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, StringAgg, Subquery, TextField, Value
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce, Concat, Left
 
 from skills.models import SEARCH_CONFIG, Domain, Expectation, Level, Role, RoleLevel, Skill
 
@@ -71,6 +71,9 @@ def _headline(expression, query: SearchQuery, **options) -> SearchHeadline:
     return SearchHeadline(expression, query, config=SEARCH_CONFIG, start_sel=MARK_START, stop_sel=MARK_STOP, **options)
 
 
+SNIPPET_SOURCE_CHARS = 2000
+
+
 def search_skills(query: SearchQuery) -> QuerySet:
     """Skills matching the query, best first, with highlighted name and snippet.
 
@@ -85,6 +88,9 @@ def search_skills(query: SearchQuery) -> QuerySet:
     )
     text = TextField()
     document = Concat("summary", Value(" ", text), Coalesce(Subquery(descriptions), Value("", text)), output_field=text)
+    # ts_headline parses all the text it is given: a skill of eighty cells is some 15,000 characters,
+    # and a page of such snippets took most of a search's time. The start of it is enough for a snippet.
+    document = Left(document, SNIPPET_SOURCE_CHARS)
     return (
         Skill.objects.with_taxonomy()
         .filter(search__document=query)

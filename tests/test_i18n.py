@@ -624,7 +624,8 @@ def test_api_errors_follow_the_language(client, db):
 
 def test_lang_parameter_adds_no_queries(client, seeded_catalog):
     url = f"/skills/{SEED}/"
-    client.get(url)  # warm caches (content types, sessions)
+    client.get(url)  # warm caches (content types, sessions, rendered pages)
+    client.get(url, {"lang": "de"})
     with CaptureQueriesContext(connection) as plain:
         client.get(url)
     with CaptureQueriesContext(connection) as with_lang:

@@ -53,6 +53,8 @@ EVENT_LABELS = {
 
 
 # --------------------------------------------------------------------- home
+@freshness.conditional(freshness.CATALOG)
+@freshness.anonymous_pages(freshness.CATALOG)
 def home(request):
     skills = Skill.objects.with_counts().order_by("name")
     groups = SkillGroup.objects.order_by("position", "name").prefetch_related(Prefetch("skills", queryset=skills))
@@ -99,6 +101,7 @@ class LevelComparison:
 
 
 @freshness.conditional(freshness.CATALOG, freshness.COMMUNITY)
+@freshness.anonymous_pages(freshness.CATALOG, freshness.COMMUNITY)
 def skill_detail(request, slug):
     if request.GET.get("as_of"):
         return as_of_views.skill_as_of(request, slug)

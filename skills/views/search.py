@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from skills import selectors
+from skills import freshness, selectors
 
 RESULTS_PER_PAGE = 20
 ROLES_SHOWN = 6
@@ -19,6 +19,9 @@ def highlight(text: str | None) -> str:
     return mark_safe(MARKERS.sub("", escaped))  # escaped above: only our <mark> tags remain
 
 
+# Results depend on the catalog alone: anonymous visitors get cached pages, everyone a 304 when unchanged.
+@freshness.conditional(freshness.CATALOG)
+@freshness.anonymous_pages(freshness.CATALOG)
 def search(request):
     text = request.GET.get("q", "").strip()[: selectors.SEARCH_MAX_CHARS]
     context = {"query": text, "words": selectors.search_words(text)}

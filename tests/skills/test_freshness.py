@@ -261,3 +261,65 @@ def test_fragments_cache_is_keyed_on_the_catalog_revision(cell, rf):
         cursor.execute("UPDATE skills_skill SET summary = summary")
     freshness.fragment(rf.get("/"), "x", build=build)
     assert len(calls) == 2
+
+
+# --- Whole pages for anonymous visitors ---------------------------------------------
+
+
+def _switcher_token(page: str) -> str:
+    form = page.split('class="language-switcher"', 1)[1]
+    return form.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+
+
+@pytest.mark.parametrize("path", ["/", "/roles/", "skill", "role", "/search/?q=skill"])
+def test_anonymous_pages_are_served_from_the_cache(client, cell, django_assert_num_queries, path):
+    url = {"skill": cell.skill.get_absolute_url(), "role": cell.role.get_absolute_url()}.get(path, path)
+    first = client.get(url)
+    assert first.status_code == 200
+    client.cookies.clear()
+    with django_assert_num_queries(1):  # the revisions
+        again = client.get(url)
+    assert again.status_code == 200
+    # The same page, but for the CSRF tokens in its forms.
+    strip = freshness._TOKEN_RE.sub
+    assert strip(b"", again.content) == strip(b"", first.content)
+
+
+def test_a_cached_page_carries_a_token_that_works_for_its_visitor(cell):
+    from django.test import Client
+
+    url = cell.skill.get_absolute_url()
+    Client().get(url)  # someone else fills the cache
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(url)
+    token = _switcher_token(page.content.decode())
+    assert token
+    assert "csrftoken" in page.cookies
+    switched = visitor.post("/i18n/setlang/", {"language": "de", "next": url, "csrfmiddlewaretoken": token})
+    assert switched.status_code == 302
+    assert visitor.get(url).content.decode().count('<html lang="de"') == 1
+
+
+def test_each_visitor_gets_a_fresh_token(cell):
+    from django.test import Client
+
+    url = cell.skill.get_absolute_url()
+    tokens = {_switcher_token(Client().get(url).content.decode()) for _ in range(3)}
+    assert len(tokens) == 3
+
+
+def test_signed_in_visitors_never_get_the_anonymous_copy(client, cell, member):
+    url = cell.skill.get_absolute_url()
+    client.get(url)
+    client.get(url)
+    client.force_login(member)
+    page = client.get(url).content.decode()
+    assert "Sign out" in page
+    assert "Sign in to suggest changes" not in page
+
+
+def test_a_changed_catalog_changes_the_search_results(client, cell):
+    url = "/search/?q=quantum"
+    assert "Annealing" not in client.get(url).content.decode()
+    Skill.objects.filter(pk=cell.skill_id).update(name="Quantum Annealing")
+    assert "<mark>Quantum</mark> Annealing" in client.get(url).content.decode()

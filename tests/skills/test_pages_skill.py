@@ -15,7 +15,7 @@ from tests.factories import DomainFactory, SkillFactory, SkillGroupFactory, make
 SEED = "/skills/ml-experiment-tracking/"
 
 # Anonymous visitors; the numbers do not move with the size of the catalog.
-HOME_QUERIES = 4  # domains, groups, skills with counts, roles with counts
+HOME_QUERIES = 5  # the revisions; domains, groups, skills with counts, roles with counts
 # the revisions; skill with taxonomy and counts, its cells with role and level; watchers, proposals, comments
 SKILL_QUERIES = 6
 SKILL_QUERIES_CACHED = 1  # the revisions: both parts of the page come from the fragment cache
