@@ -9,6 +9,10 @@ to one: the primary serves
 - every read of a browser for REPLICA_PIN_SECONDS after one of its POST/PUT/PATCH/DELETE
   requests succeeded (a short-lived signed cookie; the redirect after a form shows the change);
 - the database cache's table (rate limits must count on the row being written).
+
+A request reads from one replica throughout: replicas lag by different amounts, and a page
+keys what it caches on the catalog's revision (skills/freshness.py), which must come from
+the same snapshot as the rows it renders.
 """
 
 import random
@@ -26,6 +30,8 @@ _CACHE_APP_LABEL = "django_cache"
 # Per request (gunicorn threads each run their own context); outside requests, a management command
 # or shell stays on the primary once it wrote.
 _pinned: ContextVar[bool] = ContextVar("skillmatrix_pinned_to_primary", default=False)
+# The replica this request reads from (None outside requests: each read picks one).
+_replica: ContextVar[str | None] = ContextVar("skillmatrix_replica", default=None)
 
 
 def is_pinned() -> bool:
@@ -49,7 +55,7 @@ class ReplicaRouter:
             or connections["default"].in_atomic_block
         ):
             return "default"
-        return random.choice(self.replicas)
+        return _replica.get() or random.choice(self.replicas)
 
     def db_for_write(self, model, **hints) -> str:
         if model._meta.app_label != _CACHE_APP_LABEL:
@@ -70,15 +76,18 @@ class PinToPrimaryMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.replicas = [alias for alias in connections if alias.startswith("replica_")]
 
     def __call__(self, request):
         seconds = settings.REPLICA_PIN_SECONDS
         pinned = request.get_signed_cookie(PIN_COOKIE, default=None, salt=PIN_SALT, max_age=seconds) is not None
         token = _pinned.set(pinned)
+        replica = _replica.set(random.choice(self.replicas) if self.replicas else None)
         try:
             response = self.get_response(request)
         finally:
             _pinned.reset(token)
+            _replica.reset(replica)
         if request.method not in _SAFE_METHODS and response.status_code < 400:
             response.set_signed_cookie(
                 PIN_COOKIE,

@@ -169,3 +169,21 @@ def test_the_database_cache_is_always_read_on_the_primary(replica):
     # Written through the router: the row is on the primary only (the copy was made before).
     assert fresh(lambda: cache.get("counter")) == 1
     assert fresh(_names) == REPLICA  # a cache write does not pin the context's model reads
+
+
+def test_a_request_reads_from_one_replica_throughout(rf):
+    # A page's revision and the rows it renders must come from the same replica (the same lag).
+    router = db_router.ReplicaRouter()
+    router.replicas = ["replica_0", "replica_1", "replica_2"]
+    seen = []
+
+    def view(request):
+        seen.append({router.db_for_read(Domain) for _ in range(30)})
+        return HttpResponse("ok")
+
+    middleware = db_router.PinToPrimaryMiddleware(view)
+    middleware.replicas = router.replicas
+    for _ in range(12):
+        fresh(lambda: middleware(rf.get("/")))
+    assert all(len(chosen) == 1 for chosen in seen)
+    assert len(set().union(*seen)) > 1  # but requests spread over the replicas
