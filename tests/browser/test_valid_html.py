@@ -10,8 +10,10 @@ import subprocess
 
 from django.test import Client
 
+from skills.models import Skill
 from tests.browser.helpers import require_tool
-from tests.browser.world import MAIN_PAGES, SEED, build_world, page_path
+from tests.browser.world import ERROR_STATUS, MAIN_PAGES, SEED, SHORT_TEXT, build_world, page_path
+from tests.proposals.test_pages import suggest_data
 
 
 def rendered_pages(users: dict) -> dict[str, str]:
@@ -20,22 +22,30 @@ def rendered_pages(users: dict) -> dict[str, str]:
     for who, user in users.items():
         clients[who] = Client()
         clients[who].force_login(user)
-    world = build_world(author=users["author"], reviewer=users["reviewer"])
+    world = build_world(author=users["author"], reviewer=users["reviewer"], member=users["member"])
     pages = {}
     for name, viewer, path in MAIN_PAGES:
         response = clients[viewer or "anonymous"].get(page_path(path, world))
-        assert response.status_code == (404 if name == "not-found" else 200), path
+        assert response.status_code == ERROR_STATUS.get(name, 200), path
         pages[name] = response.content.decode()
+    assert 'id="checks"' in pages["proposal-warnings"]
+    shortened = {"data-scientist__middle": {"description": SHORT_TEXT}}
     posts = {
         "sign-in-errors": ("anonymous", "/accounts/login/", {"login": "nobody@example.com", "password": "x"}),
         "sign-up-errors": ("anonymous", "/accounts/signup/", {"email": "not an address", "password1": "1"}),
         "suggest-errors": ("member", f"/skills/{SEED}/suggest/", {"rationale": ""}),
         "comment-errors": ("member", f"/skills/{SEED}/comments/", {"body": ""}),
+        "suggest-checked": (
+            "member",
+            f"/skills/{SEED}/suggest/",
+            suggest_data(Skill.objects.get(slug=SEED), rationale="Shorter.", **shortened) | {"check": "1"},
+        ),
     }
     for name, (who, path, data) in posts.items():
         response = clients[who].post(path, data)
         assert response.status_code in (200, 400), (path, response.status_code)
         pages[name] = response.content.decode()
+    assert "very short" in pages["suggest-checked"].split('id="checks"')[1]
     return pages
 
 
@@ -60,7 +70,7 @@ def test_every_main_page_is_valid_html(tmp_path, node_tools, seeded_catalog, mem
     ]
     assert not errors, "\n".join(errors)
     assert result.returncode == 0
-    assert len(files) == len(MAIN_PAGES) + 4
+    assert len(files) == len(MAIN_PAGES) + 5
 
 
 def test_the_checker_does_report_broken_markup(tmp_path, node_tools):
