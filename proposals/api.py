@@ -11,6 +11,7 @@ from dataclasses import asdict
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
@@ -114,6 +115,13 @@ class _CommentList(generics.ListAPIView):
     def get_target(self) -> dict:
         """The target as the keyword comments_for and comment_create take (skill= or proposal=)."""
         raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method != "POST":
+            return super().dispatch(request, *args, **kwargs)
+        # The rate-limit count (a row of the database cache) commits with the comment: one commit, not two.
+        with transaction.atomic():
+            return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         return selectors.comments_for(user=self.request.user, **self.get_target())

@@ -2,7 +2,7 @@
 
 The database moves a counter forward on every statement that writes a group of
 tables ("catalog" for the catalog, "community" for proposals, comments and
-watches; triggers in skills 0004 and proposals 0003). A page reads the counters
+watches; triggers in skills 0004 and 0006 and proposals 0003). A page reads the counters
 once (one query) and
 
 - keys the fragments it caches on them, so the first request after any change,
@@ -29,6 +29,7 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import caches
+from django.db import connections, router
 from django.http import HttpResponse
 from django.middleware import csrf
 from django.utils import timezone, translation
@@ -49,7 +50,7 @@ LAST_MODIFIED_MARGIN = timedelta(seconds=10)
 
 @dataclass(frozen=True)
 class Revisions:
-    values: dict[str, int]
+    values: dict[str, str]
     changed_at: datetime | None
 
     def key(self, names: tuple[str, ...]) -> str:
@@ -58,18 +59,25 @@ class Revisions:
         A counter that was never set reads 0: its tables have not been written since they
         were created (a rolled-back write leaves no row either, and no change).
         """
-        return ".".join(str(self.values.get(name, 0)) for name in names)
+        return "/".join(self.values.get(name, "0") for name in names)
+
+
+_READ_REVISIONS = "SELECT name, sum(weight), max(stamp), max(changed_at) FROM skills_revision GROUP BY name"
 
 
 def revisions(request=None) -> Revisions:
-    """The counters, read once per request (one query)."""
+    """The counters, read once per request (one query on a table of a few dozen rows)."""
     known = getattr(request, "_revisions", None)
     if known is not None:
         return known
-    rows = list(Revision.objects.values_list("name", "value", "changed_at"))
+    database = router.db_for_read(Revision)
+    with connections[database].cursor() as cursor:
+        cursor.execute(_READ_REVISIONS)
+        rows = cursor.fetchall()
     result = Revisions(
-        values={name: value for name, value, _changed in rows},
-        changed_at=max((changed for _name, _value, changed in rows), default=None),
+        # The sum moves with every committed write; the greatest stamp never comes back after a TRUNCATE.
+        values={name: f"{total}.{stamp}" for name, total, stamp, _changed in rows},
+        changed_at=max((changed for *_counter, changed in rows), default=None),
     )
     if request is not None:
         request._revisions = result

@@ -371,18 +371,21 @@ class RoleSearch(models.Model):
 
 
 class Revision(models.Model):
-    """A counter that every write to a group of tables moves forward: "catalog" for the catalog tables.
+    """One write statement's mark on a counter: "catalog" for the catalog tables, "community" for proposals,
+    comments and watches.
 
-    Kept by per-statement triggers (migration 0004), never by Django. Pages key their
-    cached fragments and ETags on it (skills/freshness.py).
+    Inserted by per-statement triggers (migrations 0004 and 0006), never by Django. A counter
+    reads as the sum of its weights and its greatest stamp; pages key their cached fragments
+    and ETags on that (skills/freshness.py).
     """
 
-    name = models.CharField(max_length=20, primary_key=True)
-    value = models.BigIntegerField()
+    name = models.CharField(max_length=20)
+    weight = models.BigIntegerField()
+    stamp = models.BigIntegerField()
     changed_at = models.DateTimeField()
 
     def __str__(self) -> str:
-        return f"{self.name} {self.value}"
+        return f"{self.name} +{self.weight} @{self.stamp}"
 
 
 class SkillRedirectQuerySet(models.QuerySet):
