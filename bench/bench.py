@@ -66,11 +66,19 @@ def targets() -> dict:
 
 
 def token() -> str:
+    """API tokens of BENCH_USERS members (16), comma-separated: comments come from many members at once,
+    as on the site, not from one member posting on eight connections (whose rate-limit row they would share)."""
     from django.contrib.auth import get_user_model
     from rest_framework.authtoken.models import Token
 
-    user, _ = get_user_model().objects.get_or_create(username=BENCH_USER, defaults={"email": "bench@example.com"})
-    return Token.objects.get_or_create(user=user)[0].key
+    keys = []
+    for number in range(1, int(os.environ.get("BENCH_USERS", "16")) + 1):
+        username = BENCH_USER if number == 1 else f"{BENCH_USER}-{number}"
+        user, _ = get_user_model().objects.get_or_create(
+            username=username, defaults={"email": f"{username}@example.com"}
+        )
+        keys.append(Token.objects.get_or_create(user=user)[0].key)
+    return ",".join(keys)
 
 
 # --- render and profile -------------------------------------------------------------------

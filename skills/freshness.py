@@ -19,6 +19,7 @@ own, and reading it costs no network round trip.
 import hashlib
 import math
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -102,9 +103,22 @@ def fragment(
     cache = caches[FRAGMENT_CACHE]
     value = cache.get(key)
     if value is None and not lookup_only:
-        value = build()
-        cache.set(key, value, timeout=None)
+        # One thread of the process builds; the others wait for its copy instead of all rendering
+        # the same large page at once (the first requests after a change, or after start-up).
+        with _building_guard:
+            lock = _building.setdefault(key, threading.Lock())
+        with lock:
+            value = cache.get(key)
+            if value is None:
+                value = build()
+                cache.set(key, value, timeout=None)
+        with _building_guard:
+            _building.pop(key, None)
     return value
+
+
+_building: dict[str, threading.Lock] = {}
+_building_guard = threading.Lock()
 
 
 def conditional(*depends: str):

@@ -378,3 +378,31 @@ def test_concurrent_writers_do_not_wait_for_each_other():
         thread.join(10)
     assert not errors
     assert set(type(domains[0]).objects.values_list("name", flat=True)) >= {"First writer", "Second writer"}
+
+
+def test_one_thread_builds_a_fragment_while_the_others_wait_for_it(cell, rf):
+    import threading
+    import time
+
+    builds = []
+
+    def build():
+        builds.append(1)
+        time.sleep(0.2)
+        return "rendered once"
+
+    results = []
+    revisions = freshness.revisions()
+
+    def visitor():
+        request = rf.get("/")
+        request._revisions = revisions  # the counters as read by the request, without a database
+        results.append(freshness.fragment(request, "slow page", build=build))
+
+    threads = [threading.Thread(target=visitor) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    assert results == ["rendered once"] * 6
+    assert len(builds) == 1
