@@ -42,7 +42,13 @@ class PlanItem:
 
     @property
     def changed_since_tick(self) -> bool:
-        return self.done and self.next.version != self.next.tick_version
+        # The content too, not only the version: a tick moved by a merge of skills names another cell's version.
+        cell = self.next
+        return self.done and (
+            cell.version != cell.tick_version
+            or (cell.description, cell.required, cell.proficiency)
+            != (cell.tick_description, cell.tick_required, cell.tick_proficiency)
+        )
 
     @property
     def text_changed(self) -> bool:

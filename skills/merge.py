@@ -100,7 +100,8 @@ class Participant:
 
     preview(source, target) -> [(label, count)]: what would follow the merge (shown before confirming).
     apply(source, target, result) -> {label: count}: move it; runs inside the merge's transaction, after the
-    cells moved and before the source is deleted (so rows with on_delete=CASCADE must be moved here).
+    cells moved and the clashes were resolved, and before the source's clashing cells and the source are deleted
+    (so rows hanging on either with on_delete=CASCADE must be moved here).
     """
 
     name: str
@@ -196,6 +197,9 @@ def skill_merge(
         Skill.objects.filter(pk=target.pk).exclude(updated=timezone.localdate()).update(updated=timezone.localdate())
         for participant in participants:
             result.followers.update(participant.apply(source, target, result))
+        # After the participants: rows hanging on the source's clashing cells (growth ticks) move first.
+        if plan.clashes:
+            Expectation.objects.filter(pk__in=[clash.source.pk for clash in plan.clashes]).delete()
         _redirect(source=source, target=target)
         source.delete()
     return result
@@ -216,8 +220,6 @@ def _resolve_clashes(plan: MergePlan, choices: dict[Axes, Decision]) -> list[Res
             proficiency=Subquery(same_cell.values("proficiency")[:1]),
         )
     versions = dict(Expectation.objects.filter(pk__in=taken_ids).values_list("pk", "version"))
-    if plan.clashes:
-        Expectation.objects.filter(pk__in=[clash.source.pk for clash in plan.clashes]).delete()
     return [
         ResolvedClash(
             role_id=clash.source.role_id,
