@@ -23,6 +23,10 @@ from skills.serializers import (
 )
 from skills.views import as_of as as_of_views
 
+# What a slug in the path may be (Django's <slug:>): anything else, a NUL byte included, which PostgreSQL cannot
+# compare, is a 404 from the URL resolver rather than a 500 from the query.
+SLUG_PATH = "[-a-zA-Z0-9_]+"
+
 # Answers that any operation can give, whatever its own annotations say: a wrong `Authorization` token is refused
 # before the view runs, and a path slug or a `page` number that names nothing is a 404.
 COMMON_ERRORS = {
@@ -63,6 +67,7 @@ class DomainViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = DomainSerializer
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATH
 
     def get_queryset(self):
         groups = SkillGroup.objects.annotate(skill_count=Count("skills")).order_by("position", "name")
@@ -73,6 +78,7 @@ class LevelViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = LevelSerializer
     queryset = Level.objects.order_by("position")
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATH
 
 
 @extend_schema_view(retrieve=as_of_views.retrieve_schema(RoleDetailSerializer))
@@ -80,6 +86,7 @@ class RoleViewSet(viewsets.ReadOnlyModelViewSet):
     """Roles; the detail carries the role's levels and its skill matrix."""
 
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATH
 
     def retrieve(self, request, *args, **kwargs):
         if request.query_params.get("as_of"):
@@ -129,6 +136,7 @@ class SkillViewSet(viewsets.ReadOnlyModelViewSet):
     """Skills with their counts; the detail carries every cell."""
 
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATH
 
     def retrieve(self, request, *args, **kwargs):
         if request.query_params.get("as_of"):
