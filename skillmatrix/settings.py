@@ -153,6 +153,13 @@ if DATABASE_REPLICA_URLS:
     )
 if REPLICA_PIN_SECONDS < 0:
     raise ImproperlyConfigured(f"REPLICA_PIN_SECONDS={REPLICA_PIN_SECONDS}: seconds, 0 or more.")
+
+# Each server process keeps the catalog's revision counters from PostgreSQL's notifications
+# (LISTEN/NOTIFY, skills/freshness.py): a cached page then costs no query. Off behind a
+# transaction-mode pooler (PgBouncer), which cannot hold a LISTEN; not used with replicas.
+REVISION_LISTENER = env_bool("REVISION_LISTENER", True)
+if REVISION_LISTENER and not DATABASE_REPLICA_URLS:
+    MIDDLEWARE.append("skills.freshness.ReadYourWritesMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth ---------------------------------------------------------------------

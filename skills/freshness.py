@@ -17,6 +17,7 @@ own, and reading it costs no network round trip.
 """
 
 import hashlib
+import logging
 import math
 import re
 import threading
@@ -26,6 +27,7 @@ from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
@@ -38,6 +40,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 
 from skills.models import Revision
+
+logger = logging.getLogger(__name__)
 
 CATALOG = "catalog"
 COMMUNITY = "community"
@@ -64,25 +68,125 @@ class Revisions:
 
 
 _READ_REVISIONS = "SELECT name, sum(weight), max(stamp), max(changed_at) FROM skills_revision GROUP BY name"
+CHANNEL = "skillmatrix_revision"
+# A browser that changed something reads the counters from the database for these seconds,
+# whatever the listener knows yet: it sees its own change on the page it is sent to next.
+WROTE_COOKIE = "sm_wrote"
+WROTE_SECONDS = 10
 
 
 def revisions(request=None) -> Revisions:
-    """The counters, read once per request (one query on a table of a few dozen rows)."""
+    """The counters, once per request: from this process's listener, or one query on a table of a few rows."""
     known = getattr(request, "_revisions", None)
     if known is not None:
         return known
-    database = router.db_for_read(Revision)
-    with connections[database].cursor() as cursor:
-        cursor.execute(_READ_REVISIONS)
-        rows = cursor.fetchall()
-    result = Revisions(
+    result = None
+    if listening() and not (request is not None and WROTE_COOKIE in request.COOKIES):
+        result = listener.current()
+    if result is None:
+        with connections[router.db_for_read(Revision)].cursor() as cursor:
+            result = _read(cursor)
+    if request is not None:
+        request._revisions = result
+    return result
+
+
+def _read(cursor) -> Revisions:
+    cursor.execute(_READ_REVISIONS)
+    rows = cursor.fetchall()
+    return Revisions(
         # The sum moves with every committed write; the greatest stamp never comes back after a TRUNCATE.
         values={name: f"{total}.{stamp}" for name, total, stamp, _changed in rows},
         changed_at=max((changed for *_counter, changed in rows), default=None),
     )
-    if request is not None:
-        request._revisions = result
-    return result
+
+
+def listening() -> bool:
+    # Notifications come from the primary; with replicas, a page must key on the counters of the
+    # replica it reads its rows from, so it asks that replica.
+    return settings.REVISION_LISTENER and not settings.DATABASE_REPLICA_URLS
+
+
+class RevisionListener:
+    """This process's copy of the counters, renewed on every notification PostgreSQL sends at a commit.
+
+    A thread of its own holds a connection that LISTENs; it starts on first use (in each
+    server process, after gunicorn forks). Until it has read the counters, and whenever its
+    connection is lost, current() is None and pages ask the database. It also re-reads every
+    REFRESH seconds, so a notification lost with a connection is made good.
+    """
+
+    REFRESH = 5.0
+
+    def __init__(self) -> None:
+        self._current: Revisions | None = None
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+
+    def current(self) -> Revisions | None:
+        if self._thread is None:
+            self.start()
+        return self._current
+
+    def start(self) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._stop.clear()
+                self._thread = threading.Thread(target=self._run, name="revision-listener", daemon=True)
+                self._thread.start()
+
+    def stop(self) -> None:
+        with self._lock:
+            thread, self._thread = self._thread, None
+        self._stop.set()
+        if thread is not None:
+            thread.join(self.REFRESH + 5)
+        self._current = None
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                params = connections["default"].get_connection_params()
+                with psycopg.connect(**params, autocommit=True) as connection:
+                    connection.execute(f"LISTEN {CHANNEL}")
+                    # Read after LISTEN: a commit between the two is in the counters or in a notification.
+                    while not self._stop.is_set():
+                        with connection.cursor() as cursor:
+                            self._current = _read(cursor)
+                        for _notification in connection.notifies(timeout=self.REFRESH, stop_after=1):
+                            pass
+            except Exception:
+                logger.warning("Revision listener lost its connection; pages ask the database", exc_info=True)
+            self._current = None
+            self._stop.wait(1)
+
+
+listener = RevisionListener()
+
+
+class ReadYourWritesMiddleware:
+    """After a browser's successful POST/PUT/PATCH/DELETE, its next pages read the counters from the database.
+
+    The listener learns of a commit a moment after it happens; the browser that made the
+    change must not be sent the page from before it in that moment.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
+            response.set_cookie(
+                WROTE_COOKIE,
+                "1",
+                max_age=WROTE_SECONDS,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        return response
 
 
 def fragment(
@@ -121,18 +225,24 @@ _building: dict[str, threading.Lock] = {}
 _building_guard = threading.Lock()
 
 
-def conditional(*depends: str):
+def conditional(*depends: str, anonymous_only: bool = False):
     """Answer GET with a weak ETag (and Last-Modified) from the revisions `depends`; 304 when unchanged.
 
     The ETag also covers the path and query, the language, the signed-in user and their
     CSRF cookie (forms on the page carry a token made from it), so a revalidated copy
-    is always the page this visitor would be sent now.
+    is always the page this visitor would be sent now. With `anonymous_only`, signed-in
+    visitors always get the page: what it offers them depends on more than the counters
+    (their groups, a comment's edit window).
     """
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if request.method not in ("GET", "HEAD") or _has_pending_messages(request):
+            if (
+                request.method not in ("GET", "HEAD")
+                or (anonymous_only and request.user.is_authenticated)
+                or _has_pending_messages(request)
+            ):
                 return view(request, *args, **kwargs)
             current = revisions(request)
             revision = current.key(depends)
@@ -189,15 +299,16 @@ def anonymous_pages(*depends: str):
     return decorator
 
 
-_TOKEN_RE = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
-_TOKEN_VALUE = b'name="csrfmiddlewaretoken" value="%s"'
+# The whole tag: text on a page (a comment quoting this markup) has its "<" escaped, so it never matches.
+_TOKEN_RE = re.compile(rb'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*"')
+_TOKEN_VALUE = b'<input type="hidden" name="csrfmiddlewaretoken" value="%s"'
 
 
 def _etag(request, revision: str) -> str:
     visitor = (
         request.get_full_path(),
         translation.get_language(),
-        request.user.pk if request.user.is_authenticated else None,
+        (request.user.pk, request.user.get_username()) if request.user.is_authenticated else None,
         request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
     )
     digest = hashlib.sha256(repr((revision, visitor)).encode()).hexdigest()[:32]

@@ -12,6 +12,13 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_revision_listener(settings):
+    # Tests run inside transactions that never commit, so no notification would ever come:
+    # pages ask the database for the counters. tests/skills/test_freshness.py turns it on.
+    settings.REVISION_LISTENER = False
+
+
+@pytest.fixture(autouse=True)
 def _fresh_fragments():
     # Fragment keys carry the catalog's revision, which never repeats; clearing keeps each test's memory small.
     caches["fragments"].clear()

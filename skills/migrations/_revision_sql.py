@@ -1,4 +1,4 @@
-"""SQL shared by the migrations that add revision triggers (skills 0004, proposals 0003)."""
+"""SQL shared by the migrations of the revision counters (skills 0004, 0006, 0007; proposals 0003)."""
 
 FUNCTION = """
 CREATE SEQUENCE skills_revision_seq;
@@ -23,3 +23,30 @@ def bump_triggers(tables: list[str], name: str) -> tuple[str, str]:
     )
     drop = "".join(f"DROP TRIGGER {table}_bump_{name} ON {table};" for table in tables)
     return create, drop
+
+
+# The trigger function from 0006 on: insert a mark, now and then fold the committed marks into one.
+FOLDING_FUNCTION = """
+CREATE OR REPLACE FUNCTION skills_bump_revision() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    new_stamp bigint := nextval('skills_revision_seq');
+BEGIN
+    INSERT INTO skills_revision (name, weight, stamp, changed_at)
+    VALUES (TG_ARGV[0], 1, new_stamp, clock_timestamp());
+    IF new_stamp %% 32 = 0 THEN
+        WITH folded AS (
+            DELETE FROM skills_revision WHERE id IN (
+                SELECT id FROM skills_revision
+                WHERE name = TG_ARGV[0] AND stamp < new_stamp
+                FOR UPDATE SKIP LOCKED
+            )
+            RETURNING weight, stamp, changed_at
+        )
+        INSERT INTO skills_revision (name, weight, stamp, changed_at)
+        SELECT TG_ARGV[0], sum(weight), max(stamp), max(changed_at) FROM folded HAVING count(*) > 0;
+    END IF;
+    %(notify)s
+    RETURN NULL;
+END
+$$;
+"""

@@ -2,8 +2,10 @@
 
 The live views hand over to these as soon as the request carries `as_of`; the
 pages are drawn by the live templates from rows rebuilt out of the audit trail
-(skills/as_of.py), with a banner and a link to today's page. Nothing here is
-kept in the fragment cache: these views stand apart from the live ones.
+(skills/as_of.py), with a banner and a link to today's page. The rebuilt
+content is not kept as a fragment; a whole anonymous page is, like any page,
+under the catalog's revision (skills/freshness.py): the audit trail changes
+only when the catalog does.
 
 Choices: a date after today is refused (400) rather than answered with today's
 page, which could still change before that day ends; a date before the skill

@@ -100,7 +100,7 @@ class LevelComparison:
     steps: list[RoleStep]
 
 
-@freshness.conditional(freshness.CATALOG, freshness.COMMUNITY)
+@freshness.conditional(freshness.CATALOG, freshness.COMMUNITY, anonymous_only=True)
 @freshness.anonymous_pages(freshness.CATALOG, freshness.COMMUNITY)
 def skill_detail(request, slug):
     if request.GET.get("as_of"):

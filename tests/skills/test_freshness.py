@@ -204,9 +204,15 @@ def test_the_etag_differs_by_language_user_and_query(client, cell, member):
     english = client.get(url, {"lang": "en"}).headers["ETag"]
     german = client.get(url, {"lang": "de"}).headers["ETag"]
     levels = client.get(url, {"level": cell.level.slug}).headers["ETag"]
+    role_url = cell.role.get_absolute_url()
+    anonymous = client.get(role_url).headers["ETag"]
     client.force_login(member)
-    signed_in = client.get(url).headers["ETag"]
-    assert len({english, german, levels, signed_in}) == 4
+    signed_in = client.get(role_url).headers["ETag"]
+    assert len({english, german, levels}) == 3
+    assert signed_in != anonymous
+    # The header names the user: a renamed user is not told "not modified".
+    type(member).objects.filter(pk=member.pk).update(username="renamed")
+    assert client.get(role_url).headers["ETag"] != signed_in
 
 
 def test_if_modified_since(client, cell):
@@ -229,7 +235,7 @@ def test_no_last_modified_within_seconds_of_a_change(client, cell):
 
 
 def test_pending_messages_are_never_answered_304(client, cell, member):
-    url = cell.skill.get_absolute_url()
+    url = cell.role.get_absolute_url()
     client.force_login(member)
     client.get(url)
     etag = client.get(url).headers["ETag"]
@@ -406,3 +412,108 @@ def test_one_thread_builds_a_fragment_while_the_others_wait_for_it(cell, rf):
         thread.join(5)
     assert results == ["rendered once"] * 6
     assert len(builds) == 1
+
+
+# --- The listener: counters from PostgreSQL's notifications --------------------------
+
+
+def wait_for(predicate, seconds: float = 10) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+@pytest.fixture
+def live_listener(settings):
+    settings.REVISION_LISTENER = True
+    freshness.listener.stop()
+    yield freshness.listener
+    freshness.listener.stop()  # its connection must be gone before the test database is dropped
+
+
+def database_counters() -> dict[str, str]:
+    with connection.cursor() as cursor:
+        return freshness._read(cursor).values
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_listener_learns_of_each_commit_and_cached_pages_cost_no_query(
+    live_listener, client, django_assert_num_queries
+):
+    levels = make_levels()
+    cell = ExpectationFactory(role=make_role(levels), level=levels[0], description="Before the change.")
+    assert wait_for(lambda: (live_listener.current() or freshness.Revisions({}, None)).values == database_counters())
+    url = cell.skill.get_absolute_url()
+    client.get(url)
+    client.cookies.clear()
+    with django_assert_num_queries(0):
+        page = client.get(url)
+    assert "Before the change." in page.content.decode()
+
+    Expectation.objects.filter(pk=cell.pk).update(description="After the change.")  # commits: a notification
+    assert wait_for(lambda: "After the change." in client.get(url).content.decode())
+    assert live_listener.current().values == database_counters()
+
+
+def test_without_the_listener_the_counters_come_from_the_database(cell, rf, settings):
+    settings.REVISION_LISTENER = True
+    freshness.listener._thread = object()  # as if running, with counters from long ago
+    freshness.listener._current = freshness.Revisions({"catalog": "1.1"}, None)
+    try:
+        assert freshness.revisions(rf.get("/")).values["catalog"] == "1.1"
+        # A browser that has just changed something asks the database.
+        request = rf.get("/")
+        request.COOKIES[freshness.WROTE_COOKIE] = "1"
+        assert freshness.revisions(request).values == database_counters()
+        # With replicas, pages key on the counters of the replica they read from.
+        settings.DATABASE_REPLICA_URLS = ["postgres://replica.invalid/skillmatrix"]
+        assert freshness.revisions(rf.get("/")).values == database_counters()
+    finally:
+        freshness.listener._thread = None
+        freshness.listener._current = None
+
+
+def test_a_successful_write_marks_the_browser_for_a_few_seconds(rf):
+    from django.http import HttpResponse
+
+    middleware = freshness.ReadYourWritesMiddleware(lambda request: HttpResponse(status=request.status))
+    for method, status, marked in [("post", 302, True), ("post", 400, False), ("get", 200, False)]:
+        request = getattr(rf, method)("/")
+        request.status = status
+        response = middleware(request)
+        assert (freshness.WROTE_COOKIE in response.cookies) is marked
+        if marked:
+            assert response.cookies[freshness.WROTE_COOKIE]["max-age"] == freshness.WROTE_SECONDS
+
+
+def test_a_renamed_author_shows_in_the_cached_community_block(client, cell, member):
+    from django.contrib.auth import get_user_model
+
+    Comment.objects.create(skill=cell.skill, author=member, body="A comment to sign.")
+    url = cell.skill.get_absolute_url()
+    assert "member" in client.get(url).content.decode()
+    get_user_model().objects.filter(pk=member.pk).update(username="renamed-member")
+    assert "renamed-member" in client.get(url).content.decode()
+
+
+def test_signed_in_visitors_are_never_answered_304_on_the_skill_page(client, cell, member):
+    # Their page offers what their groups and the clock allow (hide, edit within 15 minutes).
+    client.force_login(member)
+    url = cell.skill.get_absolute_url()
+    client.get(url)
+    response = client.get(url)
+    assert "ETag" not in response.headers
+    assert client.get(url, headers={"if-none-match": '"*"'}).status_code == 200
+
+
+def test_markup_quoted_in_a_comment_is_not_taken_for_a_form_token(client, cell, member):
+    quoted = 'name="csrfmiddlewaretoken" value="quoted-in-a-comment"'
+    Comment.objects.create(skill=cell.skill, author=member, body=quoted)
+    url = cell.skill.get_absolute_url()
+    client.get(url)
+    assert "quoted-in-a-comment" in client.get(url).content.decode()
