@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from growth import selectors, services
 from growth.forms import PlanSettingsForm
 from growth.selectors import Plan
+from skills.exports import neutralize
 
 # Column order is part of the export's contract: scripts read these by position too.
 CSV_COLUMNS = [
@@ -32,8 +33,6 @@ CSV_COLUMNS = [
     "done",
     "changed_since_tick",
 ]
-# A spreadsheet runs a cell that starts with one of these as a formula; catalog text is written by the community.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @login_required
@@ -60,13 +59,13 @@ def plan_csv(request):
         cell = item.next
         writer.writerow(
             [
-                _safe(cell.skill.group.domain.name),
-                _safe(cell.skill.name),
-                _safe(plan.role.name),
-                _safe(plan.next_level.name),
+                neutralize(cell.skill.group.domain.name),
+                neutralize(cell.skill.name),
+                neutralize(plan.role.name),
+                neutralize(plan.next_level.name),
                 _bool(cell.required),
                 cell.proficiency,
-                _safe(cell.description),
+                neutralize(cell.description),
                 _bool(item.done),
                 _bool(item.changed_since_tick),
             ]
@@ -82,10 +81,6 @@ def _csv_filename(plan: Plan) -> str:
 
 def _bool(value: bool) -> str:
     return "true" if value else "false"
-
-
-def _safe(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 @login_required
