@@ -7,8 +7,10 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self):
-        from proposals import checks  # noqa: F401 - registers the system checks
-        from proposals import merge
+        from proposals import (
+            checks,  # noqa: F401 - registers the system checks
+            merge,
+        )
         from skills import merge as skill_merge
 
         # Watchers, comments and proposals follow a skill merged into another (skills never imports proposals).

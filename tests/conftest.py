@@ -1,6 +1,6 @@
 import pytest
-from django.core.cache import caches
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 
 from tests.factories import UserFactory, make_levels
 
