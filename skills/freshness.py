@@ -156,8 +156,9 @@ class RevisionListener:
                             self._current = _read(cursor)
                         for _notification in connection.notifies(timeout=self.REFRESH, stop_after=1):
                             pass
-            except Exception:
-                logger.warning("Revision listener lost its connection; pages ask the database", exc_info=True)
+            except Exception as error:  # any failure: pages fall back to the database; retry
+                if not self._stop.is_set():
+                    logger.warning("Revision listener lost its connection (%s); pages ask the database", error)
             self._current = None
             self._stop.wait(1)
 

@@ -11,11 +11,19 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
-def _no_revision_listener(settings):
-    # Tests run inside transactions that never commit, so no notification would ever come:
-    # pages ask the database for the counters. tests/skills/test_freshness.py turns it on.
+@pytest.fixture(scope="session", autouse=True)
+def _no_revision_listener(django_db_blocker):
+    # Tests run inside transactions that never commit, so no notification would ever come: pages ask
+    # the database for the counters. Off for the whole session, live servers' threads included (they
+    # answer between tests too); tests/skills/test_freshness.py turns it on for its own tests. Its
+    # connection must be gone when a test copies or drops the test database.
+    from django.conf import settings
+
+    from skills import freshness
+
     settings.REVISION_LISTENER = False
+    yield
+    freshness.listener.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.urls import path
 
 from skillmatrix import db_router
+from skills import freshness
 from skills.models import Domain
 from tests.factories import DomainFactory
 
@@ -61,6 +62,7 @@ def replica(settings):
     primary_name = primary.settings_dict["NAME"]
     replica_name = f"{primary_name}_replica"
     # A template database may have no other session: this test's own connection is the only one.
+    freshness.listener.stop()
     connections.close_all()
     with primary._nodb_cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{replica_name}"')
