@@ -7,6 +7,7 @@ one exits, so ``make test`` and ``make run`` leave nothing running.
 """
 
 import atexit
+import json
 import logging
 import os
 import signal
@@ -26,7 +27,14 @@ _PARENT_AT_START = os.getppid()
 def _exit_on_sigterm() -> None:
     """Turn SIGTERM into a normal exit so that atexit handlers stop the server."""
     if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
-        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+        signal.signal(signal.SIGTERM, _exit_once)
+
+
+def _exit_once(signum, frame) -> None:
+    # A second SIGTERM (a wrapper such as `timeout` or make passing the first one on) must not
+    # interrupt the atexit handler that is stopping the server.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    sys.exit(128 + signum)
 
 
 def _exit_with_parent() -> None:
@@ -66,6 +74,24 @@ def _forget_dead_handles(server) -> None:
             server.global_process_id_list.put(alive)
 
 
+def _repair_handle_list(path: Path) -> None:
+    """Start pgserver's list of handles afresh if it cannot be read.
+
+    A process stopped while pgserver rewrote the file (a second signal during its exit)
+    can leave it empty, and pgserver would then fail on every start. The processes it
+    named are forgotten: the server stops when the next one to join exits.
+    """
+    try:
+        handles = json.loads(path.read_text())
+    except FileNotFoundError:
+        return
+    except ValueError:
+        handles = None
+    if not isinstance(handles, list):
+        logging.getLogger(__name__).warning("%s could not be read; starting it afresh", path)
+        path.write_text("[]")
+
+
 def start():
     """Start (or join) the embedded server and return it."""
     global _server
@@ -76,6 +102,10 @@ def start():
         import pgserver
     logging.getLogger("pgserver").setLevel(logging.WARNING)
     DATA_DIR.parent.mkdir(parents=True, exist_ok=True)
+    from pgserver.postgres_server import PostgresServer
+
+    with PostgresServer._lock:  # the lock pgserver itself takes around the list
+        _repair_handle_list(DATA_DIR / ".handle_pids.json")
     _server = pgserver.get_server(DATA_DIR, cleanup_mode="stop")
     _forget_dead_handles(_server)
     # atexit runs last-registered first: this runs before pgserver's own cleanup.

@@ -1,5 +1,6 @@
 """The embedded PostgreSQL starts on demand and is not left running."""
 
+import json
 import os
 import signal
 import subprocess
@@ -84,6 +85,34 @@ def test_sigterm_to_a_server_process_stops_the_database(embedded_env):
     assert wait_for(lambda: not postgres_running_on(pgdata), timeout=20)
 
 
+def test_a_second_sigterm_does_not_interrupt_the_stop(embedded_env):
+    # `timeout` or make passing SIGTERM on: the process gets it twice, the second during its exit.
+    env, pgdata = embedded_env
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "127.0.0.1:8198", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert wait_for(lambda: postgres_running_on(pgdata))
+        time.sleep(1)
+        proc.send_signal(signal.SIGTERM)
+        for _ in range(20):  # keep signalling while it stops
+            time.sleep(0.02)
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        _out, errors = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert b"Traceback" not in errors
+    assert wait_for(lambda: not postgres_running_on(pgdata), timeout=20)
+    handles = pgdata / ".handle_pids.json"
+    assert not handles.exists() or isinstance(json.loads(handles.read_text()), list)
+
+
 def test_a_killed_parent_takes_the_server_down(embedded_env):
     """`make run` stopped with SIGTERM: make dies, its child notices and stops the database."""
     env, pgdata = embedded_env
@@ -122,3 +151,25 @@ def test_a_process_killed_outright_does_not_keep_the_server_up(embedded_env):
     )
     assert result.returncode == 0, result.stderr
     assert wait_for(lambda: not postgres_running_on(pgdata), timeout=20)
+
+
+@pytest.mark.parametrize("content", ["", "[1, 2", "{}", "null"])
+def test_an_unreadable_handle_list_is_started_afresh(tmp_path, content):
+    # An exit interrupted while pgserver rewrote its list left it empty, and every start then failed.
+    from skillmatrix import embedded_db
+
+    path = tmp_path / ".handle_pids.json"
+    path.write_text(content)
+    embedded_db._repair_handle_list(path)
+    assert path.read_text() == "[]"
+
+
+def test_a_readable_handle_list_is_left_alone(tmp_path):
+    from skillmatrix import embedded_db
+
+    path = tmp_path / ".handle_pids.json"
+    path.write_text("[12, 34]")
+    embedded_db._repair_handle_list(path)
+    assert path.read_text() == "[12, 34]"
+    embedded_db._repair_handle_list(tmp_path / "missing.json")
+    assert not (tmp_path / "missing.json").exists()
