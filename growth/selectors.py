@@ -12,7 +12,7 @@ from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from growth.models import PlanProfile
-from skills.diff import Segment, has_changes, word_diff
+from skills.diff import Segment, has_changes, step_changes, word_diff
 from skills.models import Domain, Expectation, Level, Role, RoleLevel
 
 
@@ -197,16 +197,8 @@ def _item(upcoming: Expectation, current: Expectation | None, next_level: Level)
     if current is None:
         item.changes.append(_("New at %(level)s") % {"level": next_level.name})
         return item
-    item.segments = word_diff(current.description, upcoming.description)
-    if upcoming.required and not current.required:
-        item.changes.append(_("Becomes required"))
-    elif current.required and not upcoming.required:
-        item.changes.append(_("Becomes optional"))
-    if upcoming.proficiency != current.proficiency:
-        item.changes.append(
-            _("Proficiency: %(old)s → %(new)s")
-            % {"old": current.get_proficiency_display(), "new": upcoming.get_proficiency_display()}
-        )
+    item.segments, changes = step_changes(current, upcoming)
+    item.changes.extend(changes)
     return item
 
 

@@ -140,3 +140,19 @@ def diff_html(segments: list[Segment]) -> SafeString:
                 yield (segment.text,)
 
     return format_html_join("", "{}", parts())
+
+
+def step_changes(current, upcoming) -> tuple[list[Segment], list[str]]:
+    """What changes from a cell to the same role's cell at the next level: the word diff of the texts,
+    and labels for the required flag and the proficiency (the level picker and the growth plan)."""
+    changes = []
+    if upcoming.required and not current.required:
+        changes.append(gettext("Becomes required"))
+    elif current.required and not upcoming.required:
+        changes.append(gettext("Becomes optional"))
+    if upcoming.proficiency != current.proficiency:
+        changes.append(
+            gettext("Proficiency: %(old)s → %(new)s")
+            % {"old": current.get_proficiency_display(), "new": upcoming.get_proficiency_display()}
+        )
+    return word_diff(current.description, upcoming.description), changes

@@ -85,3 +85,25 @@ def test_html_escapes_text_and_marks_changes():
     assert "<del>" in html
     assert "<ins>" in html
     assert 'class="visually-hidden"' in html  # screen readers hear "added:"/"removed:"
+
+
+def test_step_changes_names_what_the_next_level_changes():
+    from types import SimpleNamespace
+
+    from skills.diff import step_changes
+
+    def cell(description, required, proficiency):
+        return SimpleNamespace(
+            description=description,
+            required=required,
+            proficiency=proficiency,
+            get_proficiency_display=lambda: proficiency.title(),
+        )
+
+    segments, changes = step_changes(
+        cell("Logs runs.", False, "working"), cell("Logs and compares runs.", True, "advanced")
+    )
+    assert changes == ["Becomes required", "Proficiency: Working → Advanced"]
+    assert "".join(s.text for s in segments if s.op != "delete") == "Logs and compares runs."
+    assert step_changes(cell("Same.", True, "expert"), cell("Same.", False, "expert"))[1] == ["Becomes optional"]
+    assert step_changes(cell("Same.", True, "expert"), cell("Same.", True, "expert"))[1] == []

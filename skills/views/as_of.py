@@ -91,28 +91,12 @@ def skill_as_of(request, slug):
         past = as_of.skill_as_of(slug=slug, day=day)
     except as_of.Missing as missing:
         return _missing(request, missing, "skills:skill")
-    skill, cells = past.skill, past.cells
-    levels = catalog._distinct_levels(cells)
     chosen = request.GET.get("level", "").strip()
-    comparison = None
-    unknown_level = ""
-    if chosen:
-        level = next((level for level in levels if level.slug == chosen), None)
-        if level is None:
-            unknown_level = chosen
-        else:
-            comparison = catalog.compare_levels(cells, levels, level)
     return _page(
         request,
         "skills/skill_as_of.html",
         {
-            "skill": skill,
-            "optional_count": skill.cell_count - skill.required_count,
-            "levels": levels,
-            "tables": [(level, [cell for cell in cells if cell.level_id == level.pk]) for level in levels],
-            "comparison": comparison,
-            "chosen_level": comparison.level if comparison else None,
-            "unknown_level": unknown_level,
+            **catalog.skill_context(past.skill, past.cells, chosen),
             "today_url": _today_url("skills:skill", past.current_slug),
             **_links(day),
         },

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from skills import freshness
-from skills.diff import Segment, has_changes, word_diff
+from skills.diff import Segment, has_changes, step_changes, word_diff
 from skills.models import (
     Domain,
     Expectation,
@@ -184,16 +184,8 @@ def _role_step(role: Role, current: Expectation | None, upcoming: Expectation | 
     if upcoming is None:
         step.changes.append(_("Not described at %(level)s") % {"level": next_level.name})
         return step
-    step.segments = word_diff(current.description, upcoming.description)
-    if upcoming.required and not current.required:
-        step.changes.append(_("Becomes required"))
-    elif current.required and not upcoming.required:
-        step.changes.append(_("Becomes optional"))
-    if upcoming.proficiency != current.proficiency:
-        step.changes.append(
-            _("Proficiency: %(old)s → %(new)s")
-            % {"old": current.get_proficiency_display(), "new": upcoming.get_proficiency_display()}
-        )
+    step.segments, changes = step_changes(current, upcoming)
+    step.changes.extend(changes)
     return step
 
 
