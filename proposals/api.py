@@ -11,15 +11,13 @@ from dataclasses import asdict
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.decorators import api_view, parser_classes, permission_classes
 from rest_framework.parsers import JSONParser
-from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from proposals import access, selectors, services
 from proposals.serializers import (
@@ -37,18 +35,10 @@ from proposals.serializers import (
     ProposalUpdateIn,
     WatchOut,
 )
+from proposals.throttling import WriteRateThrottle
 
 # Bodies are JSON (scripts and the comment widget); HTML forms post to the pages.
 JSON_ONLY = [JSONParser]
-
-
-class WriteRateThrottle(ScopedRateThrottle):
-    """The view's scoped rate, counted on writes only: reading a list is never throttled."""
-
-    def allow_request(self, request, view):
-        if request.method in SAFE_METHODS:
-            return True
-        return super().allow_request(request, view)
 
 
 class ConflictError(exceptions.APIException):
@@ -115,13 +105,6 @@ class _CommentList(generics.ListAPIView):
     def get_target(self) -> dict:
         """The target as the keyword comments_for and comment_create take (skill= or proposal=)."""
         raise NotImplementedError
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.method != "POST":
-            return super().dispatch(request, *args, **kwargs)
-        # The rate-limit count (a row of the database cache) commits with the comment: one commit, not two.
-        with transaction.atomic():
-            return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         return selectors.comments_for(user=self.request.user, **self.get_target())

@@ -129,7 +129,11 @@ class Proposal(models.Model):
             ),
             models.CheckConstraint(condition=~Q(rationale=""), name="proposal_rationale_not_empty"),
         ]
-        indexes = [models.Index(fields=["skill", "status"], name="proposal_skill_status")]
+        indexes = [
+            models.Index(fields=["skill", "status"], name="proposal_skill_status"),
+            # A member's recent proposals: the proposal rate limit (proposals.throttling).
+            models.Index(fields=["author", "created"], name="proposal_author_created"),
+        ]
 
     def __str__(self) -> str:
         return _("Proposal #%(id)s for %(skill)s") % {"id": self.pk, "skill": self.skill}
@@ -247,6 +251,8 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["skill", "created"], name="comment_skill_created"),
             models.Index(fields=["proposal", "created"], name="comment_proposal_created"),
+            # A member's recent comments: the comment rate limit (proposals.throttling).
+            models.Index(fields=["author", "created"], name="comment_author_created"),
         ]
 
     def __str__(self) -> str:

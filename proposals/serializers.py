@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from proposals import access, review_checks, selectors
-from proposals.models import TEXT_MAX_LENGTH, Comment, Proposal, ProposalChange, ProposalStatus, RejectReason
+from proposals.models import TEXT_MAX_LENGTH, Proposal, ProposalChange, ProposalStatus, RejectReason
 from skills.models import Level, Proficiency, Role, Skill
 from skills.templatetags.markdown_tags import render_markdown
 
@@ -116,29 +116,20 @@ class ProposalFilterIn(serializers.Serializer):
 # --- Outputs -----------------------------------------------------------------------
 
 
-class CommentOut(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.get_username")
+class CommentOut(serializers.Serializer):
+    # Fields written out rather than a ModelSerializer's, which inspects the model again for every
+    # comment it renders: this is on the path of every comment posted.
+    id = serializers.IntegerField(read_only=True)
+    author = serializers.CharField(source="author.get_username", read_only=True)
     body = serializers.SerializerMethodField()
     body_html = serializers.SerializerMethodField(help_text="The body rendered from Markdown and sanitized.")
+    created = serializers.DateTimeField(read_only=True)
+    edited = serializers.DateTimeField(read_only=True, allow_null=True)
+    hidden = serializers.BooleanField(read_only=True)
     hidden_by = serializers.SerializerMethodField()
+    hidden_reason = serializers.CharField(read_only=True)
     can_edit = serializers.SerializerMethodField()
     can_delete = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Comment
-        fields = [
-            "id",
-            "author",
-            "body",
-            "body_html",
-            "created",
-            "edited",
-            "hidden",
-            "hidden_by",
-            "hidden_reason",
-            "can_edit",
-            "can_delete",
-        ]
 
     def _user(self):
         request = self.context.get("request")

@@ -25,23 +25,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
-from rest_framework.throttling import ScopedRateThrottle
 
 from proposals import access, review_checks, selectors, services
 from proposals.forms import CommentForm, HideForm, ProposalFilterForm, RejectForm, SuggestForm
 from proposals.models import Comment, Proposal, ProposalChange
+from proposals.throttling import WriteRateThrottle
 from skills.models import ExpectationEvent, Proficiency, Skill
 
 # --- Shared helpers ----------------------------------------------------------------
 
 
 def throttle_wait(request: HttpRequest, scope: str) -> int | None:
-    """Seconds to wait if the user is over the scope's write rate, else None (and the write is counted).
+    """Seconds to wait if the user is over the scope's write rate, else None.
 
-    The API's throttle with the API's scopes and keys: a member cannot double
-    their rate by alternating between the pages and the API.
+    The API's throttle, counting the same rows: a member cannot double their
+    rate by alternating between the pages and the API.
     """
-    throttle = ScopedRateThrottle()
+    throttle = WriteRateThrottle()
     if throttle.allow_request(request, SimpleNamespace(throttle_scope=scope)):
         return None
     return max(1, round(throttle.wait() or 1))

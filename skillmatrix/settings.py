@@ -274,7 +274,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "EXCEPTION_HANDLER": "skills.api.exception_handler",
-    # Only writes are throttled (see proposals.api.WriteRateThrottle); "20/min", "10/hour", ...
+    # Writes by members, counted from their own recent rows (proposals.throttling); "20/min", "10/hour", ...
     "DEFAULT_THROTTLE_RATES": {
         "comments": env_str("RATE_LIMIT_COMMENTS", "20/min"),
         "proposals": env_str("RATE_LIMIT_PROPOSALS", "10/hour"),

@@ -28,7 +28,7 @@ from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from proposals import services
-from proposals.api import WriteRateThrottle
+from proposals.throttling import WriteRateThrottle
 from skillmatrix.wsgi import application
 from skills.models import Expectation
 from tests.factories import make_catalog

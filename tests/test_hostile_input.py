@@ -13,8 +13,8 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from proposals import services
-from proposals.api import WriteRateThrottle
 from proposals.models import Comment, Proposal, ProposalChange, Watch
+from proposals.throttling import WriteRateThrottle
 from skills.models import Expectation
 from tests.payloads import SEED, hazards, plant, xss_payloads
 

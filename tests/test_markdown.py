@@ -1,5 +1,7 @@
 """The markdown filter: Python-Markdown, then the nh3 allowlist."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from django.template import Context, Template
 
@@ -60,3 +62,21 @@ def test_filter_in_a_template_is_not_escaped_twice():
     html = Template("{% load markdown_tags %}{{ text|markdown }}").render(Context({"text": "a **b** <i>c</i>"}))
     assert "<strong>b</strong>" in html
     assert "&lt;strong&gt;" not in html
+
+
+def test_one_text_leaves_nothing_behind_for_the_next():
+    """Each thread reuses one converter: state from a text (stashed code blocks, tables) must not leak."""
+    first = render_markdown("```\ncode()\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |")
+    assert "<pre>" in first and "<table>" in first
+    assert str(render_markdown("Plain words.")) == "<p>Plain words.</p>"
+
+
+def test_threads_convert_side_by_side():
+    texts = [f"**Text {i}**\n\n```\nblock {i}\n```" for i in range(40)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda text: str(render_markdown(text)), texts * 5))
+    for i, html in enumerate(results):
+        number = i % 40
+        assert f"<strong>Text {number}</strong>" in html
+        assert f"block {number}" in html
+        assert html.count("<pre>") == 1

@@ -7,11 +7,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
-from rest_framework.throttling import ScopedRateThrottle
 
 from proposals import selectors, services
 from proposals.forms import cell_digest
 from proposals.models import Comment, Proposal, ProposalChange, ProposalStatus, Watch
+from proposals.throttling import WriteRateThrottle
 from skills.models import Expectation, Proficiency
 from tests.factories import UserFactory, make_catalog
 from tests.proposals.conftest import change_for
@@ -371,7 +371,7 @@ def test_suggest_tells_which_cells_moved_while_the_member_was_editing(client, me
 
 
 def test_suggest_is_rate_limited_like_the_api(client, member, skill, cell, monkeypatch):
-    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"proposals": "1/hour", "comments": "20/min"})
+    monkeypatch.setattr(WriteRateThrottle, "THROTTLE_RATES", {"proposals": "1/hour", "comments": "20/min"})
     client.force_login(member)
     first = suggest_data(skill, **{key(cell): {"description": "One."}})
     assert client.post(f"/skills/{skill.slug}/suggest/", first).status_code == 302
@@ -617,7 +617,7 @@ def test_a_comment_on_a_proposal_and_its_errors(client, member, proposal):
 
 
 def test_comments_are_rate_limited_with_the_text_kept(client, member, skill, monkeypatch):
-    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"proposals": "10/hour", "comments": "1/min"})
+    monkeypatch.setattr(WriteRateThrottle, "THROTTLE_RATES", {"proposals": "10/hour", "comments": "1/min"})
     client.force_login(member)
     assert client.post(f"/skills/{skill.slug}/comments/", {"body": " "}).status_code == 400  # mistakes are free
     assert client.post(f"/skills/{skill.slug}/comments/", {"body": "One."}).status_code == 302

@@ -422,7 +422,7 @@ def suggest_post(skill, senior, description, **extra) -> dict:
 def test_the_check_step_shows_the_warnings_and_saves_nothing(client, member, skill, senior, monkeypatch):
     # One proposal an hour: checking does not count against the rate.
     monkeypatch.setattr(
-        "rest_framework.throttling.ScopedRateThrottle.THROTTLE_RATES", {"proposals": "1/hour", "comments": "20/min"}
+        "proposals.throttling.WriteRateThrottle.THROTTLE_RATES", {"proposals": "1/hour", "comments": "20/min"}
     )
     client.force_login(member)
     url = f"/skills/{skill.slug}/suggest/"

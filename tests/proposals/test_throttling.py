@@ -1,10 +1,14 @@
-"""Rate limits on comment and proposal creation, counted in the shared (database) cache."""
+"""Rate limits on comment and proposal creation, counted from the member's own recent rows."""
+
+import datetime
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
-from proposals.api import WriteRateThrottle
 from proposals.models import Comment, Proposal
+from proposals.throttling import WriteRateThrottle
+from tests.factories import UserFactory
 from tests.proposals.test_api import proposal_body
 
 
@@ -50,8 +54,43 @@ def test_proposals_over_the_rate_get_429(api, member, cell, rates):
     assert Proposal.objects.count() == 2
 
 
-def test_the_counters_live_in_the_database_cache(api, member, skill, rates):
-    api(member).post(f"/api/skills/{skill.slug}/comments/", {"body": "x"}, format="json")
+def test_refused_input_is_not_counted(api, member, skill, rates):
+    client = api(member)
+    for _ in range(3):
+        assert client.post(f"/api/skills/{skill.slug}/comments/", {"body": "  "}, format="json").status_code == 400
+    statuses = [
+        client.post(f"/api/skills/{skill.slug}/comments/", {"body": f"#{i}"}, format="json").status_code
+        for i in range(4)
+    ]
+    assert statuses == [201, 201, 201, 429]
+
+
+def _age(comments, seconds: int) -> None:
+    Comment.objects.filter(pk__in=[c.pk for c in comments]).update(
+        created=timezone.now() - datetime.timedelta(seconds=seconds)
+    )
+
+
+def test_the_wait_lasts_until_the_oldest_counted_comment_leaves_the_period(api, member, skill, rates):
+    client = api(member)
+    for i in range(3):
+        client.post(f"/api/skills/{skill.slug}/comments/", {"body": f"#{i}"}, format="json")
+    _age(Comment.objects.all(), 50)  # posted 50 s ago: free again in about 10 s
+    response = client.post(f"/api/skills/{skill.slug}/comments/", {"body": "Again."}, format="json")
+    assert response.status_code == 429
+    assert 9 <= int(response["Retry-After"]) <= 11
+    _age(Comment.objects.all(), 61)  # out of the minute: no longer counted
+    assert client.post(f"/api/skills/{skill.slug}/comments/", {"body": "Now."}, format="json").status_code == 201
+
+
+def test_the_counts_are_the_rows_written_not_a_cache_entry(api, member, skill, rates):
+    client = api(member)
+    for i in range(3):
+        client.post(f"/api/skills/{skill.slug}/comments/", {"body": f"#{i}"}, format="json")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM django_cache WHERE cache_key LIKE %s", ["%throttle_comments%"])
-        assert cursor.fetchone()[0] == 1
+        cursor.execute("SELECT count(*) FROM django_cache WHERE cache_key LIKE %s", ["%throttle%"])
+        assert cursor.fetchone()[0] == 0
+    # Another member's comments are theirs: they count for them only.
+    assert api(member).post(f"/api/skills/{skill.slug}/comments/", {"body": "x"}, format="json").status_code == 429
+    Comment.objects.filter(author=member).update(author=UserFactory())
+    assert client.post(f"/api/skills/{skill.slug}/comments/", {"body": "Mine."}, format="json").status_code == 201

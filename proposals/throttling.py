@@ -1,0 +1,49 @@
+"""Write rates ("20/min" comments, "10/hour" proposals), counted from what the member wrote.
+
+The count is the member's own comments or proposals within the period: one
+indexed query, nothing written besides the comment or proposal itself, so a
+post stays a single INSERT. It also makes mistakes free (refused input writes
+no row) and lets the pages and the API share one limit without sharing a
+counter. Like any counter read before the write, two posts sent at the very
+same instant at the limit can both pass; the next one is refused.
+"""
+
+import datetime
+
+from django.utils import timezone
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.throttling import ScopedRateThrottle
+
+from proposals.models import Comment, Proposal
+
+# Scope (the view's throttle_scope) -> the rows that count: each has `author` and `created`.
+COUNTED = {"comments": Comment, "proposals": Proposal}
+
+
+class WriteRateThrottle(ScopedRateThrottle):
+    """The view's scoped rate, on writes by signed-in members; reading is never throttled."""
+
+    def allow_request(self, request, view) -> bool:
+        self.wait_seconds = None
+        if request.method in SAFE_METHODS or not request.user.is_authenticated:
+            return True  # anonymous writers are refused before (401), not counted
+        self.scope = getattr(view, self.scope_attr)
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        self.now = timezone.now()
+        period = datetime.timedelta(seconds=self.duration)
+        # The num-th newest row within the period: when it exists, the member is at the limit,
+        # and may write again once it is older than the period.
+        nth = list(
+            COUNTED[self.scope]
+            .objects.filter(author=request.user, created__gt=self.now - period)
+            .order_by("-created")
+            .values_list("created", flat=True)[self.num_requests - 1 : self.num_requests]
+        )
+        if not nth:
+            return True
+        self.wait_seconds = max((nth[0] + period - self.now).total_seconds(), 1.0)
+        return False
+
+    def wait(self) -> float | None:
+        return self.wait_seconds
