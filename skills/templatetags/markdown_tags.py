@@ -7,6 +7,7 @@ rel="nofollow noopener" so that user links earn no ranking and cannot reach
 back into the page.
 """
 
+import functools
 import re
 import threading
 
@@ -80,8 +81,15 @@ def _converter() -> markdown_lib.Markdown:
 def render_markdown(text: str | None) -> SafeString:
     if not text:
         return mark_safe("")
-    html = _shift_headings(_converter().convert(str(text)))
-    cleaned = nh3.clean(
+    return mark_safe(_sanitized_html(str(text)))  # sanitized by nh3 (_sanitized_html)
+
+
+# The same text always gives the same HTML, and the texts read most are few (a skill's comments,
+# shown to every member on every visit): each process keeps the last few thousand.
+@functools.lru_cache(maxsize=4096)
+def _sanitized_html(text: str) -> str:
+    html = _shift_headings(_converter().convert(text))
+    return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -89,7 +97,6 @@ def render_markdown(text: str | None) -> SafeString:
         link_rel=LINK_REL,
         strip_comments=True,
     )
-    return mark_safe(cleaned)  # sanitized by nh3 just above
 
 
 @register.filter(name="markdown", is_safe=True)
