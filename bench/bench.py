@@ -1,7 +1,8 @@
 """Helpers for bench/run, in-process with the same settings as the server under test.
 
 bench.py targets           JSON: the pages to measure in the current catalog
-bench.py token             create the bench user and print its API token
+bench.py token             create the bench members and print their API tokens
+bench.py cookie            a signed-in session of the first bench member, as a Cookie header value
 bench.py render DIR PATH…  write each page's bytes (as an anonymous visitor gets them) into DIR
 bench.py profile OUT PATH… per page: queries, time in SQL, time in total, top functions (cProfile)
 bench.py machine           JSON: nproc, memory, Python, PostgreSQL, wrk, git commit
@@ -81,6 +82,21 @@ def token() -> str:
     return ",".join(keys)
 
 
+def cookie() -> str:
+    """The first bench member's session cookie: the skill page as members see it (never cached whole)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+
+    user = get_user_model().objects.get(username=BENCH_USER)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
 # --- render and profile -------------------------------------------------------------------
 
 
@@ -113,7 +129,9 @@ def profile(out: str, paths: list[str]) -> None:
     text = io.StringIO()
     for item in paths:
         name, _, path = item.partition("=")
-        c.get(path)  # warm caches (templates, translations)
+        request = _profile_request(c, path)
+        path = path.removeprefix("POST ")
+        request()  # warm caches (templates, translations)
         runs = []
         for _ in range(5):
             sql: list[tuple[float, str]] = []
@@ -127,12 +145,12 @@ def profile(out: str, paths: list[str]) -> None:
 
             started = time.perf_counter()
             with connection.execute_wrapper(timed):
-                response = c.get(path)
+                response = request()
             runs.append((time.perf_counter() - started, len(sql), sum(t for t, _ in sql), len(response.content)))
         total, queries, sql_time, size = (statistics.median(values) for values in zip(*runs, strict=True))
         profiler = cProfile.Profile()
         profiler.enable()
-        c.get(path)
+        request()
         profiler.disable()
         stats = pstats.Stats(profiler, stream=text)
         text.write(f"\n=== {name} {path}: {total * 1000:.1f} ms, {queries:.0f} queries, SQL {sql_time * 1000:.1f} ms\n")
@@ -151,6 +169,26 @@ def profile(out: str, paths: list[str]) -> None:
     Path(out).write_text(json.dumps(summary, indent=2))
     for name, row in summary.items():
         print(f"  {name:16} {row['ms']:8.1f} ms {row['queries']:3d} queries, SQL {row['sql_ms']:7.1f} ms; {row['top']}")
+
+
+def _profile_request(c, path: str):
+    """A GET of the path, or for "POST <path>" a comment posted by the bench members in turn (API token)."""
+    if not path.startswith("POST "):
+        return lambda: c.get(path)
+    keys = token().split(",")
+    turn = iter(range(10**9))
+
+    def post():
+        key = keys[next(turn) % len(keys)]
+        body = json.dumps({"body": "Benchmark comment: how does this skill change between Senior and Lead?"})
+        response = c.post(
+            path.removeprefix("POST "), body, content_type="application/json", HTTP_AUTHORIZATION=f"Token {key}"
+        )
+        if response.status_code != 201:
+            raise SystemExit(f"{path} answered {response.status_code}: {response.content[:200]!r}")
+        return response
+
+    return post
 
 
 def _top_areas(stats: pstats.Stats) -> str:
@@ -265,7 +303,8 @@ def report() -> None:
         "`RATE_LIMIT_COMMENTS` raised so that the comment post measures the endpoint, not the throttle.",
         f"- Load: `{meta['wrk']}` per endpoint after a 2 s warm-up (and, for floors, one render per worker), "
         "closed loop, "
-        "anonymous GETs (no cookies), the comment post with `Authorization: Token` and a JSON body.",
+        "anonymous GETs (no cookies) except member-skill (a signed-in member's session cookie), "
+        "the comment post with `Authorization: Token` and a JSON body.",
         f"- Small catalog: `fixtures/catalog.json` ({meta['small']['skills']} skills, "
         f"{meta['small']['roles']} roles, {meta['small']['cells']:,} cells). "
         f"Big catalog: the same plus `manage.py generate_catalog {meta['generate_args']}` "
@@ -312,6 +351,7 @@ def report() -> None:
 
     pairs = [
         ("skill", "skill", "skill"),
+        ("skill, signed-in member", "member-skill", "member-skill"),
         ("role (largest role)", "role", "role"),
         ("role (same fixture role)", "role", "role-same"),
         ("search", "search", "search"),
@@ -336,20 +376,23 @@ def report() -> None:
         "Targets on p99, per catalog:",
         "",
         "| Catalog | search p99 ÷ skill p99 (≤ 3) | comment p99 ÷ skill p99 (≤ 2) "
-        "| mixed: comment p99 ÷ skill p99, same run |",
-        "|---|---:|---:|---:|",
+        "| mixed: comment p99 ÷ skill p99, same run | comment p99 ÷ member's skill page p99 |",
+        "|---|---:|---:|---:|---:|",
     ]
     for phase in ("small", "big"):
-        skill = row(phase, "skill")
-        search, comment = ratio(row(phase, "search"), skill, "p99_ms"), ratio(row(phase, "comment"), skill, "p99_ms")
+        skill, comment = row(phase, "skill"), row(phase, "comment")
+        search = ratio(row(phase, "search"), skill, "p99_ms")
         mixed = ratio(row(phase, "mixed-comment"), row(phase, "mixed-skill"), "p99_ms")
-        lines.append(f"| {phase} | {search} | {comment} | {mixed} |")
+        member = ratio(comment, row(phase, "member-skill"), "p99_ms")
+        lines.append(f"| {phase} | {search} | {ratio(comment, skill, 'p99_ms')} | {mixed} | {member} |")
     lines += [
         "",
         "Separate runs put each endpoint alone at the same concurrency: eight members posting comments "
         "without pause against eight visitors reading a cached page. The mixed run is a busy site: the "
         "skill page at the same concurrency while one connection posts comments (members in turn), "
-        "both measured at once.",
+        "both measured at once. The member's skill page is the same page as a signed-in member gets it "
+        "(session cookie): rendered around the cached content with their own watch and comment blocks, "
+        "the page a member reads before posting.",
     ]
 
     lines += ["", "## Where the time goes (big catalog, one request at a time, in-process)", ""]
@@ -383,6 +426,8 @@ def main(argv: list[str]) -> None:
         print(json.dumps(targets()))
     elif command == "token":
         print(token())
+    elif command == "cookie":
+        print(cookie())
     elif command == "render":
         render(args[0], args[1:])
     elif command == "profile":

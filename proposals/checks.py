@@ -8,9 +8,11 @@ def _drf_rate_error(rate: str) -> str | None:
     from rest_framework.throttling import SimpleRateThrottle
 
     try:
-        SimpleRateThrottle.parse_rate(None, rate)  # does not use self
+        count, _ = SimpleRateThrottle.parse_rate(None, rate)  # does not use self
     except (AttributeError, IndexError, KeyError, TypeError, ValueError):
         return "use a count and s/min/hour/day, e.g. 20/min"
+    if count < 1:
+        return "the count must be at least 1"
     return None
 
 

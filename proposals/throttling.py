@@ -29,6 +29,8 @@ class WriteRateThrottle(ScopedRateThrottle):
             return True  # anonymous writers are refused before (401), not counted
         self.scope = getattr(view, self.scope_attr)
         self.rate = self.get_rate()
+        if self.rate is None:
+            return True  # no limit set for the scope
         self.num_requests, self.duration = self.parse_rate(self.rate)
         self.now = timezone.now()
         period = datetime.timedelta(seconds=self.duration)

@@ -9,7 +9,7 @@ def test_the_shipped_rates_pass(settings):
     assert rate_limits_parse() == []
 
 
-@pytest.mark.parametrize("rate", ["20", "20/fortnight", "many/min", "20/"])
+@pytest.mark.parametrize("rate", ["20", "20/fortnight", "many/min", "20/", "0/min", "-1/min"])
 def test_a_malformed_api_rate_is_an_error(settings, rate):
     settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {"DEFAULT_THROTTLE_RATES": {"comments": rate}}
     assert [error.id for error in rate_limits_parse()] == ["proposals.E001"]
