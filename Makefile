@@ -33,11 +33,9 @@ $(VENV)/.synced: pyproject.toml uv.lock | check-python $(if $(filter uv,$(UV)),,
 
 install: $(VENV)/.synced
 
+# DEBUG=false make run: the production server (gunicorn, production settings) instead; see bin/serve.
 run: install
-	$(MANAGE) migrate --noinput
-	$(MANAGE) createcachetable
-	$(MANAGE) import_catalog fixtures/catalog.json --if-empty
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) bin/serve
 
 test: install
 	$(VENV)/bin/pytest
