@@ -120,6 +120,7 @@ def role_as_of(request, slug):
             "role": past.role,
             "profile": past.profile,
             "legend": roles.LEGEND,
+            "matrix": roles.matrix_page(past.profile, roles.requested_page(request)),
             "today_url": _today_url("skills:role", past.current_slug),
             **_links(day),
         },
