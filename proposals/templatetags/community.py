@@ -27,7 +27,16 @@ def _user(context):
 def community_block(context, skill):
     request, user = _user(context)
     if user.is_authenticated:
-        return _render_block(context, skill, user)
+        # What every member sees alike is kept until the catalog or the community changes; only
+        # whether this member watches, and what they may do with each comment, is theirs.
+        shared = freshness.fragment(
+            request,
+            "community-shared",
+            skill.pk,
+            depends=(freshness.CATALOG, freshness.COMMUNITY),
+            build=lambda: selectors.community_shared(skill=skill),
+        )
+        return _render_block(context, skill, user, shared=shared)
     # Anonymous visitors all see the same block: kept until a proposal, comment or watch changes.
     block = freshness.fragment(
         request,
@@ -40,8 +49,8 @@ def community_block(context, skill):
     return mark_safe(block)
 
 
-def _render_block(context, skill, user) -> str:
-    block = selectors.community_block(skill=skill, user=user)
+def _render_block(context, skill, user, shared: dict | None = None) -> str:
+    block = selectors.community_block(skill=skill, user=user, shared=shared)
     block["comments"] = decorate_comments(block["comments"], user)
     block_context = {
         **block,

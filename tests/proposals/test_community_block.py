@@ -61,12 +61,31 @@ def test_the_block_costs_the_same_queries_at_any_size(skill, cell, member, n, dj
         for p in proposals
     )
     Comment.objects.bulk_create(Comment(skill=skill, author=users[i], body=f"Comment {i}.") for i in range(n))
-    # watch summary, proposals (with people and counts), comments (with people), reviewer check (who may hide)
-    with django_assert_num_queries(4):
+    # the revisions (the listener is off in tests), what everyone sees (proposals with people and counts,
+    # comments with people, watchers), whether this member watches, the reviewer check (who may hide)
+    with django_assert_num_queries(6):
         html = render(skill, member)
     assert f"{n} watchers" in html
     assert html.count('class="status status-open"') == 10
     assert html.count('<li id="comment-') == min(n, 50)
+    # Then the shared part is kept: the revisions, this member's watch, the reviewer check (asked once per
+    # request: a new request has a new user object).
+    again = type(member).objects.get(pk=member.pk)
+    with django_assert_num_queries(3):
+        assert render(skill, again) == html
+
+
+def test_members_share_the_kept_part_and_each_sees_their_own_watch(skill, member, author):
+    services.watch_set(user=member, skill=skill)
+    mine, theirs = render(skill, member), render(skill, author)
+    assert 'name="action" value="unwatch"' in mine and "1 watcher" in mine
+    assert 'name="action" value="watch"' in theirs and "1 watcher" in theirs
+    # Any community write shows at once, to every member.
+    services.comment_create(author=author, skill=skill, body="Fresh news.")
+    assert "Fresh news." in render(skill, member)
+    services.watch_set(user=author, skill=skill)
+    assert "2 watchers" in render(skill, member)
+    assert 'name="action" value="unwatch"' in render(skill, author)
 
 
 def test_the_watch_form_watches_and_unwatches(client, member, skill):
