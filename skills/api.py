@@ -7,10 +7,11 @@ from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, viewsets
+from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from skills import catalog_io, selectors
+from skills import catalog_io, freshness, selectors
 from skills.models import Domain, Level, Proficiency, Role, RoleLevel, SkillGroup
 from skills.serializers import (
     DomainSerializer,
@@ -141,7 +142,16 @@ class SkillViewSet(viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         if request.query_params.get("as_of"):
             return as_of_views.skill_as_of_api(request, kwargs["slug"])
-        return super().retrieve(request, *args, **kwargs)
+        # The same answer for everyone until the catalog changes: kept per catalog revision (skills.freshness),
+        # and per site address, which the links are built on. A missing skill raises, and is never kept.
+        data = freshness.fragment(
+            request,
+            "api-skill",
+            kwargs["slug"],
+            request.build_absolute_uri("/"),
+            build=lambda: dict(super(SkillViewSet, self).retrieve(request, *args, **kwargs).data),
+        )
+        return Response(data)
 
     def get_serializer_class(self):
         return SkillDetailSerializer if self.action == "retrieve" else SkillListSerializer

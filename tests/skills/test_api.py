@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from skills.models import Expectation
 from tests.factories import SkillGroupFactory, make_catalog
 
 
@@ -100,7 +101,8 @@ ENDPOINTS = {
     "role detail": ("/api/roles/{role}/", 3),
     "skills": ("/api/skills/", 2),
     "skills filtered": ("/api/skills/?domain={domain}&role={role}&search=Skill", 2),
-    "skill detail": ("/api/skills/{skill}/", 2),
+    # the catalog's revisions (no query with the listener, off in tests), the skill, its cells
+    "skill detail": ("/api/skills/{skill}/", 3),
 }
 
 
@@ -133,3 +135,19 @@ def test_unmatched_site_paths_answer_the_friendly_page(client, db):
     response = client.get("/no/such/page/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_the_skill_detail_is_kept_until_the_catalog_changes(api, levels, django_assert_num_queries):
+    catalog = make_catalog(skills=2, roles=2, levels=levels)
+    skill = catalog["skills"][0]
+    first = api.get(f"/api/skills/{skill.slug}/").json()
+    with django_assert_num_queries(1):  # the revisions only
+        assert api.get(f"/api/skills/{skill.slug}/").json() == first
+    cell = Expectation.objects.filter(skill=skill).order_by("pk").first()
+    Expectation.objects.filter(pk=cell.pk).update(description="Changed in the shell.")
+    cells = api.get(f"/api/skills/{skill.slug}/").json()["cells"]
+    assert "Changed in the shell." in [c["description"] for c in cells]
+    # Links carry the address each visitor asked for, not the first one's.
+    other = api.get(f"/api/skills/{skill.slug}/", HTTP_HOST="localhost").json()
+    assert other["url"].startswith("http://localhost/") and first["url"].startswith("http://testserver/")
+    assert api.get("/api/skills/no-such-skill/").status_code == 404
