@@ -5,6 +5,8 @@ here, so a rule changes in one spot. ``get_*_or_404`` return the object or
 raise Http404; ``require`` turns a refusal into PermissionDenied (403).
 """
 
+import copy
+import functools
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -14,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from proposals.models import Comment, Proposal
+from skills import freshness
 from skills.models import Skill
 
 REVIEWERS_GROUP = "Reviewers"
@@ -41,11 +44,24 @@ def require(allowed: bool, message: str) -> None:
 # --- Skills ----------------------------------------------------------------------
 
 
-def get_skill_or_404(slug: str) -> Skill:
-    skill = Skill.objects.filter(slug=slug).first()
+def get_skill_or_404(slug: str, *, request=None) -> Skill:
+    """The skill with this slug; given the request, kept per catalog revision (no query while nothing changed)."""
+    if request is None:
+        skill = Skill.objects.filter(slug=slug).first()
+    else:
+        skill = _skill_by_slug(freshness.revisions(request).key((freshness.CATALOG,)), slug)
+        # Each caller gets its own copy of the process's instance.
+        skill = copy.copy(skill) if skill is not None else None
     if skill is None:
         raise Http404(_("No skill with this slug."))
     return skill
+
+
+@functools.lru_cache(maxsize=4096)
+def _skill_by_slug(catalog_revision: str, slug: str) -> Skill | None:
+    # Kept apart from the fragment cache, whose entries are whole pages: thousands of skills
+    # looked up by slug would push those out.
+    return Skill.objects.filter(slug=slug).first()
 
 
 def can_watch(user: User) -> bool:

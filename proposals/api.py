@@ -125,7 +125,7 @@ class SkillCommentList(_CommentList):
     """Comments on a skill, oldest first. Hidden comments are listed for reviewers only."""
 
     def get_target(self) -> dict:
-        return {"skill": access.get_skill_or_404(self.kwargs["slug"])}
+        return {"skill": access.get_skill_or_404(self.kwargs["slug"], request=self.request)}
 
 
 class ProposalCommentList(_CommentList):

@@ -10,6 +10,7 @@ same instant at the limit can both pass; the next one is refused.
 
 import datetime
 
+from django.db import connections, router
 from django.utils import timezone
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import ScopedRateThrottle
@@ -35,14 +36,17 @@ class WriteRateThrottle(ScopedRateThrottle):
         self.now = timezone.now()
         period = datetime.timedelta(seconds=self.duration)
         # The num-th newest row within the period: when it exists, the member is at the limit,
-        # and may write again once it is older than the period.
-        nth = list(
-            COUNTED[self.scope]
-            .objects.filter(author=request.user, created__gt=self.now - period)
-            .order_by("-created")
-            .values_list("created", flat=True)[self.num_requests - 1 : self.num_requests]
-        )
-        if not nth:
+        # and may write again once it is older than the period. Plain SQL on the (author, created)
+        # index: the ORM took 0.6 ms of Python to build this query, on the path of every post.
+        model = COUNTED[self.scope]
+        with connections[router.db_for_read(model)].cursor() as cursor:
+            cursor.execute(
+                f"SELECT created FROM {model._meta.db_table} WHERE author_id = %s AND created > %s "
+                "ORDER BY created DESC OFFSET %s LIMIT 1",
+                [request.user.pk, self.now - period, self.num_requests - 1],
+            )
+            nth = cursor.fetchone()
+        if nth is None:
             return True
         self.wait_seconds = max((nth[0] + period - self.now).total_seconds(), 1.0)
         return False

@@ -393,6 +393,18 @@ def test_a_revoked_or_wrong_token_is_401(api, member, skill):
     assert not Token.objects.exists()
 
 
+def test_a_token_of_an_inactive_member_is_401(api, member, skill):
+    token = services.token_create(user=member)
+    member.is_active = False
+    member.save()
+    client = api()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.post(f"/api/skills/{skill.slug}/comments/", {"body": "x"}, format="json")
+    assert response.status_code == 401
+    assert response.json()["detail"] == "User inactive or deleted."
+    assert not Comment.objects.filter(body="x").exists()
+
+
 def test_session_writes_need_the_csrf_token(member, skill):
     from rest_framework.test import APIClient
 
@@ -415,7 +427,9 @@ def _comments(skill, n):
 def test_skill_comments_query_count(api, member, skill, n, django_assert_num_queries):
     _comments(skill, n)
     client = api(member)
-    # session, user, skill, reviewer check, count, page
+    client.get(f"/api/skills/{skill.slug}/comments/")  # the skill is then kept for the catalog revision
+    # session, user, the revision counters (a server process has them from its listener), reviewer check,
+    # count, page
     with django_assert_num_queries(6):
         response = client.get(f"/api/skills/{skill.slug}/comments/")
     assert response.json()["count"] == n
@@ -474,11 +488,45 @@ def test_watch_query_count(api, member, skill, n, django_assert_num_queries):
 def test_comment_create_query_count(api, member, skill, n, django_assert_num_queries):
     _comments(skill, n)
     client = api(member)
-    # session, user, the member's recent comments (the rate limit: nothing written for it), skill, and
-    # the comment in its own transaction (savepoint, insert, release here; BEGIN, insert, COMMIT in production)
+    client.get(f"/api/skills/{skill.slug}/comments/")  # the skill is then kept for the catalog revision
+    # session, user, the member's recent comments (the rate limit: nothing written for it), the revision
+    # counters (a server process has them from its listener), and the comment in its own transaction
+    # (savepoint, insert, release here; BEGIN, insert, COMMIT in production)
     with django_assert_num_queries(7):
         response = client.post(f"/api/skills/{skill.slug}/comments/", {"body": "One more."}, format="json")
     assert response.status_code == 201
+
+
+def test_comment_create_with_a_token_query_count(api, member, skill, django_assert_num_queries):
+    token = services.token_create(user=member)
+    client = api()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.get(f"/api/skills/{skill.slug}/comments/")
+    # the token with its user (one query), the rate limit, the revision counters, savepoint, insert, release
+    with django_assert_num_queries(6):
+        response = client.post(f"/api/skills/{skill.slug}/comments/", {"body": "By script."}, format="json")
+    assert response.status_code == 201
+    assert response.json()["author"] == member.username
+
+
+def test_comments_follow_a_renamed_or_deleted_skill_at_once(api, member, skill):
+    client = api(member)
+    assert client.post(f"/api/skills/{skill.slug}/comments/", {"body": "First."}, format="json").status_code == 201
+    old_slug = skill.slug
+    skill.slug = "renamed-skill"
+    skill.save()
+    response = client.post(f"/api/skills/{old_slug}/comments/", {"body": "Old address."}, format="json")
+    assert response.status_code == 404
+    response = client.post("/api/skills/renamed-skill/comments/", {"body": "New address."}, format="json")
+    assert response.status_code == 201
+    assert [c["body"] for c in client.get("/api/skills/renamed-skill/comments/").json()["results"]] == [
+        "First.",
+        "New address.",
+    ]
+    skill.delete()
+    response = client.post("/api/skills/renamed-skill/comments/", {"body": "Gone."}, format="json")
+    assert response.status_code == 404
+    assert not Comment.objects.filter(body="Gone.").exists()
 
 
 @pytest.mark.parametrize("n", [10, 100])
