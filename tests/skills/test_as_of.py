@@ -30,10 +30,20 @@ from tests.factories import ExpectationFactory, SkillFactory, make_catalog, make
 
 EVENT_MODELS = [SkillEvent, ExpectationEvent, RoleEvent, RoleLevelEvent, LevelEvent, DomainEvent, SkillGroupEvent]
 
-TODAY = timezone.localdate()
-DAY0 = TODAY - timedelta(days=30)  # before anything existed
-DAY1 = TODAY - timedelta(days=20)
-DAY2 = TODAY - timedelta(days=10)
+# Days in the past, fixed when the module loads; "today" is asked when a test runs (a run may cross midnight).
+DAY0 = timezone.localdate() - timedelta(days=30)  # before anything existed
+DAY1 = DAY0 + timedelta(days=10)
+DAY2 = DAY0 + timedelta(days=20)
+TOMORROW = "tomorrow"  # in parametrize: the day after the test's today
+
+
+def today():
+    return timezone.localdate()
+
+
+def as_of_value(value: str) -> str:
+    return (today() + timedelta(days=1)).isoformat() if value == TOMORROW else value
+
 
 SKILL_QUERIES = 6  # skill, its group, its domain, its cells, their roles, their levels
 ROLE_QUERIES = 7  # role, its role levels, the levels, its cells, their skills, groups, domains
@@ -119,7 +129,7 @@ def test_each_day_shows_the_text_of_that_day(client, story):
     assert "First text" not in html and "Third text" not in html
     assert "Middle text" not in html and "Senior text" in html
 
-    html = page(client.get("/skills/new-name/", {"as_of": TODAY.isoformat()}))
+    html = page(client.get("/skills/new-name/", {"as_of": today().isoformat()}))
     assert "Third text" in html and "Second text" not in html
 
 
@@ -226,11 +236,12 @@ def test_a_removed_skill_can_still_be_seen_as_it_stood(client, story):
         ("2026-02-30", "is not a day of the calendar"),
         ("0000-01-01", "is not a day of the calendar"),
         ("9999-12-31", "is in the future"),
-        ((TODAY + timedelta(days=1)).isoformat(), "is in the future"),
+        (TOMORROW, "is in the future"),
         ("2026-01-01\x00", "Give the date as YYYY-MM-DD"),
     ],
 )
 def test_bad_dates_are_a_clear_400(client, story, value, message):
+    value = as_of_value(value)
     response = client.get("/skills/new-name/", {"as_of": value})
     assert response.status_code == 400
     assert message in page(response)
@@ -364,7 +375,7 @@ def test_the_api_refuses_bad_dates_and_days_before_with_json(api, story, url):
     response = api.get(url, {"as_of": "2026-13-01"})
     assert response.status_code == 400
     assert "is not a day of the calendar" in response.json()["as_of"][0]
-    response = api.get(url, {"as_of": (TODAY + timedelta(days=1)).isoformat()})
+    response = api.get(url, {"as_of": (today() + timedelta(days=1)).isoformat()})
     assert response.status_code == 400
     response = api.get(url, {"as_of": DAY0.isoformat()})
     assert response.status_code == 404
