@@ -1,11 +1,12 @@
 """The markdown filter: Python-Markdown, then the nh3 allowlist."""
 
+import random
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.template import Context, Template
 
-from skills.templatetags.markdown_tags import render_markdown
+from skills.templatetags.markdown_tags import PLAIN_LINE, _sanitized_html, render_markdown
 
 
 def test_renders_basic_markdown():
@@ -80,3 +81,88 @@ def test_threads_convert_side_by_side():
         assert f"<strong>Text {number}</strong>" in html
         assert f"block {number}" in html
         assert html.count("<pre>") == 1
+
+
+# --- Plain lines skip the converter ---------------------------------------------------
+
+PLAIN_PIECES = [
+    "Designs",
+    "push",
+    "notifications",
+    "Ärger",
+    "naïve",
+    "数据",
+    "v2",
+    "2026",
+    "HAProxy",
+    ",",
+    ".",
+    ";",
+    ":",
+    "?",
+    "!",
+    "'",
+    '"',
+    "(",
+    ")",
+    "/",
+    "%",
+    "+",
+    "=",
+    "-",
+    "http://example.com/x",
+]
+MEANINGFUL = ["_", "*", "#", "<", ">", "&", "`", "[", "]", "\\", "|", "~", "\t", "\n", "  ", "1.", "- ", "\u00a0"]
+
+
+def _converted(text: str) -> str:
+    """The text through Markdown and nh3, the way every text went before the plain-line shortcut."""
+    return _sanitized_html(text)
+
+
+def test_plain_lines_give_the_html_markdown_would():
+    rng = random.Random(7)
+    plain = 0
+    for _ in range(20000):
+        pieces = rng.choices(PLAIN_PIECES + MEANINGFUL, k=rng.randint(1, 7))
+        text = rng.choice(["", " "]).join(pieces)
+        if PLAIN_LINE.fullmatch(text):
+            plain += 1
+            assert str(render_markdown(text)) == _converted(text), text
+    assert plain > 1000  # the shortcut was tried on many texts, not on a few
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Owns the roadmap for relevance judgments and reports on it in terms the business understands.",
+        "Prefers boring, well-understood flows over clever ones (and says why).",
+        "Keeps 99% of builds green: p50 under 5 minutes.",
+    ],
+)
+def test_a_catalog_sentence_takes_the_shortcut(text):
+    assert PLAIN_LINE.fullmatch(text)
+    assert str(render_markdown(text)) == _converted(text) == f"<p>{text}</p>"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1. a numbered list",
+        "- a list",
+        "Uses __MLflow__ daily",
+        "Uses _MLflow_ daily",
+        "Two spaces  inside",
+        "Ends with a space ",
+        " Starts with a space",
+        "Two\nlines",
+        "Has <b>HTML</b>",
+        "Has &amp; an entity",
+        "A [link](https://example.com)",
+        "# A heading",
+        "Tom & Jerry",
+    ],
+)
+def test_anything_markdown_or_html_might_read_is_converted(text):
+    assert not PLAIN_LINE.fullmatch(text)
+    assert str(render_markdown(text)) == _converted(text)

@@ -78,10 +78,21 @@ def _converter() -> markdown_lib.Markdown:
     return converter.reset()
 
 
+# One line of words and plain punctuation, starting with a letter: nothing in it means anything to
+# Markdown (no list or heading marker, no emphasis, link, code or escape) or to HTML (no <, > or &),
+# so its HTML is the line in a paragraph. Most catalog cells are such a sentence or two; a skill
+# page shows up to hundreds of them, and converting each took a quarter of a millisecond.
+# tests/test_markdown.py checks that both ways give the same HTML.
+PLAIN_LINE = re.compile(r"[^\W\d_](?:[^\W_]| (?! )|[,.;:?!'\"()/%+=-])*(?<! )")
+
+
 def render_markdown(text: str | None) -> SafeString:
     if not text:
         return mark_safe("")
-    return mark_safe(_sanitized_html(str(text)))  # sanitized by nh3 (_sanitized_html)
+    text = str(text)
+    if PLAIN_LINE.fullmatch(text):
+        return mark_safe(f"<p>{text}</p>")  # nothing to escape or sanitize (PLAIN_LINE)
+    return mark_safe(_sanitized_html(text))  # sanitized by nh3 (_sanitized_html)
 
 
 # The same text always gives the same HTML, and the texts read most are few (a skill's comments,
