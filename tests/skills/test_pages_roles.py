@@ -147,8 +147,8 @@ def test_role_list_query_count(client, levels, django_assert_num_queries, size):
 @pytest.mark.parametrize("size", [5, 80])
 def test_role_detail_query_count(client, levels, django_assert_num_queries, size):
     role = _catalog(levels, size)["roles"][0]
-    # the revisions; role, its role levels, the catalog's levels, the role's cells
-    with django_assert_num_queries(5):
+    # the revisions; role, its role levels, the catalog's levels, the role's cells, their skills
+    with django_assert_num_queries(6):
         response = client.get(role.get_absolute_url())
     assert response.content.decode().count("matrix__link") == size * len(levels)
     # Then from the fragment cache until the catalog changes: the revisions only.
@@ -167,7 +167,8 @@ def test_career_track_query_count(client, levels, django_assert_num_queries, mon
         return b"%PDF-1.7 fake"
 
     monkeypatch.setattr(role_views, "html_to_pdf", fake_pdf)
-    with django_assert_num_queries(4):
+    # role, its role levels, the catalog's levels, the role's cells, their skills
+    with django_assert_num_queries(5):
         response = client.get(reverse("skills:role-pdf", args=[role.slug]))
     assert response.status_code == 200
     assert rendered["html"].count('class="cell"') == size * len(levels)

@@ -233,8 +233,9 @@ def test_pages_have_their_own_etags(client, big):
 def test_every_page_costs_the_same_queries(client, big, member, django_assert_num_queries, page):
     client.force_login(member)  # signed in: the fragment is what is tested, not the whole-page cache
     url = big.role.get_absolute_url()
-    # the revisions, the session, the user; role, its role levels, the catalog's levels, the role's cells
-    with django_assert_num_queries(7):
+    # the revisions, the session, the user; role, its role levels, the catalog's levels, the role's cells,
+    # their skills
+    with django_assert_num_queries(8):
         html = _html(client.get(url, {"page": page}))
     assert len(_rows(html)) == (100 if page in (1, 2) else 50)
     with django_assert_num_queries(3):  # then from the fragment cache: the revisions, the session, the user
@@ -244,8 +245,9 @@ def test_every_page_costs_the_same_queries(client, big, member, django_assert_nu
 @pytest.mark.parametrize("page", [1, 2])
 def test_anonymous_page_query_counts(client, big, django_assert_num_queries, page):
     url = big.role.get_absolute_url()
-    # the revisions; role, its role levels, the catalog's levels, the role's cells (as test_pages_roles pins)
-    with django_assert_num_queries(5):
+    # the revisions; role, its role levels, the catalog's levels, the role's cells, their skills
+    # (as test_pages_roles pins)
+    with django_assert_num_queries(6):
         _html(client.get(url, {"page": page}))
 
 
