@@ -3,6 +3,7 @@
 bench.py targets           JSON: the pages to measure in the current catalog
 bench.py token             create the bench members and print their API tokens
 bench.py cookie            a signed-in session of the first bench member, as a Cookie header value
+bench.py slugs             every skill's slug, one a line (skill-any picks among them)
 bench.py render DIR PATH…  write each page's bytes (as an anonymous visitor gets them) into DIR
 bench.py profile OUT PATH… per page: queries, time in SQL, time in total, top functions (cProfile)
 bench.py machine           JSON: nproc, memory, Python, PostgreSQL, wrk, git commit
@@ -64,6 +65,13 @@ def targets() -> dict:
         "roles": Role.objects.count(),
         "cells": Expectation.objects.count(),
     }
+
+
+def slugs() -> str:
+    """Every skill's slug, one a line: skill-any asks for one of them at random on every request."""
+    from skills.models import Skill
+
+    return "\n".join(Skill.objects.order_by("slug").values_list("slug", flat=True))
 
 
 def token() -> str:
@@ -304,6 +312,7 @@ def report() -> None:
         f"- Load: `{meta['wrk']}` per endpoint after a 2 s warm-up (and, for floors, one render per worker), "
         "closed loop, "
         "anonymous GETs (no cookies) except member-skill (a signed-in member's session cookie), "
+        "skill-any a skill page chosen at random among all the catalog's skills on every request, "
         "the comment post with `Authorization: Token` and a JSON body.",
         f"- Small catalog: `fixtures/catalog.json` ({meta['small']['skills']} skills, "
         f"{meta['small']['roles']} roles, {meta['small']['cells']:,} cells). "
@@ -428,6 +437,8 @@ def main(argv: list[str]) -> None:
         print(token())
     elif command == "cookie":
         print(cookie())
+    elif command == "slugs":
+        print(slugs())
     elif command == "render":
         render(args[0], args[1:])
     elif command == "profile":
