@@ -14,6 +14,9 @@ from rest_framework.authtoken.models import Token
 
 class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key):
+        # Longer than any key, or with a NUL (which PostgreSQL refuses in text): no token, not an error.
+        if len(key) > Token._meta.get_field("key").max_length or "\x00" in key:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
         user_model = get_user_model()
         users = user_model._default_manager.raw(
             f"SELECT u.* FROM {user_model._meta.db_table} u JOIN {Token._meta.db_table} t "

@@ -393,6 +393,15 @@ def test_a_revoked_or_wrong_token_is_401(api, member, skill):
     assert not Token.objects.exists()
 
 
+@pytest.mark.parametrize("key", ["abc\x00def", "f" * 41, "x" * 5000, "a'b\";--", "cl\xe9"])
+def test_a_malformed_token_is_401_not_an_error(api, skill, key):
+    client = api()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    response = client.post(f"/api/skills/{skill.slug}/comments/", {"body": "x"}, format="json")
+    assert response.status_code == 401
+    assert not Comment.objects.exists()
+
+
 def test_a_token_of_an_inactive_member_is_401(api, member, skill):
     token = services.token_create(user=member)
     member.is_active = False
