@@ -41,10 +41,6 @@ def today():
     return timezone.localdate()
 
 
-def as_of_value(value: str) -> str:
-    return (today() + timedelta(days=1)).isoformat() if value == TOMORROW else value
-
-
 SKILL_QUERIES = 6  # skill, its group, its domain, its cells, their roles, their levels
 ROLE_QUERIES = 7  # role, its role levels, the levels, its cells, their skills, groups, domains
 # The pages add the live views' revision check (skills/freshness.py: conditional GET) to the above.
@@ -241,7 +237,8 @@ def test_a_removed_skill_can_still_be_seen_as_it_stood(client, story):
     ],
 )
 def test_bad_dates_are_a_clear_400(client, story, value, message):
-    value = as_of_value(value)
+    if value == TOMORROW:
+        value = (today() + timedelta(days=1)).isoformat()
     response = client.get("/skills/new-name/", {"as_of": value})
     assert response.status_code == 400
     assert message in page(response)
