@@ -36,6 +36,7 @@ from proposals.serializers import (
     WatchOut,
 )
 from proposals.throttling import WriteRateThrottle
+from skills.audit import not_audited
 
 # Bodies are JSON (scripts and the comment widget); HTML forms post to the pages.
 JSON_ONLY = [JSONParser]
@@ -94,6 +95,7 @@ def _proposal_response(request, pk: int, code: int = status.HTTP_200_OK) -> Resp
 # --- Comments ----------------------------------------------------------------------
 
 
+@not_audited
 class _CommentList(generics.ListAPIView):
     """Comments on one target (a skill or a proposal), oldest first; members post new ones."""
 
@@ -147,6 +149,7 @@ class ProposalCommentList(_CommentList):
     responses={204: None, 401: NOT_SIGNED_IN, 403: FORBIDDEN, 404: NOT_FOUND},
     description="Delete your own comment (for good).",
 )
+@not_audited
 @api_view(["PATCH", "DELETE"])
 @permission_classes([IsAuthenticated])
 @parser_classes(JSON_ONLY)
@@ -167,6 +170,7 @@ def comment_detail(request, pk: int):
     responses={200: CommentOut, 400: BAD_INPUT, 401: NOT_SIGNED_IN, 403: FORBIDDEN, 404: NOT_FOUND},
     description="Hide a comment from everyone but reviewers (reviewers only), with the reason.",
 )
+@not_audited
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 @parser_classes(JSON_ONLY)

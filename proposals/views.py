@@ -30,6 +30,7 @@ from proposals import access, review_checks, selectors, services
 from proposals.forms import CommentForm, HideForm, ProposalFilterForm, RejectForm, SuggestForm
 from proposals.models import Comment, Proposal, ProposalChange
 from proposals.throttling import WriteRateThrottle
+from skills.audit import not_audited
 from skills.models import ExpectationEvent, Proficiency, Skill
 
 # --- Shared helpers ----------------------------------------------------------------
@@ -493,6 +494,7 @@ def _create_comment(request, *, target_url: str, action: str, **target) -> HttpR
     )
 
 
+@not_audited
 @require_POST
 def skill_comment(request, slug: str):
     skill = access.get_skill_or_404(slug)
@@ -500,6 +502,7 @@ def skill_comment(request, slug: str):
     return _create_comment(request, target_url=skill.get_absolute_url(), action=action, skill=skill)
 
 
+@not_audited
 @require_POST
 def proposal_comment(request, pk: int):
     proposal = access.get_proposal_or_404(pk)
@@ -514,6 +517,7 @@ def _comment_for_post(request, pk: int) -> tuple[Comment | None, HttpResponse | 
     return comment, None
 
 
+@not_audited
 @require_POST
 def comment_edit(request, pk: int):
     comment, response = _comment_for_post(request, pk)
@@ -539,6 +543,7 @@ def comment_edit(request, pk: int):
     )
 
 
+@not_audited
 @require_POST
 def comment_delete(request, pk: int):
     comment, response = _comment_for_post(request, pk)
@@ -550,6 +555,7 @@ def comment_delete(request, pk: int):
     return redirect(back)
 
 
+@not_audited
 @require_POST
 def comment_hide(request, pk: int):
     comment, response = _comment_for_post(request, pk)

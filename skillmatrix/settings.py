@@ -69,6 +69,10 @@ MIDDLEWARE = [
     "skills.redirects.SkillRedirectMiddleware",  # merged skills' old addresses: 301 instead of 404
 ]
 
+# Requests that may write get an audit context (skills/audit.py); a GET never writes, and pghistory's
+# default would add the context's set_config calls to every query of every page.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
 ROOT_URLCONF = "skillmatrix.urls"
 WSGI_APPLICATION = "skillmatrix.wsgi.application"
 
