@@ -23,7 +23,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import Any
 
@@ -107,13 +107,78 @@ def listening() -> bool:
     return settings.REVISION_LISTENER and not settings.DATABASE_REPLICA_URLS
 
 
+# The counters with the snapshot they were read in (one statement, so one snapshot): the listener's base.
+_READ_WITH_SNAPSHOT = (
+    "SELECT name, sum(weight), max(stamp), max(changed_at), NULL FROM skills_revision GROUP BY name "
+    "UNION ALL SELECT NULL, NULL, NULL, NULL, pg_current_snapshot()::text"
+)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Which transactions a read saw: all before xmin, none from xmax on, none of those running between."""
+
+    xmin: int
+    xmax: int
+    running: frozenset[int]
+
+    @classmethod
+    def parse(cls, text: str) -> "Snapshot":
+        xmin, xmax, running = text.split(":")
+        return cls(int(xmin), int(xmax), frozenset(int(xid) for xid in running.split(",") if xid))
+
+    def saw(self, xid: int) -> bool:
+        """Whether a transaction that has committed was already committed for this snapshot."""
+        return xid < self.xmin or (xid < self.xmax and xid not in self.running)
+
+
+class Counters:
+    """The counters read once with their snapshot, then moved on by each notification's mark.
+
+    A notification carries one mark (skills 0008): counter, stamp, transaction, microseconds.
+    Its transaction has committed; if the snapshot of the read saw it, the mark is in the sums
+    already. Otherwise it adds its weight (1) and may raise the stamp, exactly as it does in the
+    table, so every process arrives at the values a read of the table gives at that commit.
+    """
+
+    def __init__(self, rows) -> None:
+        self.totals: dict[str, int] = {}
+        self.stamps: dict[str, int] = {}
+        self.changed_at: datetime | None = None
+        self.snapshot: Snapshot | None = None
+        for name, total, stamp, changed_at, snapshot in rows:
+            if name is None:
+                self.snapshot = Snapshot.parse(snapshot)
+                continue
+            self.totals[name], self.stamps[name] = int(total), int(stamp)
+            self.changed_at = max(self.changed_at or changed_at, changed_at)
+
+    def add(self, payload: str) -> bool:
+        """Count the mark a notification announces; False if the read had it. ValueError: read again."""
+        name, stamp, xid, micros = payload.split(" ")
+        if self.snapshot is None or self.snapshot.saw(int(xid)):
+            return False
+        self.totals[name] = self.totals.get(name, 0) + 1
+        self.stamps[name] = max(self.stamps.get(name, 0), int(stamp))
+        changed_at = datetime.fromtimestamp(int(micros) / 1_000_000, tz=UTC)
+        self.changed_at = max(self.changed_at or changed_at, changed_at)
+        return True
+
+    def revisions(self) -> Revisions:
+        return Revisions(
+            values={name: f"{total}.{self.stamps[name]}" for name, total in self.totals.items()},
+            changed_at=self.changed_at,
+        )
+
+
 class RevisionListener:
-    """This process's copy of the counters, renewed on every notification PostgreSQL sends at a commit.
+    """This process's copy of the counters, moved on by the notification PostgreSQL sends at each commit.
 
     A thread of its own holds a connection that LISTENs; it starts on first use (in each
-    server process, after gunicorn forks). Until it has read the counters, and whenever its
-    connection is lost, current() is None and pages ask the database. It also re-reads every
-    REFRESH seconds, so a notification lost with a connection is made good.
+    server process, after gunicorn forks). It reads the counters once, with their snapshot,
+    then adds up the marks the notifications carry: no query per commit. Until it has read
+    the counters, and whenever its connection is lost, current() is None and pages ask the
+    database. It reads again every REFRESH seconds and when told the table changed otherwise.
     """
 
     REFRESH = 5.0
@@ -150,17 +215,27 @@ class RevisionListener:
                 params = connections["default"].get_connection_params()
                 with psycopg.connect(**params, autocommit=True) as connection:
                     connection.execute(f"LISTEN {CHANNEL}")
-                    # Read after LISTEN: a commit between the two is in the counters or in a notification.
                     while not self._stop.is_set():
-                        with connection.cursor() as cursor:
-                            self._current = _read(cursor)
-                        for _notification in connection.notifies(timeout=self.REFRESH, stop_after=1):
-                            pass
+                        # Read after LISTEN: a commit between the two is in the read or in a notification.
+                        counters = Counters(connection.execute(_READ_WITH_SNAPSHOT).fetchall())
+                        self._current = counters.revisions()
+                        self._follow(connection, counters)
             except Exception as error:  # any failure: pages fall back to the database; retry
                 if not self._stop.is_set():
                     logger.warning("Revision listener lost its connection (%s); pages ask the database", error)
             self._current = None
             self._stop.wait(1)
+
+    def _follow(self, connection, counters: Counters) -> None:
+        """Add up the notifications for REFRESH seconds, or until one asks for a new read."""
+        for notification in connection.notifies(timeout=self.REFRESH):
+            if self._stop.is_set():
+                return
+            try:
+                if counters.add(notification.payload):
+                    self._current = counters.revisions()
+            except ValueError:  # "reset", or a payload from another version of the trigger
+                return
 
 
 listener = RevisionListener()

@@ -460,6 +460,108 @@ def test_the_listener_learns_of_each_commit_and_cached_pages_cost_no_query(
     assert live_listener.current().values == database_counters()
 
 
+def test_a_snapshot_saw_what_had_committed_before_it():
+    snapshot = freshness.Snapshot.parse("100:110:103,107")
+    assert snapshot.saw(99) and snapshot.saw(100) and snapshot.saw(104) and snapshot.saw(109)
+    assert not snapshot.saw(103) and not snapshot.saw(107)  # running when the snapshot was taken
+    assert not snapshot.saw(110) and not snapshot.saw(500)  # began after it
+    assert freshness.Snapshot.parse("5:5:") == freshness.Snapshot(5, 5, frozenset())
+
+
+def marks_from(listening) -> list[str]:
+    return [note.payload for note in listening.notifies(timeout=0.5)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notified_marks_add_up_to_what_the_table_says():
+    """A mark committed before the read is not counted twice, one committed after it is counted once."""
+    import psycopg
+    from django.db import connections
+
+    from tests.factories import DomainFactory
+
+    domain = DomainFactory()
+    params = connections["default"].get_connection_params()
+    with psycopg.connect(**params, autocommit=True) as listening, psycopg.connect(**params) as writer:
+        listening.execute(f"LISTEN {freshness.CHANNEL}")
+        # Committed after LISTEN but before the read: notified, and already in the read.
+        Skill.objects.filter(pk=0).update(name="x")  # no row, still a statement: a mark
+        # Running while the read is taken: neither in the read nor seen by its snapshot.
+        writer.execute("UPDATE skills_domain SET name = 'Written during the read' WHERE id = %s", [domain.pk])
+        counters = freshness.Counters(listening.execute(freshness._READ_WITH_SNAPSHOT).fetchall())
+        writer.commit()
+        Comment.objects.filter(pk=0).delete()  # a community mark after the read
+        assert [counters.add(payload) for payload in marks_from(listening)] == [False, True, True]
+    assert counters.revisions().values == database_counters()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_marks_of_many_writers_add_up_to_what_the_table_says():
+    import threading
+
+    import psycopg
+    from django.db import connection as thread_connection
+    from django.db import connections
+
+    from tests.factories import DomainFactory
+
+    domains = [DomainFactory() for _ in range(4)]
+    halfway = threading.Event()
+
+    def write(domain):
+        try:
+            for number in range(40):
+                type(domain).objects.filter(pk=domain.pk).update(name=f"{domain.pk} edit {number}")
+                Watch.objects.filter(pk=0).delete()  # no row, still a statement: a community mark
+                if number == 20:
+                    halfway.set()
+        finally:
+            thread_connection.close()
+
+    params = connections["default"].get_connection_params()
+    with psycopg.connect(**params, autocommit=True) as listening:
+        listening.execute(f"LISTEN {freshness.CHANNEL}")
+        threads = [threading.Thread(target=write, args=(domain,)) for domain in domains]
+        for thread in threads:
+            thread.start()
+        assert halfway.wait(10)
+        counters = freshness.Counters(listening.execute(freshness._READ_WITH_SNAPSHOT).fetchall())  # mid-way
+        for thread in threads:
+            thread.join(30)
+        added = [counters.add(payload) for payload in marks_from(listening)]
+    assert len(added) == 4 * 40 * 2
+    assert counters.revisions().values == database_counters()
+
+
+@pytest.fixture
+def patient_listener(live_listener, monkeypatch):
+    """The listener with its periodic read far off: what it knows comes from notifications alone."""
+    monkeypatch.setattr(freshness.RevisionListener, "REFRESH", 120.0)
+    yield live_listener
+    live_listener._stop.set()
+    Watch.objects.filter(pk=0).delete()  # a notification wakes its thread, which sees it should stop
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_listener_adds_up_commits_without_reading_again(patient_listener):
+    from tests.factories import DomainFactory
+
+    domain = DomainFactory()
+    assert wait_for(lambda: (patient_listener.current() or freshness.Revisions({}, None)).values == database_counters())
+    for number in range(20):
+        type(domain).objects.filter(pk=domain.pk).update(name=f"Edit {number}")
+    assert wait_for(lambda: patient_listener.current().values == database_counters(), seconds=5)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hand_made_change_to_the_counters_makes_the_listener_read_again(patient_listener):
+    assert wait_for(lambda: (patient_listener.current() or freshness.Revisions({}, None)).values == database_counters())
+    Revision.objects.filter(name="catalog").update(weight=1000)  # not a mark: nothing to add up
+    assert wait_for(lambda: patient_listener.current().values == database_counters(), seconds=5)
+    Revision.objects.all().delete()
+    assert wait_for(lambda: patient_listener.current().values == database_counters() == {}, seconds=5)
+
+
 def test_without_the_listener_the_counters_come_from_the_database(cell, rf, settings):
     settings.REVISION_LISTENER = True
     freshness.listener._thread = object()  # as if running, with counters from long ago
