@@ -117,10 +117,14 @@ class ProposalFilterIn(serializers.Serializer):
 
 
 class CommentOut(serializers.Serializer):
-    # Fields written out rather than a ModelSerializer's, which inspects the model again for every
-    # comment it renders: this is on the path of every comment posted.
+    """A comment as its reader may see it. The fields document the shape (OpenAPI); to_representation fills it.
+
+    DRF deep-copies a serializer's declared fields for every instance, then calls each: a
+    third of a millisecond per comment, on the path of every comment posted and 20 times per
+    page of a list. to_representation builds the same dict directly; a test compares the two.
+    """
+
     id = serializers.IntegerField(read_only=True)
-    # A method field: a source naming a method makes DRF inspect its signature on every comment.
     author = serializers.SerializerMethodField()
     body = serializers.SerializerMethodField()
     body_html = serializers.SerializerMethodField(help_text="The body rendered from Markdown and sanitized.")
@@ -131,6 +135,23 @@ class CommentOut(serializers.Serializer):
     hidden_reason = serializers.CharField(read_only=True)
     can_edit = serializers.SerializerMethodField()
     can_delete = serializers.SerializerMethodField()
+
+    def to_representation(self, comment) -> dict:
+        user = self._user()
+        shown = self._shown(comment)
+        return {
+            "id": comment.pk,
+            "author": self.get_author(comment),
+            "body": comment.body if shown else "",
+            "body_html": str(render_markdown(comment.body)) if shown else "",
+            "created": _DATETIME.to_representation(comment.created),
+            "edited": _DATETIME.to_representation(comment.edited) if comment.edited else None,
+            "hidden": comment.hidden,
+            "hidden_by": self.get_hidden_by(comment),
+            "hidden_reason": comment.hidden_reason,
+            "can_edit": user is not None and access.can_edit_comment(user, comment),
+            "can_delete": user is not None and access.can_delete_comment(user, comment),
+        }
 
     def _user(self):
         request = self.context.get("request")
@@ -159,6 +180,10 @@ class CommentOut(serializers.Serializer):
     def get_can_delete(self, comment) -> bool:
         user = self._user()
         return user is not None and access.can_delete_comment(user, comment)
+
+
+# Formats dates as the declared DateTimeFields do (settings' format, current time zone); used unbound.
+_DATETIME = serializers.DateTimeField()
 
 
 class ProposalChangeOut(serializers.ModelSerializer):
