@@ -114,6 +114,9 @@ if DB_POOL and DB_POOL_TIMEOUT < 1:
 
 
 def _connection_settings(database: dict) -> dict:
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # The same backend, with a health check that needs no query while the connection is sound.
+        database["ENGINE"] = "skillmatrix.postgresql"
     database["CONN_MAX_AGE"] = DB_CONN_MAX_AGE
     # A pool checks each connection as it lends it out.
     database["CONN_HEALTH_CHECKS"] = not DB_POOL
