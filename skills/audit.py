@@ -27,7 +27,7 @@ def not_audited(view):
 
     A context costs every SQL statement of the request a prefix of two set_config calls, built
     and parsed again each time: about 0.3 ms on a comment post, which writes only a comment.
-    tests/test_audit_context.py checks that the tables these views write have no audit trigger.
+    tests/proposals/test_audit_context.py checks that the models these views write are not tracked.
     """
     view.audited = False
     return view
