@@ -25,15 +25,9 @@ def bump_triggers(tables: list[str], name: str) -> tuple[str, str]:
     return create, drop
 
 
-# The trigger function from 0006 on: insert a mark, now and then fold the committed marks into one.
-FOLDING_FUNCTION = """
-CREATE OR REPLACE FUNCTION skills_bump_revision() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    new_stamp bigint := nextval('skills_revision_seq');
-BEGIN
-    INSERT INTO skills_revision (name, weight, stamp, changed_at)
-    VALUES (TG_ARGV[0], 1, new_stamp, clock_timestamp());
-    IF new_stamp %% 32 = 0 THEN
+# Now and then a writer folds its counter's committed marks into one (same sum, same greatest stamp).
+FOLD = """
+    IF new_stamp % 32 = 0 THEN
         WITH folded AS (
             DELETE FROM skills_revision WHERE id IN (
                 SELECT id FROM skills_revision
@@ -45,6 +39,17 @@ BEGIN
         INSERT INTO skills_revision (name, weight, stamp, changed_at)
         SELECT TG_ARGV[0], sum(weight), max(stamp), max(changed_at) FROM folded HAVING count(*) > 0;
     END IF;
+"""
+
+# The trigger function from 0006 on: insert a mark, now and then fold the committed marks into one.
+FOLDING_FUNCTION = """
+CREATE OR REPLACE FUNCTION skills_bump_revision() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    new_stamp bigint := nextval('skills_revision_seq');
+BEGIN
+    INSERT INTO skills_revision (name, weight, stamp, changed_at)
+    VALUES (TG_ARGV[0], 1, new_stamp, clock_timestamp());
+""" + FOLD.strip("\n").replace("%", "%%") + """
     %(notify)s
     RETURN NULL;
 END
@@ -62,18 +67,7 @@ DECLARE
 BEGIN
     INSERT INTO skills_revision (name, weight, stamp, changed_at)
     VALUES (TG_ARGV[0], 1, new_stamp, stamped_at);
-    IF new_stamp % 32 = 0 THEN
-        WITH folded AS (
-            DELETE FROM skills_revision WHERE id IN (
-                SELECT id FROM skills_revision
-                WHERE name = TG_ARGV[0] AND stamp < new_stamp
-                FOR UPDATE SKIP LOCKED
-            )
-            RETURNING weight, stamp, changed_at
-        )
-        INSERT INTO skills_revision (name, weight, stamp, changed_at)
-        SELECT TG_ARGV[0], sum(weight), max(stamp), max(changed_at) FROM folded HAVING count(*) > 0;
-    END IF;
+""" + FOLD.strip("\n") + """
     PERFORM pg_notify(
         'skillmatrix_revision',
         concat_ws(' ', TG_ARGV[0], new_stamp, pg_current_xact_id(), (extract(epoch FROM stamped_at) * 1000000)::bigint)
