@@ -49,12 +49,12 @@ DECLARE
 BEGIN
     INSERT INTO skills_revision (name, weight, stamp, changed_at)
     VALUES (TG_ARGV[0], 1, new_stamp, clock_timestamp());
-""" + FOLD.strip("\n").replace("%", "%%") + """
+@FOLD@
     %(notify)s
     RETURN NULL;
 END
 $$;
-"""
+""".replace("@FOLD@", FOLD.strip("\n").replace("%", "%%"))
 
 
 # From 0008 on: the notification carries the mark (counter, stamp, transaction, time in microseconds), so
@@ -67,7 +67,7 @@ DECLARE
 BEGIN
     INSERT INTO skills_revision (name, weight, stamp, changed_at)
     VALUES (TG_ARGV[0], 1, new_stamp, stamped_at);
-""" + FOLD.strip("\n") + """
+@FOLD@
     PERFORM pg_notify(
         'skillmatrix_revision',
         concat_ws(' ', TG_ARGV[0], new_stamp, pg_current_xact_id(), (extract(epoch FROM stamped_at) * 1000000)::bigint)
@@ -75,7 +75,7 @@ BEGIN
     RETURN NULL;
 END
 $$;
-"""
+""".replace("@FOLD@", FOLD.strip("\n"))
 
 # Any other change to the counters' table (a test database flushed, a hand-made fix) tells listeners to
 # read it again. The triggers' own inserts and folds run one level down and are not announced this way.
