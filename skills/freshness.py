@@ -145,18 +145,17 @@ class Counters:
         self.totals: dict[str, int] = {}
         self.stamps: dict[str, int] = {}
         self.changed_at: datetime | None = None
-        self.snapshot: Snapshot | None = None
-        for name, total, stamp, changed_at, snapshot in rows:
-            if name is None:
-                self.snapshot = Snapshot.parse(snapshot)
-                continue
-            self.totals[name], self.stamps[name] = int(total), int(stamp)
-            self.changed_at = max(self.changed_at or changed_at, changed_at)
+        snapshots = [Snapshot.parse(snapshot) for name, *_counter, snapshot in rows if name is None]
+        for name, total, stamp, changed_at, _snapshot in rows:
+            if name is not None:
+                self.totals[name], self.stamps[name] = int(total), int(stamp)
+                self.changed_at = max(self.changed_at or changed_at, changed_at)
+        (self.snapshot,) = snapshots  # _READ_WITH_SNAPSHOT returns exactly one
 
     def add(self, payload: str) -> bool:
         """Count the mark a notification announces; False if the read had it. ValueError: read again."""
         name, stamp, xid, micros = payload.split(" ")
-        if self.snapshot is None or self.snapshot.saw(int(xid)):
+        if self.snapshot.saw(int(xid)):
             return False
         self.totals[name] = self.totals.get(name, 0) + 1
         self.stamps[name] = max(self.stamps.get(name, 0), int(stamp))
