@@ -137,20 +137,18 @@ class CommentOut(serializers.Serializer):
     can_delete = serializers.SerializerMethodField()
 
     def to_representation(self, comment) -> dict:
-        user = self._user()
-        shown = self._shown(comment)
         return {
             "id": comment.pk,
             "author": self.get_author(comment),
-            "body": comment.body if shown else "",
-            "body_html": str(render_markdown(comment.body)) if shown else "",
+            "body": self.get_body(comment),
+            "body_html": self.get_body_html(comment),
             "created": _DATETIME.to_representation(comment.created),
             "edited": _DATETIME.to_representation(comment.edited) if comment.edited else None,
             "hidden": comment.hidden,
             "hidden_by": self.get_hidden_by(comment),
             "hidden_reason": comment.hidden_reason,
-            "can_edit": user is not None and access.can_edit_comment(user, comment),
-            "can_delete": user is not None and access.can_delete_comment(user, comment),
+            "can_edit": self.get_can_edit(comment),
+            "can_delete": self.get_can_delete(comment),
         }
 
     def _user(self):
