@@ -3,7 +3,8 @@
 Every function is keyword-only and runs in one transaction. Refusals are
 raised, never returned: PermissionDenied (who), ValidationError (what was
 sent), Conflict (the state of the data moved on: a closed proposal, a cell
-changed since the proposal was written).
+changed since the proposal was written), RateLimited (the member writes
+faster than the rate the caller passed).
 """
 
 from collections.abc import Sequence
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from proposals import access, notifications
+from proposals import access, notifications, throttling
 from proposals.models import (
     TEXT_MAX_LENGTH,
     Comment,
@@ -59,6 +60,14 @@ class Conflict(Exception):
         super().__init__(message)
         self.message = message
         self.conflicts = list(conflicts)
+
+
+class RateLimited(Exception):
+    """The member is at their write rate; they may write again in `wait` seconds (HTTP 429)."""
+
+    def __init__(self, wait: float):
+        super().__init__(f"Over the write rate: wait {wait:.0f} s.")
+        self.wait = wait
 
 
 # --- Proposals -------------------------------------------------------------------
@@ -282,15 +291,29 @@ def proposal_withdraw(*, proposal: Proposal, user: AbstractBaseUser) -> Proposal
 
 
 def comment_create(
-    *, author: AbstractBaseUser, body: str, skill: Skill | None = None, proposal: Proposal | None = None
+    *,
+    author: AbstractBaseUser,
+    body: str,
+    skill: Skill | None = None,
+    proposal: Proposal | None = None,
+    rate: throttling.Rate | None = None,
 ) -> Comment:
-    # One INSERT is atomic on its own: no transaction around it, which would cost a BEGIN and a COMMIT
-    # (two round trips) on the path of every comment posted.
+    """Post a comment; with `rate`, only while the author is under it (RateLimited otherwise).
+
+    The rate is checked in the INSERT itself: a post is one statement, atomic on its own, with no
+    transaction around it (which would cost a BEGIN and a COMMIT, two round trips, on every post).
+    """
     access.require(access.can_comment(author), _("Sign in to comment."))
     if (skill is None) == (proposal is None):
         raise ValueError("A comment belongs to exactly one skill or one proposal.")
     body = _clean_text(body, field="body", label=_("A comment"))
-    return Comment.objects.create(author=author, skill=skill, proposal=proposal, body=body)
+    comment = Comment(author=author, skill=skill, proposal=proposal, body=body)
+    if rate is None:
+        comment.save(force_insert=True)
+    elif not throttling.insert_within_rate(comment, rate):
+        # Rows that aged out of the period between the two statements: the member may retry at once.
+        raise RateLimited(throttling.wait_seconds(rate, author.pk) or 1.0)
+    return comment
 
 
 @transaction.atomic

@@ -1,16 +1,22 @@
 """Write rates ("20/min" comments, "10/hour" proposals), counted from what the member wrote.
 
 The count is the member's own comments or proposals within the period: one
-indexed query, nothing written besides the comment or proposal itself, so a
-post stays a single INSERT. It also makes mistakes free (refused input writes
-no row) and lets the pages and the API share one limit without sharing a
-counter. Like any counter read before the write, two posts sent at the very
-same instant at the limit can both pass; the next one is refused.
+indexed query, nothing written besides the comment or proposal itself. It also
+makes mistakes free (refused input writes no row) and lets the pages and the
+API share one limit without sharing a counter.
+
+A proposal is checked before its transaction (WriteRateThrottle, on the API
+view and the page). A comment is a single INSERT, and its check goes into that
+statement (insert_within_rate): one round trip for the whole post, the most
+frequent write there is. Like any count read before the write, two posts sent
+at the very same instant at the limit can both pass; the next one is refused.
 """
 
 import datetime
+from dataclasses import dataclass
 
-from django.db import connections, router
+from django.db import connections, models, router
+from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import ScopedRateThrottle
@@ -28,28 +34,85 @@ class WriteRateThrottle(ScopedRateThrottle):
         self.wait_seconds = None
         if request.method in SAFE_METHODS or not request.user.is_authenticated:
             return True  # anonymous writers are refused before (401), not counted
-        self.scope = getattr(view, self.scope_attr)
-        self.rate = self.get_rate()
-        if self.rate is None:
+        limit = rate(getattr(view, self.scope_attr))
+        if limit is None:
             return True  # no limit set for the scope
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        self.now = timezone.now()
-        period = datetime.timedelta(seconds=self.duration)
-        # The num-th newest row within the period: when it exists, the member is at the limit,
-        # and may write again once it is older than the period. Plain SQL on the (author, created)
-        # index: the ORM took 0.6 ms of Python to build this query, on the path of every post.
-        model = COUNTED[self.scope]
-        with connections[router.db_for_read(model)].cursor() as cursor:
-            cursor.execute(
-                f"SELECT created FROM {model._meta.db_table} WHERE author_id = %s AND created > %s "
-                "ORDER BY created DESC OFFSET %s LIMIT 1",
-                [request.user.pk, self.now - period, self.num_requests - 1],
-            )
-            nth = cursor.fetchone()
-        if nth is None:
-            return True
-        self.wait_seconds = max((nth[0] + period - self.now).total_seconds(), 1.0)
-        return False
+        self.wait_seconds = wait_seconds(limit, request.user.pk)
+        return self.wait_seconds is None
 
     def wait(self) -> float | None:
         return self.wait_seconds
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most `count` rows of `model` by one author within `period`."""
+
+    model: type[models.Model]
+    count: int
+    period: datetime.timedelta
+
+
+def rate(scope: str) -> Rate | None:
+    """The configured rate of a scope ("comments", "proposals"), or None when it has none."""
+    value = WriteRateThrottle.THROTTLE_RATES.get(scope)  # DRF's DEFAULT_THROTTLE_RATES
+    if value is None:
+        return None
+    count, seconds = WriteRateThrottle.parse_rate(None, value)  # does not use self
+    return Rate(model=COUNTED[scope], count=count, period=datetime.timedelta(seconds=seconds))
+
+
+def _nth_recent(limit: Rate) -> str:
+    # The count-th newest row within the period: when it exists, the author is at the limit, and may
+    # write again once it is older than the period. Plain SQL on the (author, created) index: the ORM
+    # took 0.6 ms of Python to build this query, on the path of every post.
+    return (
+        f"SELECT created FROM {limit.model._meta.db_table} WHERE author_id = %s AND created > %s "
+        "ORDER BY created DESC OFFSET %s LIMIT 1"
+    )
+
+
+def wait_seconds(limit: Rate, author_id: int) -> float | None:
+    """Seconds until the author may write again (at least 1), or None while they are under the rate."""
+    now = timezone.now()
+    with connections[router.db_for_read(limit.model)].cursor() as cursor:
+        cursor.execute(_nth_recent(limit), [author_id, now - limit.period, limit.count - 1])
+        nth = cursor.fetchone()
+    if nth is None:
+        return None
+    return max((nth[0] + limit.period - now).total_seconds(), 1.0)
+
+
+def insert_within_rate(instance: models.Model, limit: Rate) -> bool:
+    """Save a new `instance` unless its author is at the rate: one INSERT ... WHERE NOT EXISTS.
+
+    True when the row is written (the instance then has its primary key, as after save()),
+    False when the author is at the limit (nothing written). The model's pre_save and
+    post_save signals are sent as save() sends them.
+    """
+    model = type(instance)
+    meta = model._meta
+    database = router.db_for_write(model)
+    connection = connections[database]
+    pre_save.send(sender=model, instance=instance, raw=False, using=database, update_fields=None)
+    fields = [field for field in meta.concrete_fields if field is not meta.pk]
+    values = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+    # Untyped placeholders: PostgreSQL gives each the column's type, as in VALUES (a text too long for its
+    # column is refused, where a CAST to varchar(n) would cut it).
+    placeholders = ", ".join(["%s"] * len(fields))
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) SELECT {placeholders} "
+            f"WHERE NOT EXISTS ({_nth_recent(limit)}) RETURNING {connection.ops.quote_name(meta.pk.column)}",
+            [*values, instance.author_id, now - limit.period, limit.count - 1],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    instance.pk = row[0]
+    instance._state.adding = False
+    instance._state.db = database
+    post_save.send(sender=model, instance=instance, created=True, update_fields=None, raw=False, using=database)
+    return True

@@ -26,7 +26,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
-from proposals import access, review_checks, selectors, services
+from proposals import access, review_checks, selectors, services, throttling
 from proposals.forms import CommentForm, HideForm, ProposalFilterForm, RejectForm, SuggestForm
 from proposals.models import Comment, Proposal, ProposalChange
 from proposals.throttling import WriteRateThrottle
@@ -45,7 +45,12 @@ def throttle_wait(request: HttpRequest, scope: str) -> int | None:
     throttle = WriteRateThrottle()
     if throttle.allow_request(request, SimpleNamespace(throttle_scope=scope)):
         return None
-    return max(1, round(throttle.wait() or 1))
+    return whole_seconds(throttle.wait() or 1)
+
+
+def whole_seconds(wait: float) -> int:
+    """A wait in seconds as a member is told it: whole seconds, at least one."""
+    return max(1, round(wait))
 
 
 def throttled_message(wait: int) -> str:
@@ -476,14 +481,16 @@ def _create_comment(request, *, target_url: str, action: str, **target) -> HttpR
         return redirect_to_login(target_url + "#comments")
     form = CommentForm(request.POST)
     status = 400
-    if form.is_valid() and (wait := throttle_wait(request, "comments")) is not None:
-        form.add_error(None, throttled_message(wait))
-        status = 429
-    elif form.is_valid():
+    if form.is_valid():
         try:
-            comment = services.comment_create(author=request.user, body=form.cleaned_data["body"], **target)
+            comment = services.comment_create(
+                author=request.user, body=form.cleaned_data["body"], rate=throttling.rate("comments"), **target
+            )
         except ValidationError as error:
             add_service_errors(form, error, fields=("body",))
+        except services.RateLimited as error:
+            form.add_error(None, throttled_message(whole_seconds(error.wait)))
+            status = 429
         else:
             messages.success(request, _("Your comment is posted."))
             return redirect(target_url + f"#comment-{comment.pk}")

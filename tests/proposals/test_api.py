@@ -498,10 +498,10 @@ def test_comment_create_query_count(api, member, skill, n, django_assert_num_que
     _comments(skill, n)
     client = api(member)
     client.get(f"/api/skills/{skill.slug}/comments/")  # the skill is then kept for the catalog revision
-    # session, user, the member's recent comments (the rate limit: nothing written for it), the revision
-    # counters (a server process has them from its listener), and the comment: one INSERT, atomic on its
-    # own, with no transaction around it (no BEGIN and COMMIT in production)
-    with django_assert_num_queries(5):
+    # session, user, the revision counters (a server process has them from its listener), and the
+    # comment: one INSERT that also checks the rate limit (nothing written for it), atomic on its own,
+    # with no transaction around it (no BEGIN and COMMIT in production)
+    with django_assert_num_queries(4):
         response = client.post(f"/api/skills/{skill.slug}/comments/", {"body": "One more."}, format="json")
     assert response.status_code == 201
 
@@ -511,8 +511,8 @@ def test_comment_create_with_a_token_query_count(api, member, skill, django_asse
     client = api()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     client.get(f"/api/skills/{skill.slug}/comments/")
-    # the token with its user (one query), the rate limit, the revision counters, the insert
-    with django_assert_num_queries(4):
+    # the token with its user (one query), the revision counters, the insert with its rate limit
+    with django_assert_num_queries(3):
         response = client.post(f"/api/skills/{skill.slug}/comments/", {"body": "By script."}, format="json")
     assert response.status_code == 201
     assert response.json()["author"] == member.username

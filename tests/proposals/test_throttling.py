@@ -3,9 +3,11 @@
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection, transaction
+from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
+from proposals import services, throttling
 from proposals.models import Comment, Proposal
 from proposals.throttling import WriteRateThrottle
 from tests.factories import UserFactory
@@ -94,3 +96,112 @@ def test_the_counts_are_the_rows_written_not_a_cache_entry(api, member, skill, r
     assert api(member).post(f"/api/skills/{skill.slug}/comments/", {"body": "x"}, format="json").status_code == 429
     Comment.objects.filter(author=member).update(author=UserFactory())
     assert client.post(f"/api/skills/{skill.slug}/comments/", {"body": "Mine."}, format="json").status_code == 201
+
+
+# --- The comment's rate, checked by its INSERT -------------------------------------------------------
+
+
+def test_a_comment_post_checks_its_rate_in_the_insert_itself(api, member, skill, rates, django_assert_num_queries):
+    client = api(member)
+    client.get(f"/api/skills/{skill.slug}/comments/")  # the skill is kept for the catalog revision
+    for i in range(3):
+        client.post(f"/api/skills/{skill.slug}/comments/", {"body": f"#{i}"}, format="json")
+    # session, user, counters, the INSERT that finds the member at the limit, then their wait (refused only)
+    with django_assert_num_queries(5) as queries:
+        response = client.post(f"/api/skills/{skill.slug}/comments/", {"body": "Fourth."}, format="json")
+    assert response.status_code == 429
+    insert = next(q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT"))
+    assert "WHERE NOT EXISTS (SELECT created FROM proposals_comment WHERE author_id" in insert
+    assert Comment.objects.count() == 3
+
+
+def _saved_by_the_orm_and_within_the_rate(member, skill) -> tuple[Comment, Comment]:
+    by_orm = Comment(author=member, skill=skill, body="Same text.")
+    by_orm.save()
+    within = Comment(author=member, skill=skill, body="Same text.")
+    assert throttling.insert_within_rate(within, throttling.rate("comments"))
+    return by_orm, within
+
+
+def test_insert_within_rate_writes_what_save_writes(member, skill, rates):
+    by_orm, within = _saved_by_the_orm_and_within_the_rate(member, skill)
+    assert within.pk is not None and within.pk != by_orm.pk
+    assert not within._state.adding and within._state.db == "default"
+    fields = [f.attname for f in Comment._meta.concrete_fields if f.attname not in ("id", "created")]
+    stored = Comment.objects.get(pk=within.pk)
+    assert {f: getattr(stored, f) for f in fields} == {f: getattr(by_orm, f) for f in fields}
+    # created is set as auto_now_add sets it, on the instance and in the row alike
+    assert stored.created == within.created
+    assert by_orm.created <= within.created <= timezone.now()
+
+
+def test_insert_within_rate_sends_the_save_signals(member, skill, rates):
+    seen = []
+
+    def pre(sender, instance, **kwargs):
+        seen.append(("pre", instance.pk, kwargs["raw"]))
+
+    def post(sender, instance, created, **kwargs):
+        seen.append(("post", instance.pk, created))
+
+    pre_save.connect(pre, sender=Comment)
+    post_save.connect(post, sender=Comment)
+    try:
+        comment = Comment(author=member, skill=skill, body="Signalled.")
+        assert throttling.insert_within_rate(comment, throttling.rate("comments"))
+    finally:
+        pre_save.disconnect(pre, sender=Comment)
+        post_save.disconnect(post, sender=Comment)
+    assert seen == [("pre", None, False), ("post", comment.pk, True)]
+
+
+def test_insert_within_rate_refuses_at_the_limit_and_writes_nothing(member, author, skill, rates):
+    limit = throttling.rate("comments")
+    assert (limit.count, limit.period) == (3, datetime.timedelta(minutes=1))
+    for i in range(3):
+        assert throttling.insert_within_rate(Comment(author=member, skill=skill, body=f"#{i}"), limit)
+    refused = Comment(author=member, skill=skill, body="Fourth.")
+    assert not throttling.insert_within_rate(refused, limit)
+    assert refused.pk is None and refused._state.adding
+    assert Comment.objects.filter(author=member).count() == 3
+    # Someone else is under the rate; the member's older comments no longer count.
+    assert throttling.insert_within_rate(Comment(author=author, skill=skill, body="Theirs."), limit)
+    _age(Comment.objects.filter(author=member), 61)
+    assert throttling.insert_within_rate(Comment(author=member, skill=skill, body="Later."), limit)
+
+
+def test_a_text_too_long_for_its_column_is_refused_not_cut(member, proposal, rates):
+    comment = Comment(author=member, proposal=proposal, body="Hidden.", hidden_reason="x" * 501)
+    with pytest.raises(DataError), transaction.atomic():
+        throttling.insert_within_rate(comment, throttling.rate("comments"))
+    assert not Comment.objects.exists()
+
+
+def test_the_service_without_a_rate_is_not_limited(member, skill, rates):
+    for i in range(5):
+        services.comment_create(author=member, body=f"Imported #{i}.", skill=skill)
+    assert Comment.objects.count() == 5
+    with pytest.raises(services.RateLimited) as refused:
+        services.comment_create(author=member, body="Sixth.", skill=skill, rate=throttling.rate("comments"))
+    assert 58 <= refused.value.wait <= 60
+
+
+def test_rows_leaving_the_period_between_the_insert_and_the_wait_mean_retry_at_once(
+    api, member, skill, rates, monkeypatch
+):
+    client = api(member)
+    for i in range(3):
+        client.post(f"/api/skills/{skill.slug}/comments/", {"body": f"#{i}"}, format="json")
+    monkeypatch.setattr(throttling, "wait_seconds", lambda limit, author_id: None)
+    response = client.post(f"/api/skills/{skill.slug}/comments/", {"body": "Again."}, format="json")
+    assert response.status_code == 429
+    assert response["Retry-After"] == "1"
+
+
+def test_a_throttled_member_still_learns_what_is_wrong_with_their_input(api, member, skill, rates):
+    client = api(member)
+    for i in range(3):
+        client.post(f"/api/skills/{skill.slug}/comments/", {"body": f"#{i}"}, format="json")
+    response = client.post(f"/api/skills/{skill.slug}/comments/", {"body": "   "}, format="json")
+    assert response.status_code == 400
+    assert "body" in response.json()
