@@ -91,12 +91,17 @@ def revisions(request=None) -> Revisions:
     return result
 
 
+def _value(total, stamp) -> str:
+    """A counter as page keys carry it, from the database's read or the listener's sums alike."""
+    # The sum moves with every committed write; the greatest stamp never comes back after a TRUNCATE.
+    return f"{total}.{stamp}"
+
+
 def _read(cursor) -> Revisions:
     cursor.execute(_READ_REVISIONS)
     rows = cursor.fetchall()
     return Revisions(
-        # The sum moves with every committed write; the greatest stamp never comes back after a TRUNCATE.
-        values={name: f"{total}.{stamp}" for name, total, stamp, _changed in rows},
+        values={name: _value(total, stamp) for name, total, stamp, _changed in rows},
         changed_at=max((changed for *_counter, changed in rows), default=None),
     )
 
@@ -165,7 +170,7 @@ class Counters:
 
     def revisions(self) -> Revisions:
         return Revisions(
-            values={name: f"{total}.{self.stamps[name]}" for name, total in self.totals.items()},
+            values={name: _value(total, self.stamps[name]) for name, total in self.totals.items()},
             changed_at=self.changed_at,
         )
 
