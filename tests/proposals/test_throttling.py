@@ -1,6 +1,7 @@
 """Rate limits on comment and proposal creation, counted from the member's own recent rows."""
 
 import datetime
+import json
 
 import pytest
 from django.db import DataError, connection, transaction
@@ -205,3 +206,31 @@ def test_a_throttled_member_still_learns_what_is_wrong_with_their_input(api, mem
     response = client.post(f"/api/skills/{skill.slug}/comments/", {"body": "   "}, format="json")
     assert response.status_code == 400
     assert "body" in response.json()
+
+
+@pytest.mark.parametrize("model", [Comment, Proposal])
+def test_the_author_column_has_one_index_and_it_leads_with_the_author_then_created(model):
+    # With an index on the author alone beside it, the planner could take that one for the rate check,
+    # which then read every row the member ever wrote on every post (seen with stale statistics).
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, model._meta.db_table)
+    on_author = [index["columns"] for index in indexes.values() if index["index"] and "author_id" in index["columns"]]
+    assert on_author == [["author_id", "created"]]
+
+
+def test_the_comment_rate_check_reads_only_the_members_recent_comments(member, skill, rates):
+    Comment.objects.bulk_create(
+        Comment(author=member, skill=skill, body=f"Old #{i}.", created=timezone.now() - datetime.timedelta(days=1))
+        for i in range(300)
+    )
+    limit = throttling.rate("comments")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a table this small would be read whole
+        cursor.execute(
+            "EXPLAIN (ANALYZE, FORMAT JSON) " + throttling._nth_recent(limit),
+            [member.pk, timezone.now() - limit.period, limit.count - 1],
+        )
+        plan = json.dumps(cursor.fetchone()[0])
+    assert "comment_author_created" in plan
+    assert '"Sort"' not in plan  # the index gives the newest first
+    assert '"Actual Rows": 300' not in plan and '"Rows Removed by Filter": 300' not in plan
