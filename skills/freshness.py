@@ -21,6 +21,7 @@ import logging
 import math
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -186,6 +187,12 @@ class RevisionListener:
     """
 
     REFRESH = 5.0
+    # After each wake-up the thread lets this much time pass before it takes what else has arrived.
+    # Under a stream of commits (hundreds of comments a second) it then wakes a few dozen times a
+    # second in each process, not once per commit, each wake-up taking the GIL from the requests;
+    # a page learns of another member's change this much later at most. The member who made the
+    # change never waits for it (WROTE_COOKIE).
+    GATHER = 0.02
 
     def __init__(self) -> None:
         self._current: Revisions | None = None
@@ -232,14 +239,20 @@ class RevisionListener:
 
     def _follow(self, connection, counters: Counters) -> None:
         """Add up the notifications for REFRESH seconds, or until one asks for a new read."""
-        for notification in connection.notifies(timeout=self.REFRESH):
+        deadline = time.monotonic() + self.REFRESH
+        while (remaining := deadline - time.monotonic()) > 0:
+            # Everything that has arrived, once at least one notification has (stop_after counts
+            # what is read at once: all of it).
+            arrived = list(connection.notifies(timeout=remaining, stop_after=1))
             if self._stop.is_set():
                 return
             try:
-                if counters.add(notification.payload):
-                    self._current = counters.revisions()
+                added = [counters.add(notification.payload) for notification in arrived]
             except ValueError:  # "reset", or a payload from another version of the trigger
                 return
+            if any(added):
+                self._current = counters.revisions()
+            self._stop.wait(self.GATHER)
 
 
 listener = RevisionListener()

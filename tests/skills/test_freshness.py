@@ -554,6 +554,23 @@ def test_the_listener_adds_up_commits_without_reading_again(patient_listener):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_listener_takes_a_burst_of_commits_in_one_wake_up(patient_listener, monkeypatch):
+    from tests.factories import DomainFactory
+
+    monkeypatch.setattr(freshness.RevisionListener, "GATHER", 0.5)
+    domain = DomainFactory()
+    assert wait_for(lambda: (patient_listener.current() or freshness.Revisions({}, None)).values == database_counters())
+    published = []
+    revisions = freshness.Counters.revisions
+    monkeypatch.setattr(freshness.Counters, "revisions", lambda self: published.append(1) or revisions(self))
+    for number in range(12):
+        type(domain).objects.filter(pk=domain.pk).update(name=f"Edit {number}")
+    assert wait_for(lambda: patient_listener.current().values == database_counters(), seconds=5)
+    # The first commit wakes the thread; the rest arrive while it waits, and come in at its next turn.
+    assert 1 <= len(published) <= 3
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_hand_made_change_to_the_counters_makes_the_listener_read_again(patient_listener):
     assert wait_for(lambda: (patient_listener.current() or freshness.Revisions({}, None)).values == database_counters())
     Revision.objects.filter(name="catalog").update(weight=1000)  # not a mark: nothing to add up
