@@ -188,7 +188,7 @@ class RevisionListener:
 
     REFRESH = 5.0
     # After each wake-up the thread lets this much time pass before it takes what else has arrived.
-    # Under a stream of commits (hundreds of comments a second) it then wakes a few dozen times a
+    # Under a stream of commits (hundreds of comments a second) it then wakes at most 50 times a
     # second in each process, not once per commit, each wake-up taking the GIL from the requests;
     # a page learns of another member's change this much later at most. The member who made the
     # change never waits for it (WROTE_COOKIE).
