@@ -329,6 +329,7 @@ def report() -> None:
         "",
         "## Figures",
         "",
+        "In the order they ran: the two runs of each ratio go back to back. "
         "Latency in milliseconds; requests/s over the whole run. Non-2xx counts every answer outside 200 to 299. "
         "Load: the machine's 1-minute load average as the run started (2 cores; other work on the machine "
         "shows here and slows every figure).",
