@@ -10,7 +10,6 @@ visitors who post are sent to sign in; refusals by the services become 403
 from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,7 +28,6 @@ from rest_framework.authtoken.models import Token
 from proposals import access, review_checks, selectors, services, throttling
 from proposals.forms import CommentForm, HideForm, ProposalFilterForm, RejectForm, SuggestForm
 from proposals.models import Comment, Proposal, ProposalChange
-from proposals.throttling import WriteRateThrottle
 from skills.audit import not_audited
 from skills.models import ExpectationEvent, Proficiency, Skill
 
@@ -39,13 +37,12 @@ from skills.models import ExpectationEvent, Proficiency, Skill
 def throttle_wait(request: HttpRequest, scope: str) -> int | None:
     """Seconds to wait if the user is over the scope's write rate, else None.
 
-    The API's throttle, counting the same rows: a member cannot double their
+    The API's rate, counting the same rows: a member cannot double their
     rate by alternating between the pages and the API.
     """
-    throttle = WriteRateThrottle()
-    if throttle.allow_request(request, SimpleNamespace(throttle_scope=scope)):
-        return None
-    return whole_seconds(throttle.wait() or 1)
+    limit = throttling.rate(scope)
+    wait = throttling.wait_seconds(limit, request.user.pk) if limit is not None else None
+    return None if wait is None else whole_seconds(wait)
 
 
 def whole_seconds(wait: float) -> int:
