@@ -49,24 +49,25 @@ def watch_summary(*, skill: Skill, user) -> dict:
     return {"watchers": counts["watchers"], "watching": bool(counts["mine"])}
 
 
-def community_shared(*, skill: Skill) -> dict:
+def community_shared(*, skill_id: int) -> dict:
     """The part of the skill page's Community block that every visitor sees alike (three queries):
     the latest proposals and visible comments, and the number of watchers. It depends on the catalog
     and community revisions only, so the pages keep it (skills.freshness) for members too."""
-    proposals = list(Proposal.objects.for_skill(skill).with_summary().newest_first()[:BLOCK_PROPOSALS])
-    latest = Comment.objects.for_skill(skill).visible().with_people().order_by("-created", "-pk")[:BLOCK_COMMENTS]
+    proposals = list(Proposal.objects.filter(skill_id=skill_id).with_summary().newest_first()[:BLOCK_PROPOSALS])
+    comments = Comment.objects.filter(skill_id=skill_id).visible().with_people()
+    latest = comments.order_by("-created", "-pk")[:BLOCK_COMMENTS]
     return {
         "proposals": proposals,
         "comments": list(reversed(latest)),
-        "watchers": Watch.objects.filter(skill=skill).count(),
+        "watchers": Watch.objects.filter(skill_id=skill_id).count(),
     }
 
 
-def community_block(*, skill: Skill, user, shared: dict | None = None) -> dict:
+def community_block(*, skill_id: int, user, shared: dict | None = None) -> dict:
     """What the skill page's Community block shows: the shared part (given, or read) and whether
     this user watches the skill (one query, none for anonymous visitors)."""
-    shared = community_shared(skill=skill) if shared is None else shared
-    watching = user.is_authenticated and Watch.objects.filter(skill=skill, user_id=user.pk).exists()
+    shared = community_shared(skill_id=skill_id) if shared is None else shared
+    watching = user.is_authenticated and Watch.objects.filter(skill_id=skill_id, user_id=user.pk).exists()
     return {**shared, "watching": watching}
 
 

@@ -1,28 +1,27 @@
 """Read API of the catalog (DESIGN section 4, "Read")."""
 
-from itertools import groupby
-
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, viewsets
+from rest_framework import exceptions, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from skills import catalog_io, freshness, selectors
+from skills import as_of, catalog_io, freshness, selectors
 from skills.models import Domain, Level, Proficiency, Role, RoleLevel, SkillGroup
 from skills.serializers import (
     DomainSerializer,
     LevelSerializer,
+    RoleAsOfSerializer,
     RoleDetailSerializer,
     RoleListSerializer,
+    SkillAsOfSerializer,
     SkillDetailSerializer,
     SkillFilterIn,
     SkillListSerializer,
 )
-from skills.views import as_of as as_of_views
 
 # What a slug in the path may be (Django's <slug:>): anything else, a NUL byte included, which PostgreSQL cannot
 # compare, is a 404 from the URL resolver rather than a 500 from the query.
@@ -82,7 +81,55 @@ class LevelViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = SLUG_PATH
 
 
-@extend_schema_view(retrieve=as_of_views.retrieve_schema(RoleDetailSerializer))
+# --- Past versions (?as_of=, skills/as_of.py) -------------------------------------------
+
+AS_OF_PARAMETER = OpenApiParameter(
+    "as_of",
+    OpenApiTypes.DATE,
+    description=(
+        "A day (YYYY-MM-DD, site time zone, not after today): the answer as it stood at the end of that day, "
+        "rebuilt from the audit trail. 404 when it did not exist on that day."
+    ),
+)
+AS_OF_INVALID = OpenApiResponse(
+    OpenApiTypes.OBJECT, description="`as_of` is not a day written YYYY-MM-DD, or it is after today."
+)
+
+
+def retrieve_schema(serializer):
+    """The detail operation's schema with `as_of` (for extend_schema_view(retrieve=...))."""
+    return extend_schema(parameters=[AS_OF_PARAMETER], responses={200: serializer, 400: AS_OF_INVALID})
+
+
+def _api_day(request):
+    try:
+        return as_of.parse_day(request.query_params.get("as_of", ""))
+    except as_of.InvalidDate as error:
+        raise serializers.ValidationError({"as_of": [error.message]}) from None
+
+
+def skill_as_of_api(request, slug) -> Response:
+    """GET /api/skills/<slug>/?as_of=: called by SkillViewSet.retrieve, inside DRF's error handling."""
+    day = _api_day(request)
+    try:
+        past = selectors.skill_as_of(slug=slug, day=day)
+    except as_of.Missing as missing:
+        raise exceptions.NotFound(missing.message) from None
+    return Response(SkillAsOfSerializer(past.skill, context={"request": request}).data)
+
+
+def role_as_of_api(request, slug) -> Response:
+    """GET /api/roles/<slug>/?as_of=: called by RoleViewSet.retrieve."""
+    day = _api_day(request)
+    try:
+        past = selectors.role_as_of(slug=slug, day=day)
+    except as_of.Missing as missing:
+        raise exceptions.NotFound(missing.message) from None
+    serializer = RoleAsOfSerializer(past.role, context={"request": request, "matrix": past.matrix})
+    return Response(serializer.data)
+
+
+@extend_schema_view(retrieve=retrieve_schema(RoleDetailSerializer))
 class RoleViewSet(viewsets.ReadOnlyModelViewSet):
     """Roles; the detail carries the role's levels and its skill matrix."""
 
@@ -91,7 +138,7 @@ class RoleViewSet(viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         if request.query_params.get("as_of"):
-            return as_of_views.role_as_of_api(request, kwargs["slug"])
+            return role_as_of_api(request, kwargs["slug"])
         return super().retrieve(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -110,8 +157,7 @@ class RoleViewSet(viewsets.ReadOnlyModelViewSet):
         return context
 
     def _matrix(self):
-        cells = selectors.role_cells(role_slug=self.kwargs["slug"])
-        return [{"skill": skill, "cells": list(rows)} for skill, rows in groupby(cells, key=lambda c: c.skill)]
+        return selectors.matrix_rows(list(selectors.role_cells(role_slug=self.kwargs["slug"])))
 
 
 @extend_schema_view(
@@ -131,7 +177,7 @@ class RoleViewSet(viewsets.ReadOnlyModelViewSet):
             400: OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid filter: messages by parameter."),
         },
     ),
-    retrieve=as_of_views.retrieve_schema(SkillDetailSerializer),
+    retrieve=retrieve_schema(SkillDetailSerializer),
 )
 class SkillViewSet(viewsets.ReadOnlyModelViewSet):
     """Skills with their counts; the detail carries every cell."""
@@ -141,7 +187,7 @@ class SkillViewSet(viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         if request.query_params.get("as_of"):
-            return as_of_views.skill_as_of_api(request, kwargs["slug"])
+            return skill_as_of_api(request, kwargs["slug"])
         # The same answer for everyone until the catalog changes: kept per catalog revision (skills.freshness),
         # and per site address, which the links are built on. A missing skill raises, and is never kept.
         data = freshness.fragment(

@@ -1,12 +1,13 @@
 """Side-by-side comparisons: two levels or two roles of one skill, and the matrices of two roles.
 
-Each comparison is built from one query over the cells involved, then arranged
-in Python, so that a page costs the same number of queries at any catalog size.
+Each comparison is arranged in Python from one read of the cells involved
+(skills/selectors.py: skill_cells, two_roles_cells), so that a page costs the
+same number of queries at any catalog size.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from skills.diff import Segment, has_changes, word_diff
@@ -55,14 +56,6 @@ def pair_cells(left: Expectation | None, right: Expectation | None) -> CellPair:
 # --- One skill: two levels or two roles --------------------------------------------
 
 
-def skill_cells(skill: Skill) -> list[Expectation]:
-    """One query: the skill's cells with their role and level, by level then role."""
-    cells = list(Expectation.objects.for_skill(skill))
-    for cell in cells:
-        cell.skill = skill  # the cell links need it; saves a join per row
-    return cells
-
-
 def cell_levels(cells: list[Expectation]) -> list[Level]:
     return sorted({cell.level_id: cell.level for cell in cells}.values(), key=lambda level: level.position)
 
@@ -102,26 +95,6 @@ def compare_skill_roles(cells: list[Expectation], a: Role, b: Role) -> list[Row]
 
 
 # --- Two roles' matrices ---------------------------------------------------------------
-
-
-def roles_for_choice() -> QuerySet:
-    return Role.objects.order_by("family", "name")
-
-
-def two_roles_cells(*, a: Role, b: Role) -> QuerySet:
-    """Every cell of the two roles, ordered as the role page orders its matrix."""
-    return (
-        Expectation.objects.filter(role__in=[a, b])
-        .select_related("level", "skill__group__domain")
-        .order_by(
-            "skill__group__domain__position",
-            "skill__group__domain__name",
-            "skill__group__position",
-            "skill__group__name",
-            "skill__name",
-            "level__position",
-        )
-    )
 
 
 @dataclass
@@ -172,14 +145,26 @@ class RoleComparison:
         return sum(len(s.levels) for d in self.domains for s in d.different)
 
 
-def compare_roles(*, a: Role, b: Role) -> RoleComparison:
-    """Skills only one role has, and, for the skills both have, the cells that differ (one query)."""
+def compare_roles(*, a: Role, b: Role, cells: Iterable[Expectation]) -> RoleComparison:
+    """Skills only one role has, and, for the skills both have, the cells that differ.
+
+    `cells` are the two roles' cells in the matrix's order (selectors.two_roles_cells).
+    """
     domains: list[DomainComparison] = []
-    # skill id -> (skill, {level id: (level, cell of a, cell of b)}), in the matrix order
+    for skill, by_level in _side_by_side(a, b, cells).values():
+        domain = skill.group.domain
+        if not domains or domains[-1].domain.pk != domain.pk:
+            domains.append(DomainComparison(domain))
+        _compare_skill(domains[-1], skill, by_level)
+    return RoleComparison(a=a, b=b, domains=domains)
+
+
+def _side_by_side(a: Role, b: Role, cells: Iterable[Expectation]) -> dict[int, tuple[Skill, dict]]:
+    """skill id -> (skill, {level id: (level, cell of a, cell of b)}), in the order of `cells`."""
     skills: dict[int, tuple[Skill, dict]] = {}
-    for cell in two_roles_cells(a=a, b=b):
+    for cell in cells:
         cell.role = a if cell.role_id == a.pk else b
-        skill, by_level = skills.setdefault(cell.skill_id, (cell.skill, {}))
+        _skill, by_level = skills.setdefault(cell.skill_id, (cell.skill, {}))
         level, left, right = by_level.get(cell.level_id, (cell.level, None, None))
         if cell.role_id == a.pk:
             left = cell
@@ -188,27 +173,24 @@ def compare_roles(*, a: Role, b: Role) -> RoleComparison:
         by_level[cell.level_id] = (level, left, right)
         if a.pk == b.pk:  # the same role twice: its cells stand on both sides
             by_level[cell.level_id] = (level, cell, cell)
+    return skills
 
-    for skill, by_level in skills.values():
-        domain = skill.group.domain
-        if not domains or domains[-1].domain.pk != domain.pk:
-            domains.append(DomainComparison(domain))
-        group = domains[-1]
-        has_a = any(left for _level, left, _right in by_level.values())
-        has_b = any(right for _level, _left, right in by_level.values())
-        if not has_b:
-            group.only_a.append(skill)
-            continue
-        if not has_a:
-            group.only_b.append(skill)
-            continue
-        levels = [
-            LevelDifference(level, pair)
-            for level, left, right in by_level.values()
-            if (pair := pair_cells(left, right)).differs
-        ]
-        if levels:
-            group.different.append(SkillDifference(skill, levels))
-        else:
-            group.same_count += 1
-    return RoleComparison(a=a, b=b, domains=domains)
+
+def _compare_skill(group: DomainComparison, skill: Skill, by_level: dict) -> None:
+    has_a = any(left for _level, left, _right in by_level.values())
+    has_b = any(right for _level, _left, right in by_level.values())
+    if not has_b:
+        group.only_a.append(skill)
+        return
+    if not has_a:
+        group.only_b.append(skill)
+        return
+    levels = [
+        LevelDifference(level, pair)
+        for level, left, right in by_level.values()
+        if (pair := pair_cells(left, right)).differs
+    ]
+    if levels:
+        group.different.append(SkillDifference(skill, levels))
+    else:
+        group.same_count += 1

@@ -11,8 +11,6 @@ runs anything. The apostrophe is the only change to the text.
 import csv
 from collections.abc import Iterable, Iterator
 
-from django.db.models import QuerySet
-
 from skills.models import Expectation, Skill
 
 SKILL_COLUMNS = (
@@ -37,15 +35,6 @@ def neutralize(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
-
-
-def skill_cells_for_csv(skill: Skill) -> QuerySet:
-    """The skill's cells by role, then level position (one query)."""
-    return (
-        Expectation.objects.filter(skill=skill)
-        .select_related("role", "level")
-        .order_by("role__name", "level__position")
-    )
 
 
 def skill_rows(skill: Skill, cells: Iterable[Expectation]) -> Iterator[tuple]:

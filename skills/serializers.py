@@ -1,4 +1,5 @@
-"""Serializers of the read API: the skill list's query parameters, and one output shape per endpoint."""
+"""Serializers of the read API: the skill list's query parameters, and one output shape per endpoint (and per
+endpoint's past version, ?as_of=)."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -127,3 +128,15 @@ class SkillDetailSerializer(SkillListSerializer):
 
     class Meta(SkillListSerializer.Meta):
         fields = [*SkillListSerializer.Meta.fields, "cells"]
+
+
+class SkillAsOfSerializer(SkillDetailSerializer):
+    """The skill detail's shape, with the rebuilt cells instead of today's."""
+
+    cells = SkillCellSerializer(source="as_of_cells", many=True, read_only=True)
+
+
+class RoleAsOfSerializer(RoleDetailSerializer):
+    """The role detail's shape, with the rebuilt levels instead of today's (the matrix comes in the context)."""
+
+    levels = RoleLevelSerializer(source="as_of_role_levels", many=True, read_only=True)

@@ -25,6 +25,7 @@ def _user(context):
 
 @register.simple_tag(takes_context=True)
 def community_block(context, skill):
+    """`skill`: a Skill, or the skill page's pages.SkillPageMain (pk, slug and get_absolute_url are read)."""
     request, user = _user(context)
     if user.is_authenticated:
         # What every member sees alike is kept until the catalog or the community changes; only
@@ -34,7 +35,7 @@ def community_block(context, skill):
             "community-shared",
             skill.pk,
             depends=(freshness.CATALOG, freshness.COMMUNITY),
-            build=lambda: selectors.community_shared(skill=skill),
+            build=lambda: selectors.community_shared(skill_id=skill.pk),
         )
         return _render_block(context, skill, user, shared=shared)
     # Anonymous visitors all see the same block: kept until a proposal, comment or watch changes.
@@ -50,7 +51,7 @@ def community_block(context, skill):
 
 
 def _render_block(context, skill, user, shared: dict | None = None) -> str:
-    block = selectors.community_block(skill=skill, user=user, shared=shared)
+    block = selectors.community_block(skill_id=skill.pk, user=user, shared=shared)
     block["comments"] = decorate_comments(block["comments"], user)
     block_context = {
         **block,

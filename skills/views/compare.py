@@ -7,14 +7,14 @@ cells), the roles page two (the roles for the form, the two roles' cells).
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from skills import compare
+from skills import compare, selectors
 from skills.forms import level_pair_form, role_pair_form, skill_role_pair_form
 from skills.models import Skill
 
 
 def skill_compare(request, slug):
     skill = get_object_or_404(Skill.objects.with_taxonomy(), slug=slug)
-    cells = compare.skill_cells(skill)
+    cells = selectors.skill_cells(skill)
     levels, roles = compare.cell_levels(cells), compare.cell_roles(cells)
     # A form is bound only when one of its fields was given, so that the page knows which comparison is asked for.
     level_form = level_pair_form(_given(request, "a", "b"), levels=levels)
@@ -45,7 +45,7 @@ def skill_compare(request, slug):
 
 
 def role_compare(request):
-    roles = list(compare.roles_for_choice())
+    roles = list(selectors.roles_for_choice())
     form = role_pair_form(_given(request, "a", "b"), roles=roles)
     context = {"form": form}
     status = 200
@@ -54,7 +54,8 @@ def role_compare(request):
     elif form.is_bound and form.complete:
         by_slug = {role.slug: role for role in roles}
         a, b = form.chosen()
-        context["comparison"] = compare.compare_roles(a=by_slug[a], b=by_slug[b])
+        a, b = by_slug[a], by_slug[b]
+        context["comparison"] = compare.compare_roles(a=a, b=b, cells=selectors.two_roles_cells(a=a, b=b))
     return render(request, "skills/role_compare.html", context, status=status)
 
 

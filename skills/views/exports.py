@@ -11,7 +11,7 @@ from skills.models import Role, Skill
 def skill_cells_csv(request, slug):
     skill = get_object_or_404(Skill.objects.with_taxonomy(), slug=slug)
     response = _csv_response(f"{skill.slug}-cells.csv")
-    exports.write_csv(response, exports.SKILL_COLUMNS, exports.skill_rows(skill, exports.skill_cells_for_csv(skill)))
+    exports.write_csv(response, exports.SKILL_COLUMNS, exports.skill_rows(skill, selectors.skill_cells_for_csv(skill)))
     return response
 
 

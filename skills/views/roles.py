@@ -1,7 +1,8 @@
-import logging
-from dataclasses import dataclass
+"""Role-side pages: the role list, the role page a matrix page at a time (and its past versions), the career
+track PDF."""
 
-from django.core.paginator import Page, Paginator
+import logging
+
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -9,25 +10,10 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from skills import freshness, selectors
-from skills.models import Domain, Proficiency, Role
-from skills.views import as_of as as_of_views
+from skills import as_of, freshness, pages, selectors
 
 logger = logging.getLogger(__name__)
-
-# One short, unambiguous code per proficiency for the matrix cells; the legend
-# on the page spells them out.
-PROFICIENCY_CODES = {
-    Proficiency.AWARENESS: pgettext_lazy("proficiency code", "A"),
-    Proficiency.WORKING: pgettext_lazy("proficiency code", "W"),
-    Proficiency.ADVANCED: pgettext_lazy("proficiency code", "Ad"),
-    Proficiency.EXPERT: pgettext_lazy("proficiency code", "E"),
-}
-LEGEND = [(value, PROFICIENCY_CODES[value], label) for value, label in Proficiency.choices]
-# Skills (matrix rows) per page of the role page: a phone-sized page even for a role of thousands.
-ROLE_MATRIX_PAGE_SIZE = 100
 
 
 class PdfUnavailable(Exception):
@@ -40,120 +26,57 @@ def role_list(request):
     return render(request, "skills/role_list.html", {"roles": selectors.roles_with_counts()})
 
 
-def _profile(slug):
+def _profile(slug) -> selectors.RoleProfile:
     role = get_object_or_404(selectors.roles_with_levels(), slug=slug)
-    profile = selectors.role_profile(role=role)
-    for cell in profile.cells:
-        cell.proficiency_code = PROFICIENCY_CODES.get(cell.proficiency, "?")
-    return profile
+    return pages.add_proficiency_codes(selectors.role_profile(role=role))
 
 
 @freshness.conditional(freshness.CATALOG)
 @freshness.anonymous_pages(freshness.CATALOG)
 def role_detail(request, slug):
     if request.GET.get("as_of"):
-        return as_of_views.role_as_of(request, slug)
-    page = _cached_role_main(request, slug, requested_page(request))
-    role = Role(pk=page["pk"], slug=slug, name=page["name"], tagline=page["tagline"])
-    return render(request, "skills/role_detail.html", {"role": role, "main": mark_safe(page["main"])})
+        return role_as_of(request, slug)
+    page = _cached_role_main(request, slug, pages.requested_page(request))
+    return render(request, "skills/role_detail.html", {"role": page, "main": mark_safe(page.main)})
 
 
-def _cached_role_main(request, slug: str, requested: int) -> dict:
+def _cached_role_main(request, slug: str, requested: int) -> pages.RolePageMain:
     """The role page's content for page `requested`, cached under the number of the page it shows.
 
     A number past the end shows the last page: the count of pages is kept beside the
     pages (built with them, no query of its own), so that ?page=999 is served from the
     last page's copy rather than building and keeping a copy of its own.
     """
-    pages = freshness.fragment(request, "role-pages", slug, build=lambda: None, lookup_only=True)
-    if pages is not None:
-        number = min(requested, pages)
+    count = freshness.fragment(request, "role-pages", slug, build=lambda: None, lookup_only=True)
+    if count is not None:
+        number = min(requested, count)
         return freshness.fragment(request, "role", slug, number, build=lambda: _role_main(slug, number))
     main = _role_main(slug, requested)
-    freshness.fragment(request, "role-pages", slug, build=lambda: main["pages"])
-    return freshness.fragment(request, "role", slug, main["number"], build=lambda: main)
+    freshness.fragment(request, "role-pages", slug, build=lambda: main.pages)
+    return freshness.fragment(request, "role", slug, main.number, build=lambda: main)
 
 
-def _role_main(slug: str, number: int) -> dict:
-    """Page `number` of the role page's content, rendered: the same for every visitor."""
-    profile = _profile(slug)
-    role = profile.role
-    matrix = matrix_page(profile, number)
-    context = {"role": role, "profile": profile, "legend": LEGEND, "matrix": matrix}
-    main = render_to_string("skills/partials/role_main.html", context)
-    return {
-        "pk": role.pk,
-        "name": role.name,
-        "tagline": role.tagline,
-        "main": main,
-        "number": matrix.page.number,
-        "pages": matrix.page.paginator.num_pages,
-    }
+def _role_main(slug: str, number: int) -> pages.RolePageMain:
+    """Page `number` of the role page's content: the same for every visitor."""
+    return pages.role_page_main(_profile(slug), number)
 
 
-# --- The matrix, a page at a time -------------------------------------------------
-
-
-def requested_page(request) -> int:
-    """`?page=` as a number from 1: anything that is not a number is page 1, and 0 or less is page 1 too."""
+def role_as_of(request, slug):
+    """The role page as it stood at the end of the day `?as_of=` names (skills/as_of.py)."""
     try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
-
-
-@dataclass
-class MatrixPart:
-    """The rows of one domain that fall on this page."""
-
-    domain: Domain
-    rows: list[selectors.MatrixRow]
-    total: int  # the domain's skills in the whole role
-    continued: bool  # the domain began on an earlier page
-
-    @property
-    def partial(self) -> bool:
-        return len(self.rows) < self.total
-
-
-@dataclass
-class MatrixIndexEntry:
-    domain: Domain
-    total: int
-    page: int  # the page where the domain begins
-
-
-@dataclass
-class MatrixPage:
-    page: Page  # of (domain, row) pairs, in the matrix's order
-    parts: list[MatrixPart]
-    index: list[MatrixIndexEntry]  # empty when the matrix fits on one page
-    page_range: list  # page numbers to link to, with Paginator.ELLIPSIS in the gaps
-
-
-def matrix_page(profile: selectors.RoleProfile, number: int) -> MatrixPage:
-    """Page `number` of the profile's matrix (the nearest page that exists), regrouped by domain.
-
-    Only this page's rows reach the template: rendering is the cost of the page.
-    """
-    rows = [(group, row) for group in profile.domains for row in group.rows]
-    paginator = Paginator(rows, ROLE_MATRIX_PAGE_SIZE)
-    page = paginator.get_page(number)
-    parts: list[MatrixPart] = []
-    for group, row in page.object_list:
-        if not parts or parts[-1].domain.pk != group.domain.pk:
-            continued = group.rows[0] is not row
-            parts.append(MatrixPart(domain=group.domain, rows=[], total=len(group.rows), continued=continued))
-        parts[-1].rows.append(row)
-    index = []
-    if paginator.num_pages > 1:
-        start = 0
-        for group in profile.domains:
-            page_of_start = start // ROLE_MATRIX_PAGE_SIZE + 1
-            index.append(MatrixIndexEntry(domain=group.domain, total=len(group.rows), page=page_of_start))
-            start += len(group.rows)
-    page_range = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-    return MatrixPage(page=page, parts=parts, index=index, page_range=page_range)
+        day = as_of.parse_day(request.GET.get("as_of", ""))
+        past = selectors.role_as_of(slug=slug, day=day)
+    except (as_of.InvalidDate, as_of.Missing) as error:
+        refusal = pages.AsOfRefusal.of(error, name="skills:role", slug=slug)
+        return render(request, "skills/as_of_error.html", refusal.context(), status=refusal.status)
+    context = {
+        "role": past.role,
+        "profile": pages.add_proficiency_codes(past.profile),
+        "legend": pages.LEGEND,
+        "matrix": pages.matrix_page(past.profile, pages.requested_page(request)),
+        **pages.as_of_context(day, name="skills:role", current_slug=past.current_slug),
+    }
+    return render(request, "skills/role_as_of.html", context)
 
 
 def career_track_pdf(request, slug):
@@ -175,7 +98,7 @@ def render_career_track(request, profile) -> str:
         "role": profile.role,
         "profile": profile,
         "track": profile.track(),
-        "legend": LEGEND,
+        "legend": pages.LEGEND,
         "generated": timezone.localdate(),
         "title": _("%(role)s — career track") % {"role": profile.role.name},
     }

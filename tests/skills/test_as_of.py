@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from skills import as_of
+from skills import selectors
 from skills.models import (
     DomainEvent,
     Expectation,
@@ -281,7 +281,7 @@ def test_events_written_at_the_same_moment_keep_their_order(levels):
     cell.description = "Two"
     cell.save()
     clock.stamp(at(DAY1))
-    past = as_of.skill_as_of(slug=cell.skill.slug, day=DAY1)
+    past = selectors.skill_as_of(slug=cell.skill.slug, day=DAY1)
     assert [c.description for c in past.cells] == ["Two"]
 
 
@@ -293,13 +293,13 @@ def test_a_cell_moved_to_another_skill_leaves_the_first(levels):
     other = SkillFactory()
     Expectation.objects.filter(pk=cell.pk).update(skill=other)
     clock.stamp(at(DAY2))
-    assert [c.description for c in as_of.skill_as_of(slug=first.slug, day=DAY1).cells] == ["Moving"]
-    assert as_of.skill_as_of(slug=first.slug, day=DAY2).cells == []
-    assert [c.description for c in as_of.skill_as_of(slug=other.slug, day=DAY2).cells] == ["Moving"]
+    assert [c.description for c in selectors.skill_as_of(slug=first.slug, day=DAY1).cells] == ["Moving"]
+    assert selectors.skill_as_of(slug=first.slug, day=DAY2).cells == []
+    assert [c.description for c in selectors.skill_as_of(slug=other.slug, day=DAY2).cells] == ["Moving"]
 
 
 def test_the_rebuilt_rows_are_model_instances_of_that_day(story):
-    past = as_of.skill_as_of(slug="new-name", day=DAY1)
+    past = selectors.skill_as_of(slug="new-name", day=DAY1)
     assert isinstance(past.skill, Skill) and past.skill.name == "Old name" and past.skill.slug == "old-name"
     assert past.skill.pk == story.skill.pk and past.skill._state.adding
     assert [(c.role.slug, c.level.slug, c.description) for c in past.cells] == [
@@ -395,7 +395,7 @@ def test_a_parent_without_a_state_that_day_is_taken_as_today(levels, django_asse
     clock.stamp(at(DAY1))
     LevelEvent.objects.all().delete()
     with django_assert_num_queries(SKILL_QUERIES + 1):  # one more: the levels as they are today
-        past = as_of.skill_as_of(slug=cell.skill.slug, day=DAY1)
+        past = selectors.skill_as_of(slug=cell.skill.slug, day=DAY1)
     assert [(c.level.name, c.description) for c in past.cells] == [("Junior", "Kept")]
 
 
@@ -404,7 +404,7 @@ def test_a_cell_without_events_has_no_past(levels):
     cell = ExpectationFactory(description="Unrecorded", role=make_role(levels), level=levels[0])
     clock.stamp(at(DAY1))
     ExpectationEvent.objects.filter(pgh_obj_id=cell.pk).delete()
-    assert as_of.skill_as_of(slug=cell.skill.slug, day=DAY1).cells == []
+    assert selectors.skill_as_of(slug=cell.skill.slug, day=DAY1).cells == []
 
 
 # ------------------------------------------------------------------ query counts
@@ -429,10 +429,10 @@ def test_query_counts_do_not_grow(client, api, levels, django_assert_num_queries
     day = DAY1.isoformat()
 
     with django_assert_num_queries(SKILL_QUERIES):
-        past = as_of.skill_as_of(slug=skill.slug, day=DAY1)
+        past = selectors.skill_as_of(slug=skill.slug, day=DAY1)
     assert len(past.cells) == 3 * len(levels)
     with django_assert_num_queries(ROLE_QUERIES):
-        past = as_of.role_as_of(slug=role.slug, day=DAY1)
+        past = selectors.role_as_of(slug=role.slug, day=DAY1)
     assert len(past.profile.cells) == size * len(levels)
 
     with django_assert_num_queries(SKILL_PAGE_QUERIES):

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from skills import selectors
 from skills.compare import compare_roles, pair_cells
 from skills.models import Expectation, Proficiency
 from tests.factories import DomainFactory, SkillFactory, SkillGroupFactory, make_catalog, make_role
@@ -216,7 +217,8 @@ def two_roles(levels):
 
 
 def test_compare_roles_finds_skills_of_one_role_and_cells_that_differ(two_roles):
-    comparison = compare_roles(a=two_roles["a"], b=two_roles["b"])
+    a, b = two_roles["a"], two_roles["b"]
+    comparison = compare_roles(a=a, b=b, cells=selectors.two_roles_cells(a=a, b=b))
     [domain] = comparison.domains
     assert domain.only_a == [two_roles["only_a"]]
     assert domain.only_b == [two_roles["only_b"]]

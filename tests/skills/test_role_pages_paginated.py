@@ -7,6 +7,7 @@ from html import unescape
 import pytest
 from django.utils import timezone
 
+from skills import pages
 from skills.models import Domain, Expectation, Proficiency, Role, Skill
 from skills.views import roles as role_views
 from tests.factories import DomainFactory, SkillFactory, SkillGroupFactory, make_role
@@ -183,7 +184,7 @@ def test_a_small_role_has_no_pager_and_no_domain_index(client, levels):
 def test_matrix_page_hands_the_template_only_its_rows(big):
     profile = role_views._profile(big.role.slug)
 
-    matrix = role_views.matrix_page(profile, 3)
+    matrix = pages.matrix_page(profile, 3)
 
     assert [(part.domain.name, len(part.rows), part.total, part.continued) for part in matrix.parts] == [
         ("Gamma", 50, 70, True)

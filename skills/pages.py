@@ -1,0 +1,514 @@
+"""What the catalog's pages show, made from rows that skills/selectors.py read.
+
+Presenters only: no query of their own (the rows come in with what they need),
+no request but the page number asked for. The live pages and their past
+versions (?as_of=) share them, so the two draw alike.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from skills import as_of, selectors
+from skills.diff import Segment, has_changes, step_changes, word_diff
+from skills.models import Domain, Expectation, ExpectationEvent, Level, Proficiency, Role, Skill, SkillEvent
+
+# --------------------------------------------------------------- skill page
+
+
+@dataclass(frozen=True)
+class SkillPageMain:
+    """The skill page but its Community block, rendered (`main`): the same for every visitor, kept as a fragment.
+
+    It names the skill for the page around it (title, description) and for the Community block.
+    """
+
+    pk: int
+    slug: str
+    name: str
+    summary: str
+    main: str  # HTML
+
+    def get_absolute_url(self) -> str:
+        return reverse("skills:skill", args=[self.slug])
+
+
+def skill_page_main(skill: Skill, cells: list[Expectation], chosen: str) -> SkillPageMain:
+    main = render_to_string("skills/partials/skill_main.html", skill_context(skill, cells, chosen))
+    return SkillPageMain(pk=skill.pk, slug=skill.slug, name=skill.name, summary=skill.summary, main=main)
+
+
+@dataclass
+class RoleStep:
+    """One role at the chosen level beside the same role at the next level."""
+
+    role: Role
+    current: Expectation | None
+    next: Expectation | None
+    segments: list[Segment] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+
+    @property
+    def next_required(self) -> bool:
+        return bool(self.next and self.next.required)
+
+    @property
+    def text_changed(self) -> bool:
+        return has_changes(self.segments)
+
+
+@dataclass
+class LevelComparison:
+    level: Level
+    next_level: Level | None
+    steps: list[RoleStep]
+
+
+def skill_context(skill: Skill, cells: list[Expectation], chosen: str) -> dict:
+    """What the skill page shows of `skill` and its `cells`, with the levels compared when `chosen` is set."""
+    levels = _distinct_levels(cells)
+    tables = [(level, [cell for cell in cells if cell.level_id == level.pk]) for level in levels]
+    comparison = None
+    unknown_level = ""
+    if chosen:
+        level = next((level for level in levels if level.slug == chosen), None)
+        if level is None:
+            unknown_level = chosen
+        else:
+            comparison = compare_levels(cells, levels, level)
+    return {
+        "skill": skill,
+        "optional_count": skill.cell_count - skill.required_count,
+        "levels": levels,
+        "tables": tables,
+        "comparison": comparison,
+        "chosen_level": comparison.level if comparison else None,
+        "unknown_level": unknown_level,
+    }
+
+
+def _distinct_levels(cells: list[Expectation]) -> list[Level]:
+    by_id = {cell.level_id: cell.level for cell in cells}
+    return sorted(by_id.values(), key=lambda level: level.position)
+
+
+def compare_levels(cells: list[Expectation], levels: list[Level], level: Level) -> LevelComparison:
+    """Per role, the cell at `level` and at the level after it, required items first."""
+    index = levels.index(level)
+    next_level = levels[index + 1] if index + 1 < len(levels) else None
+    by_role: dict[int, dict[int, Expectation]] = defaultdict(dict)
+    roles: dict[int, Role] = {}
+    for cell in cells:
+        by_role[cell.role_id][cell.level_id] = cell
+        roles[cell.role_id] = cell.role
+
+    steps = []
+    for role_id, role_cells in by_role.items():
+        current = role_cells.get(level.pk)
+        upcoming = role_cells.get(next_level.pk) if next_level else None
+        if current is None and upcoming is None:
+            continue
+        steps.append(_role_step(roles[role_id], current, upcoming, next_level))
+    steps.sort(
+        key=lambda step: (
+            not step.next_required,
+            not (step.current and step.current.required),
+            step.role.name,
+        )
+    )
+    return LevelComparison(level=level, next_level=next_level, steps=steps)
+
+
+def _role_step(role: Role, current: Expectation | None, upcoming: Expectation | None, next_level) -> RoleStep:
+    step = RoleStep(role=role, current=current, next=upcoming)
+    if next_level is None:
+        return step
+    if current is None:
+        step.changes.append(_("New for this role at %(level)s") % {"level": next_level.name})
+        return step
+    if upcoming is None:
+        step.changes.append(_("Not described at %(level)s") % {"level": next_level.name})
+        return step
+    step.segments, changes = step_changes(current, upcoming)
+    step.changes.extend(changes)
+    return step
+
+
+# ---------------------------------------------------------------- role page
+
+# One short, unambiguous code per proficiency for the matrix cells; the legend
+# on the page spells them out.
+PROFICIENCY_CODES = {
+    Proficiency.AWARENESS: pgettext_lazy("proficiency code", "A"),
+    Proficiency.WORKING: pgettext_lazy("proficiency code", "W"),
+    Proficiency.ADVANCED: pgettext_lazy("proficiency code", "Ad"),
+    Proficiency.EXPERT: pgettext_lazy("proficiency code", "E"),
+}
+LEGEND = [(value, PROFICIENCY_CODES[value], label) for value, label in Proficiency.choices]
+# Skills (matrix rows) per page of the role page: a phone-sized page even for a role of thousands.
+ROLE_MATRIX_PAGE_SIZE = 100
+
+
+def add_proficiency_codes(profile: selectors.RoleProfile) -> selectors.RoleProfile:
+    """Each cell of the matrix with its `proficiency_code`."""
+    for cell in profile.cells:
+        cell.proficiency_code = PROFICIENCY_CODES.get(cell.proficiency, "?")
+    return profile
+
+
+@dataclass(frozen=True)
+class RolePageMain:
+    """One page of the role page's content, rendered (`main`): the same for every visitor, kept as a fragment.
+
+    It names the role for the page around it, and says which page of the matrix it shows and of how many.
+    """
+
+    slug: str
+    name: str
+    tagline: str
+    main: str  # HTML
+    number: int
+    pages: int
+
+
+def role_page_main(profile: selectors.RoleProfile, number: int) -> RolePageMain:
+    """Page `number` of the role page's content (the nearest page that exists)."""
+    role = profile.role
+    matrix = matrix_page(profile, number)
+    context = {"role": role, "profile": profile, "legend": LEGEND, "matrix": matrix}
+    return RolePageMain(
+        slug=role.slug,
+        name=role.name,
+        tagline=role.tagline,
+        main=render_to_string("skills/partials/role_main.html", context),
+        number=matrix.page.number,
+        pages=matrix.page.paginator.num_pages,
+    )
+
+
+def requested_page(request) -> int:
+    """`?page=` as a number from 1: anything that is not a number is page 1, and 0 or less is page 1 too."""
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+@dataclass
+class MatrixPart:
+    """The rows of one domain that fall on this page."""
+
+    domain: Domain
+    rows: list[selectors.MatrixRow]
+    total: int  # the domain's skills in the whole role
+    continued: bool  # the domain began on an earlier page
+
+    @property
+    def partial(self) -> bool:
+        return len(self.rows) < self.total
+
+
+@dataclass
+class MatrixIndexEntry:
+    domain: Domain
+    total: int
+    page: int  # the page where the domain begins
+
+
+@dataclass
+class MatrixPage:
+    page: Page  # of (domain, row) pairs, in the matrix's order
+    parts: list[MatrixPart]
+    index: list[MatrixIndexEntry]  # empty when the matrix fits on one page
+    page_range: list  # page numbers to link to, with Paginator.ELLIPSIS in the gaps
+
+
+def matrix_page(profile: selectors.RoleProfile, number: int) -> MatrixPage:
+    """Page `number` of the profile's matrix (the nearest page that exists), regrouped by domain.
+
+    Only this page's rows reach the template: rendering is the cost of the page.
+    """
+    rows = [(group, row) for group in profile.domains for row in group.rows]
+    paginator = Paginator(rows, ROLE_MATRIX_PAGE_SIZE)
+    page = paginator.get_page(number)
+    parts: list[MatrixPart] = []
+    for group, row in page.object_list:
+        if not parts or parts[-1].domain.pk != group.domain.pk:
+            continued = group.rows[0] is not row
+            parts.append(MatrixPart(domain=group.domain, rows=[], total=len(group.rows), continued=continued))
+        parts[-1].rows.append(row)
+    page_range = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    index = _matrix_index(profile) if paginator.num_pages > 1 else []
+    return MatrixPage(page=page, parts=parts, index=index, page_range=page_range)
+
+
+def _matrix_index(profile: selectors.RoleProfile) -> list[MatrixIndexEntry]:
+    index = []
+    start = 0
+    for group in profile.domains:
+        page_of_start = start // ROLE_MATRIX_PAGE_SIZE + 1
+        index.append(MatrixIndexEntry(domain=group.domain, total=len(group.rows), page=page_of_start))
+        start += len(group.rows)
+    return index
+
+
+# ---------------------------------------------------------------- past days
+
+
+@dataclass(frozen=True)
+class AsOfRefusal:
+    """Why a past page cannot be shown (skills/as_of_error.html): a day we do not answer for, or nothing then."""
+
+    status: int
+    title: str
+    message: str
+    today_url: str | None
+
+    @classmethod
+    def of(cls, error: as_of.InvalidDate | as_of.Missing, *, name: str, slug: str) -> "AsOfRefusal":
+        """The refusal of `error`, for the page of URL `name` asked for at `slug`."""
+        if isinstance(error, as_of.InvalidDate):
+            url = reverse(name, args=[slug])
+            return cls(status=400, title=_("This date cannot be shown"), message=error.message, today_url=url)
+        url = _today_url(name, error.current_slug)
+        return cls(status=404, title=_("Not in the catalog on that day"), message=error.message, today_url=url)
+
+    def context(self) -> dict:
+        return {"status": self.status, "title": self.title, "message": self.message, "today_url": self.today_url}
+
+
+def as_of_context(day: date, *, name: str, current_slug: str | None) -> dict:
+    """The day, today's page (None: removed since), and what the live templates append to their own links so
+    that they stay on that day."""
+    return {
+        "today_url": _today_url(name, current_slug),
+        "as_of": day,
+        "as_of_query": f"?as_of={day.isoformat()}",
+        "as_of_param": f"&as_of={day.isoformat()}",
+    }
+
+
+def _today_url(name: str, slug: str | None) -> str | None:
+    return reverse(name, args=[slug]) if slug else None
+
+
+# ------------------------------------------------------------------ history
+
+SOURCE_LABELS = {
+    "admin": gettext_lazy("Admin"),
+    "api": gettext_lazy("API"),
+    "web": gettext_lazy("Website"),
+    "import": gettext_lazy("Import"),
+    "shell": gettext_lazy("Shell"),
+    "proposal": gettext_lazy("Approved proposal"),
+}
+EVENT_LABELS = {
+    "insert": gettext_lazy("Added"),
+    "update": gettext_lazy("Changed"),
+    "delete": gettext_lazy("Removed"),
+}
+SKILL_FIELDS = {
+    "name": gettext_lazy("Name"),
+    "slug": gettext_lazy("Address (slug)"),
+    "summary": gettext_lazy("Summary"),
+    "group_id": gettext_lazy("Group"),
+    "updated": gettext_lazy("Last updated"),
+}
+WORDY_FIELDS = {"name", "summary", "description"}
+CELL = ExpectationEvent._meta.label
+SKILL = SkillEvent._meta.label
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: Any
+    new: Any
+    segments: list[Segment] | None = None
+
+
+@dataclass
+class HistoryEntry:
+    action: str
+    action_label: str
+    created_at: datetime
+    source: str
+    source_label: str
+    username: str
+    proposal: Any
+    title: str = ""
+    url: str = ""
+    version: int | None = None
+    text: str = ""
+    changes: list[FieldChange] = field(default_factory=list)
+    minor: bool = False
+    merge: dict | None = None  # {"from_name", "into_name", ...} when the change was part of a merge of skills
+
+
+@dataclass(frozen=True)
+class AuditChange:
+    """One audit event of a cell or a skill, as both history pages read it: the row before and after it."""
+
+    model: str  # CELL or SKILL
+    label: str  # insert, update, delete
+    created_at: datetime
+    metadata: dict | None  # the pghistory context: source, username, proposal, merge
+    old: dict  # the row before the event: empty for the first one
+    new: dict  # the row as the event left it
+
+    @property
+    def changed(self) -> list[str]:
+        return [key for key, value in self.new.items() if key in self.old and self.old[key] != value]
+
+
+def cell_changes(events) -> list[AuditChange]:
+    """ExpectationEvent rows (oldest first, with pgh_context), each beside the one before it."""
+    changes = []
+    previous: dict = {}
+    for event in events:
+        data = {
+            "description": event.description,
+            "required": event.required,
+            "proficiency": event.proficiency,
+            "skill_id": event.skill_id,
+            "version": event.version,
+        }
+        metadata = event.pgh_context.metadata if event.pgh_context_id else None
+        changes.append(AuditChange(CELL, event.pgh_label, event.pgh_created_at, metadata, old=previous, new=data))
+        previous = data
+    return changes
+
+
+def aggregate_change(row) -> AuditChange:
+    """A row of pghistory's aggregate Events (selectors.skill_events): its data, and its diff from the row before."""
+    data = row.pgh_data or {}
+    diff = row.pgh_diff or {}
+    old = {**data, **{key: values[0] for key, values in diff.items()}}
+    new = {**data, **{key: values[1] for key, values in diff.items()}}
+    return AuditChange(row.pgh_model, row.pgh_label, row.pgh_created_at, row.pgh_context, old=old, new=new)
+
+
+def history_entry(
+    change: AuditChange, *, skill: Skill | None = None, names: selectors.HistoryNames | None = None
+) -> HistoryEntry:
+    """What a history page shows of one event. With `skill` and `names` (the skill history), each entry also
+    says which cell (role and level, with a link) or that it is the skill itself."""
+    entry = HistoryEntry(
+        action=change.label,
+        action_label=EVENT_LABELS.get(change.label, change.label),
+        created_at=change.created_at,
+        **_context_fields(change.metadata),
+    )
+    if change.model == SKILL:
+        _skill_entry(entry, change, names)
+        return entry
+    if skill is not None and names is not None:
+        entry.title, entry.url = _cell_title(change, skill, names)
+    entry.version = change.new.get("version")
+    if change.label == "update":
+        entry.changes = _cell_changes(change.old, change.new)
+        if not entry.changes and change.old.get("skill_id") not in (None, change.new.get("skill_id")):
+            # A cell moved from a merged skill: same content, another skill.
+            entry.action_label = _("Moved here by a merge")
+            entry.text = change.new.get("description") or ""
+    else:
+        entry.text = change.new.get("description") or ""
+    return entry
+
+
+def _context_fields(metadata: dict | None) -> dict:
+    metadata = metadata or {}
+    source = str(metadata.get("source") or "")
+    return {
+        "source": source,
+        "source_label": SOURCE_LABELS.get(source, source or _("Database")),
+        "username": str(metadata.get("username") or ""),
+        "proposal": metadata.get("proposal"),
+        "merge": metadata.get("merge") if isinstance(metadata.get("merge"), dict) else None,
+    }
+
+
+def _cell_title(change: AuditChange, skill: Skill, names: selectors.HistoryNames) -> tuple[str, str]:
+    role_id, level_id = change.new.get("role_id"), change.new.get("level_id")
+    role, level = names.roles.get(role_id), names.levels.get(level_id)
+    role_name = role.name if role else _("Role #%(id)s") % {"id": role_id}
+    level_name = level.name if level else _("Level #%(id)s") % {"id": level_id}
+    title = _("%(role)s · %(level)s") % {"role": role_name, "level": level_name}
+    url = reverse("skills:cell", args=[skill.slug, role.slug, level.slug]) if role and level else ""
+    return title, "" if change.label == "delete" else url
+
+
+def _cell_changes(old: dict, new: dict) -> list[FieldChange]:
+    changes = []
+    if old.get("description") != new.get("description"):
+        changes.append(
+            FieldChange(
+                label=_("Description"),
+                old=old.get("description"),
+                new=new.get("description"),
+                segments=word_diff(old.get("description") or "", new.get("description") or ""),
+            )
+        )
+    if old.get("required") != new.get("required"):
+        changes.append(FieldChange(_("Required"), _yes_no(old.get("required")), _yes_no(new.get("required"))))
+    if old.get("proficiency") != new.get("proficiency"):
+        changes.append(
+            FieldChange(_("Proficiency"), _proficiency(old.get("proficiency")), _proficiency(new.get("proficiency")))
+        )
+    return changes
+
+
+def _yes_no(value) -> str:
+    return _("Required") if value else _("Optional")
+
+
+def _proficiency(value) -> str:
+    return Proficiency(value).label if value in Proficiency.values else str(value or "—")
+
+
+def _skill_entry(entry: HistoryEntry, change: AuditChange, names: selectors.HistoryNames | None) -> None:
+    groups = names.groups if names else {}
+    if change.label != "update":
+        entry.text = change.new.get("summary") or ""
+        entry.title = change.new.get("name") or _("Skill")
+        return
+    entry.title = _("Skill")
+    changed = change.changed
+    for key in changed:
+        if key not in SKILL_FIELDS:
+            continue
+        old, new = change.old[key], change.new[key]
+        field_change = FieldChange(label=str(SKILL_FIELDS[key]), old=old, new=new)
+        if key in WORDY_FIELDS:
+            field_change.segments = word_diff(old or "", new or "")
+        elif key == "group_id":
+            field_change.old, field_change.new = groups.get(old, old), groups.get(new, new)
+        elif key == "updated":
+            field_change.old, field_change.new = _as_date(old), _as_date(new)
+        entry.changes.append(field_change)
+    # The "Last updated" date follows every cell change: show such rows quietly.
+    entry.minor = set(changed) <= {"updated"}
+
+
+def _as_date(value):
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        return value
+
+
+def cell_history(events) -> list[HistoryEntry]:
+    """A cell's audit events (selectors.cell_events), newest first, each with its change from the one before."""
+    return [history_entry(change) for change in reversed(cell_changes(events))]
+
+
+def skill_history(skill: Skill, rows: list, names: selectors.HistoryNames) -> list[HistoryEntry]:
+    """A page of the skill's history (rows of selectors.skill_events, newest first)."""
+    return [history_entry(aggregate_change(row), skill=skill, names=names) for row in rows]
