@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "skills",
     "proposals",
     "growth",
+    "bench",  # benchmark-only tools (generate_catalog; the floor view, mounted only with BENCH_FLOOR)
 ]
 
 MIDDLEWARE = [
@@ -331,3 +332,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Benchmark --------------------------------------------------------------------
+# Mounts the bench app's floor (pre-rendered page bytes at /__bench__/floor/); bench/run sets it for its own
+# server. Never in production.
+BENCH_FLOOR = env_bool("BENCH_FLOOR", False)
