@@ -414,3 +414,8 @@ class SkillRedirect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_slug} → {self.skill.slug}"
+
+
+def slug_max_length(model: type[models.Model]) -> int:
+    """The longest slug `model` stores: API inputs naming a row by slug refuse longer ones."""
+    return model._meta.get_field("slug").max_length
