@@ -187,10 +187,6 @@ class ProposalChange(models.Model):
     def __str__(self) -> str:
         return f"{self.role} · {self.level}"
 
-    @property
-    def is_new_cell(self) -> bool:
-        return self.base_version == 0
-
 
 class CommentQuerySet(models.QuerySet):
     def for_skill(self, skill: Skill):
