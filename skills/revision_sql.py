@@ -1,4 +1,4 @@
-"""Today's SQL of the revision counters, as the migrations left it (skills 0004-0008, proposals 0003-0004).
+"""Today's SQL of the revision counters, as the migrations left it (skills 0004, 0006-0008; proposals 0003, 0004).
 
 Each migration keeps the SQL it ran; this module is where a reader finds the current
 definition, and where a new migration copies it from before changing it.
