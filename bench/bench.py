@@ -322,7 +322,7 @@ def report() -> None:
         f"({meta['big']['skills']:,} skills, {meta['big']['roles']} roles, {meta['big']['cells']:,} cells), "
         f"generated in {meta['generate_seconds']:.0f} s.",
         "- Floor: `/__bench__/floor/?page=<path>` answers with the page's bytes rendered once, "
-        "through the same middleware (skillmatrix/bench_floor.py). "
+        "through the same middleware (bench/floor.py). "
         "Static: the same bytes as a file in `staticfiles/bench/` (STATIC_ROOT, after collectstatic), "
         "served by WhiteNoise like every collected file.",
         f"- Whole run: {meta['run_seconds']:.0f} s.",

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from growth.selectors import PlanState
-from skills.models import Proficiency
+from skills.models import Level, Proficiency, Role, slug_max_length
 
 
 class StrictSlugField(serializers.SlugField):
@@ -22,8 +22,10 @@ class StrictSlugField(serializers.SlugField):
 
 
 class PlanSettingsIn(serializers.Serializer):
-    role = StrictSlugField(max_length=160, help_text="Role slug.")
-    level = StrictSlugField(max_length=60, help_text="Your current level's slug; one of the role's levels.")
+    role = StrictSlugField(max_length=slug_max_length(Role), help_text="Role slug.")
+    level = StrictSlugField(
+        max_length=slug_max_length(Level), help_text="Your current level's slug; one of the role's levels."
+    )
 
 
 # --- Outputs -----------------------------------------------------------------------

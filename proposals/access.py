@@ -91,7 +91,6 @@ def can_decide(user: User, proposal: Proposal) -> bool:
     return is_reviewer(user) and proposal.author_id != user.pk
 
 
-can_approve = can_decide
 can_reject = can_decide
 
 

@@ -144,7 +144,7 @@ class ProposalCommentList(_CommentList):
     methods=["PATCH"],
     request=CommentEditIn,
     responses={200: CommentOut, 400: BAD_INPUT, 401: NOT_SIGNED_IN, 403: FORBIDDEN, 404: NOT_FOUND},
-    description="Edit your own comment, within 15 minutes of posting it.",
+    description=f"Edit your own comment, within {access.COMMENT_EDIT_WINDOW.seconds // 60} minutes of posting it.",
 )
 @extend_schema(
     methods=["DELETE"],

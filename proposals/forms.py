@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from proposals.models import TEXT_MAX_LENGTH, ProposalStatus, RejectReason
+from proposals.models import HIDE_REASON_MAX_LENGTH, TEXT_MAX_LENGTH, ProposalStatus, RejectReason
 from proposals.selectors import CellSlot
 from proposals.services import ChangeInput
 from skills.models import Expectation, Proficiency
@@ -181,7 +181,7 @@ class CommentForm(forms.Form):
 
 
 class HideForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for hiding"), max_length=500)
+    reason = forms.CharField(label=_("Reason for hiding"), max_length=HIDE_REASON_MAX_LENGTH)
 
 
 class ProposalFilterForm(forms.Form):

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from skills.models import Expectation, Level, Proficiency, Role, Skill
 
-TEXT_MAX_LENGTH = 5000
+TEXT_MAX_LENGTH = 5000  # a comment's body, a proposal's rationale, a cell's description, a note
+HIDE_REASON_MAX_LENGTH = 500
 
 
 class ProposalStatus(models.TextChoices):
@@ -186,10 +187,6 @@ class ProposalChange(models.Model):
     def __str__(self) -> str:
         return f"{self.role} · {self.level}"
 
-    @property
-    def is_new_cell(self) -> bool:
-        return self.base_version == 0
-
 
 class CommentQuerySet(models.QuerySet):
     def for_skill(self, skill: Skill):
@@ -253,7 +250,7 @@ class Comment(models.Model):
         db_index=False,
     )
     hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
-    hidden_reason = models.CharField(_("reason for hiding"), max_length=500, blank=True)
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=HIDE_REASON_MAX_LENGTH, blank=True)
 
     objects = CommentQuerySet.as_manager()
 

@@ -9,8 +9,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from proposals import access, review_checks, selectors
-from proposals.models import TEXT_MAX_LENGTH, Proposal, ProposalChange, ProposalStatus, RejectReason
-from skills.models import Level, Proficiency, Role, Skill
+from proposals.models import (
+    HIDE_REASON_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    Proposal,
+    ProposalChange,
+    ProposalStatus,
+    RejectReason,
+)
+from skills.models import Domain, Level, Proficiency, Role, Skill, slug_max_length
 from skills.templatetags.markdown_tags import render_markdown
 
 # --- Inputs ------------------------------------------------------------------------
@@ -47,12 +54,12 @@ class CommentEditIn(serializers.Serializer):
 
 
 class CommentHideIn(serializers.Serializer):
-    reason = StrictCharField(max_length=500)
+    reason = StrictCharField(max_length=HIDE_REASON_MAX_LENGTH)
 
 
 class ProposalChangeIn(serializers.Serializer):
-    role = serializers.SlugField(max_length=160, help_text="Role slug.")
-    level = serializers.SlugField(max_length=60, help_text="Level slug.")
+    role = serializers.SlugField(max_length=slug_max_length(Role), help_text="Role slug.")
+    level = serializers.SlugField(max_length=slug_max_length(Level), help_text="Level slug.")
     description = StrictCharField(max_length=TEXT_MAX_LENGTH, help_text="Markdown.")
     required = StrictBooleanField()
     proficiency = serializers.ChoiceField(choices=Proficiency.choices)
@@ -88,7 +95,7 @@ class _ChangesIn(serializers.Serializer):
 
 
 class ProposalCreateIn(_ChangesIn):
-    skill = serializers.SlugField(max_length=160, help_text="Skill slug.")
+    skill = serializers.SlugField(max_length=slug_max_length(Skill), help_text="Skill slug.")
     rationale = StrictCharField(max_length=TEXT_MAX_LENGTH)
 
     def validate_skill(self, slug: str) -> Skill:
@@ -109,8 +116,8 @@ class ProposalRejectIn(serializers.Serializer):
 
 class ProposalFilterIn(serializers.Serializer):
     status = serializers.ChoiceField(choices=ProposalStatus.choices, required=False)
-    skill = serializers.SlugField(max_length=160, required=False)
-    domain = serializers.SlugField(max_length=120, required=False)
+    skill = serializers.SlugField(max_length=slug_max_length(Skill), required=False)
+    domain = serializers.SlugField(max_length=slug_max_length(Domain), required=False)
 
 
 # --- Outputs -----------------------------------------------------------------------

@@ -20,6 +20,7 @@ from rest_framework.authtoken.models import Token
 
 from proposals import access, notifications, throttling
 from proposals.models import (
+    HIDE_REASON_MAX_LENGTH,
     TEXT_MAX_LENGTH,
     Comment,
     Proposal,
@@ -343,8 +344,10 @@ def comment_hide(*, comment: Comment, reviewer: AbstractBaseUser, reason: str) -
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the comment is hidden.")})
-    if len(reason) > 500:
-        raise ValidationError({"reason": _("The reason is limited to %(max)d characters.") % {"max": 500}})
+    if len(reason) > HIDE_REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": _("The reason is limited to %(max)d characters.") % {"max": HIDE_REASON_MAX_LENGTH}}
+        )
     comment.hidden = True
     comment.hidden_by = reviewer
     comment.hidden_at = timezone.now()

@@ -65,7 +65,7 @@ def rate(scope: str) -> Rate | None:
 def _nth_recent(limit: Rate) -> str:
     # The count-th newest row within the period: when it exists, the author is at the limit, and may
     # write again once it is older than the period. Plain SQL on the (author, created) index: the ORM
-    # took 0.6 ms of Python to build this query, on the path of every post.
+    # would build this query anew, in Python, on the path of every post.
     return (
         f"SELECT created FROM {limit.model._meta.db_table} WHERE author_id = %s AND created > %s "
         "ORDER BY created DESC OFFSET %s LIMIT 1"

@@ -1,10 +1,10 @@
 """The API's token check, in one plain query.
 
 DRF's TokenAuthentication asks the ORM for the token with its user (select_related,
-get): about 1 ms of Python for a lookup PostgreSQL answers in a tenth of that, paid
-by every call signed with a token, each comment a script posts among them. Here a
-plain cursor reads the user's row and Model.from_db builds the user, as the ORM
-would from the same row (a raw() query set still cost 0.3 ms). Same answers: the
+get): far more Python than the lookup costs PostgreSQL, paid by every call signed
+with a token, each comment a script posts among them. Here a plain cursor reads the
+user's row and Model.from_db builds the user, as the ORM would from the same row
+(a raw() query set still pays most of the ORM's share). Same answers: the
 user, or 401 for an unknown token or an inactive member.
 """
 

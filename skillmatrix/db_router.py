@@ -34,14 +34,6 @@ _pinned: ContextVar[bool] = ContextVar("skillmatrix_pinned_to_primary", default=
 _replica: ContextVar[str | None] = ContextVar("skillmatrix_replica", default=None)
 
 
-def is_pinned() -> bool:
-    return _pinned.get()
-
-
-def pin_to_primary() -> None:
-    _pinned.set(True)
-
-
 class ReplicaRouter:
     def __init__(self) -> None:
         self.replicas = [alias for alias in connections if alias.startswith("replica_")]

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "skills",
     "proposals",
     "growth",
+    "bench",  # benchmark-only tools (generate_catalog; the floor view, mounted only with BENCH_FLOOR)
 ]
 
 MIDDLEWARE = [
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            "libraries": {"limits": "skillmatrix.limits"},
         },
     },
 ]
@@ -331,3 +333,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Benchmark --------------------------------------------------------------------
+# Mounts the bench app's floor (pre-rendered page bytes at /__bench__/floor/); bench/run sets it for its own
+# server. Never in production.
+BENCH_FLOOR = env_bool("BENCH_FLOOR", False)

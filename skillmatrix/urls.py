@@ -5,8 +5,6 @@ from django.urls import include, path
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from skillmatrix.env import env_bool
-
 # The admin signs in through allauth's login, so its rate limits cover the admin too.
 admin.site.login = secure_admin_login(admin.site.login)
 
@@ -31,10 +29,8 @@ urlpatterns = [
     path("", include("growth.urls")),
 ]
 
-if env_bool("BENCH_FLOOR", False):  # benchmark-only pre-rendered pages (bench/run); never in production
-    from skillmatrix import bench_floor
-
-    urlpatterns.insert(0, path("", include(bench_floor.urlpatterns)))
+if settings.BENCH_FLOOR:  # benchmark-only pre-rendered pages (bench/run); never in production
+    urlpatterns.insert(0, path("", include("bench.urls")))
 
 handler400 = "skillmatrix.errors.bad_request"
 handler403 = "skillmatrix.errors.permission_denied"

@@ -26,7 +26,7 @@ def not_audited(view):
     """Mark a view (function or class) that writes nothing the audit trail tracks: it runs without a context.
 
     A context costs every SQL statement of the request a prefix of two set_config calls, built
-    and parsed again each time: about 0.3 ms on a comment post, which writes only a comment.
+    and parsed again each time: a cost every comment post would pay, though it writes only a comment.
     tests/proposals/test_audit_context.py checks that the models these views write are not tracked.
     """
     view.audited = False

@@ -231,9 +231,6 @@ class ExpectationQuerySet(models.QuerySet):
     def order_by_axes(self):
         return self.order_by("level__position", "role__name")
 
-    def for_role(self, role):
-        return self.filter(role=role).select_related("level", "skill__group__domain")
-
     def for_skill(self, skill):
         return self.filter(skill=skill).with_axes().order_by_axes()
 
@@ -374,7 +371,7 @@ class Revision(models.Model):
     """One write statement's mark on a counter: "catalog" for the catalog tables, "community" for proposals,
     comments and watches.
 
-    Inserted by per-statement triggers (migrations 0004 and 0006), never by Django. A counter
+    Inserted by per-statement triggers (today's SQL: skills/revision_sql.py), never by Django. A counter
     reads as the sum of its weights and its greatest stamp; pages key their cached fragments
     and ETags on that (skills/freshness.py).
     """
@@ -414,3 +411,8 @@ class SkillRedirect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_slug} → {self.skill.slug}"
+
+
+def slug_max_length(model: type[models.Model]) -> int:
+    """The longest slug `model` stores: API inputs naming a row by slug refuse longer ones."""
+    return model._meta.get_field("slug").max_length

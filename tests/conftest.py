@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import caches
 
+from proposals.access import REVIEWERS_GROUP
 from tests.factories import UserFactory, make_levels
 
 
@@ -51,7 +52,7 @@ def author(db):
 @pytest.fixture
 def reviewer(db):
     user = UserFactory(username="reviewer")
-    user.groups.add(Group.objects.get_or_create(name="Reviewers")[0])
+    user.groups.add(Group.objects.get_or_create(name=REVIEWERS_GROUP)[0])
     return user
 
 

@@ -6,9 +6,18 @@ The skill page's Community block and the ETags of pages that show it are keyed o
 
 from django.db import migrations
 
-from skills.migrations import _revision_sql
-
-COMMUNITY_TABLES = ["proposals_proposal", "proposals_proposalchange", "proposals_comment", "proposals_watch"]
+CREATE_TRIGGERS = (
+    "CREATE TRIGGER proposals_proposal_bump_community AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON proposals_proposal FOR EACH STATEMENT EXECUTE FUNCTION skills_bump_revision('community');"
+    "CREATE TRIGGER proposals_proposalchange_bump_community AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON proposals_proposalchange FOR EACH STATEMENT EXECUTE FUNCTION skills_bump_revision('community');"
+    "CREATE TRIGGER proposals_comment_bump_community AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON proposals_comment FOR EACH STATEMENT EXECUTE FUNCTION skills_bump_revision('community');"
+    "CREATE TRIGGER proposals_watch_bump_community AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON proposals_watch FOR EACH STATEMENT EXECUTE FUNCTION skills_bump_revision('community');"
+)
+DROP_TRIGGERS = (
+    "DROP TRIGGER proposals_proposal_bump_community ON proposals_proposal;"
+    "DROP TRIGGER proposals_proposalchange_bump_community ON proposals_proposalchange;"
+    "DROP TRIGGER proposals_comment_bump_community ON proposals_comment;"
+    "DROP TRIGGER proposals_watch_bump_community ON proposals_watch;"
+)
 
 
 class Migration(migrations.Migration):
@@ -17,4 +26,4 @@ class Migration(migrations.Migration):
         ("skills", "0004_revision"),
     ]
 
-    operations = [migrations.RunSQL(*_revision_sql.bump_triggers(COMMUNITY_TABLES, "community"))]
+    operations = [migrations.RunSQL(CREATE_TRIGGERS, DROP_TRIGGERS)]

@@ -8,17 +8,37 @@ sequence, which TRUNCATE never resets, so a value is never reused.
 
 from django.db import migrations, models
 
-from skills.migrations._revision_sql import DROP_FUNCTION, FUNCTION, bump_triggers
+FUNCTION = """
+CREATE SEQUENCE skills_revision_seq;
+CREATE FUNCTION skills_bump_revision() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO skills_revision (name, value, changed_at)
+    VALUES (TG_ARGV[0], nextval('skills_revision_seq'), clock_timestamp())
+    ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value, changed_at = EXCLUDED.changed_at;
+    RETURN NULL;
+END
+$$;
+"""
+DROP_FUNCTION = "DROP FUNCTION skills_bump_revision(); DROP SEQUENCE skills_revision_seq;"
 
-CATALOG_TABLES = [
-    "skills_domain",
-    "skills_skillgroup",
-    "skills_skill",
-    "skills_role",
-    "skills_level",
-    "skills_rolelevel",
-    "skills_expectation",
-]
+CREATE_TRIGGERS = (
+    "CREATE TRIGGER skills_domain_bump_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON skills_domain FOR EACH STATEMENT EXECUTE FUNCTION skills_bump_revision('catalog');"
+    "CREATE TRIGGER skills_skillgroup_bump_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON skills_skillgroup FOR EACH STATEMENT EXECUTE FUNCTION skills_bump_revision('catalog');"
+    "CREATE TRIGGER skills_skill_bump_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON skills_skill FOR EACH STATEMENT EXECUTE FUNCTION skills_bump_revision('catalog');"
+    "CREATE TRIGGER skills_role_bump_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON skills_role FOR EACH STATEMENT EXECUTE FUNCTION skills_bump_revision('catalog');"
+    "CREATE TRIGGER skills_level_bump_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON skills_level FOR EACH STATEMENT EXECUTE FUNCTION skills_bump_revision('catalog');"
+    "CREATE TRIGGER skills_rolelevel_bump_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON skills_rolelevel FOR EACH STATEMENT EXECUTE FUNCTION skills_bump_revision('catalog');"
+    "CREATE TRIGGER skills_expectation_bump_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON skills_expectation FOR EACH STATEMENT EXECUTE FUNCTION skills_bump_revision('catalog');"
+)
+DROP_TRIGGERS = (
+    "DROP TRIGGER skills_domain_bump_catalog ON skills_domain;"
+    "DROP TRIGGER skills_skillgroup_bump_catalog ON skills_skillgroup;"
+    "DROP TRIGGER skills_skill_bump_catalog ON skills_skill;"
+    "DROP TRIGGER skills_role_bump_catalog ON skills_role;"
+    "DROP TRIGGER skills_level_bump_catalog ON skills_level;"
+    "DROP TRIGGER skills_rolelevel_bump_catalog ON skills_rolelevel;"
+    "DROP TRIGGER skills_expectation_bump_catalog ON skills_expectation;"
+)
 
 
 class Migration(migrations.Migration):
@@ -34,5 +54,5 @@ class Migration(migrations.Migration):
             ],
         ),
         migrations.RunSQL(FUNCTION, DROP_FUNCTION),
-        migrations.RunSQL(*bump_triggers(CATALOG_TABLES, "catalog")),
+        migrations.RunSQL(CREATE_TRIGGERS, DROP_TRIGGERS),
     ]

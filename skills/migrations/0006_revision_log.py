@@ -12,9 +12,30 @@ writer is folding, so the table stays a few dozen rows.
 
 from django.db import migrations, models
 
-from skills.migrations import _revision_sql
-
-FUNCTION = _revision_sql.FOLDING_FUNCTION % {"notify": ""}
+FUNCTION = """
+CREATE OR REPLACE FUNCTION skills_bump_revision() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    new_stamp bigint := nextval('skills_revision_seq');
+BEGIN
+    INSERT INTO skills_revision (name, weight, stamp, changed_at)
+    VALUES (TG_ARGV[0], 1, new_stamp, clock_timestamp());
+    IF new_stamp % 32 = 0 THEN
+        WITH folded AS (
+            DELETE FROM skills_revision WHERE id IN (
+                SELECT id FROM skills_revision
+                WHERE name = TG_ARGV[0] AND stamp < new_stamp
+                FOR UPDATE SKIP LOCKED
+            )
+            RETURNING weight, stamp, changed_at
+        )
+        INSERT INTO skills_revision (name, weight, stamp, changed_at)
+        SELECT TG_ARGV[0], sum(weight), max(stamp), max(changed_at) FROM folded HAVING count(*) > 0;
+    END IF;
+    
+    RETURN NULL;
+END
+$$;
+"""
 
 OLD_FUNCTION = """
 CREATE OR REPLACE FUNCTION skills_bump_revision() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -3,8 +3,9 @@
  * server-rendered list and the plain forms around it do the same work.
  *
  * Markup (templates/proposals/partials/comments.html): [data-comments] holds
- * the API address, the translated messages ([data-comments-i18n]), the list,
- * the status line, the "load more" button and the post form. Comment bodies
+ * the API address, the server's length limits, the translated messages
+ * ([data-comments-i18n]), the list, the status line, the "load more" button and
+ * the post form. Comment bodies
  * come from the API as body_html, already rendered and sanitized server-side.
  */
 (function () {
@@ -61,6 +62,8 @@
     this.apiUrl = root.dataset.apiUrl;
     this.commentApi = root.dataset.commentApiUrl || "";
     this.canHide = root.dataset.canHide === "true";
+    this.bodyMaxLength = Number(root.dataset.bodyMaxLength);
+    this.hideReasonMaxLength = Number(root.dataset.hideReasonMaxLength);
     this.t = (root.querySelector("[data-comments-i18n]") || root).dataset;
     this.list = root.querySelector("[data-comments-list]");
     this.status = root.querySelector("[data-comments-status]");
@@ -327,7 +330,7 @@
       label: this.t.yourComment,
       submit: this.t.save,
       multiline: true,
-      maxLength: 5000,
+      maxLength: this.bodyMaxLength,
       value: comment.body,
       send: function (value) {
         return self.request("PATCH", self.commentUrl(comment.id), { body: value })
@@ -351,7 +354,7 @@
       label: this.t.hideReason,
       submit: this.t.hideSubmit,
       multiline: false,
-      maxLength: 500,
+      maxLength: this.hideReasonMaxLength,
       send: function (value) {
         return self.request("POST", self.commentUrl(comment.id, "hide/"), { reason: value })
           .then(function (result) {

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from proposals.access import REVIEWERS_GROUP
 from proposals.models import Comment, Proposal, ProposalChange, Watch
 
 
@@ -17,10 +18,10 @@ def refused(**kwargs):
 
 def test_the_reviewers_group_is_created_by_a_data_migration(db):
     # Checked through the migration's function: transactional tests flush the data migrations wrote.
-    Group.objects.filter(name="Reviewers").delete()
+    Group.objects.filter(name=REVIEWERS_GROUP).delete()
     migration = importlib.import_module("proposals.migrations.0002_reviewers_group_and_cache_table")
     migration.create_reviewers(django_apps, None)
-    assert Group.objects.filter(name="Reviewers").exists()
+    assert Group.objects.filter(name=REVIEWERS_GROUP).exists()
 
 
 def test_the_cache_table_comes_with_the_migrations(db):

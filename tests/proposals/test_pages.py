@@ -313,7 +313,7 @@ def test_suggest_writes_a_new_cell(client, member, skill, cell):
     data = suggest_data(skill, **{key(cell): {"description": "The first text.", "proficiency": "awareness"}})
     assert client.post(f"/skills/{skill.slug}/suggest/", data).status_code == 302
     change = ProposalChange.objects.get(proposal__author=member)
-    assert (change.description, change.base_version, change.is_new_cell) == ("The first text.", 0, True)
+    assert (change.description, change.base_version) == ("The first text.", 0)
 
 
 def test_suggest_preselects_the_cell_from_the_link(client, member, skill, cell):

@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from skills.generate import PREFIX, GenerateError, generate_catalog
+from bench.generate import PREFIX, GenerateError, generate_catalog
 
 
 def positive(value: str) -> int:

@@ -6,8 +6,8 @@ from collections import defaultdict
 import pytest
 from django.core.management import CommandError, call_command
 
+from bench.generate import LAST_UPDATED, PREFIX, GenerateError, generate_catalog, generated_part, plan_catalog
 from skills.catalog_io import export_catalog
-from skills.generate import LAST_UPDATED, PREFIX, GenerateError, generate_catalog, generated_part, plan_catalog
 from skills.models import PROFICIENCY_ORDER, Expectation, ExpectationEvent, Role, RoleLevel, Skill
 
 pytestmark = pytest.mark.django_db

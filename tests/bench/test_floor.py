@@ -1,12 +1,18 @@
-"""The benchmark floor: off unless BENCH_FLOOR=1; when on, a page's bytes served without the view."""
+"""The benchmark floor: off unless settings.BENCH_FLOOR; when on, a page's bytes served without the view."""
+
+import os
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
+from django.urls import include, path
 
-from skillmatrix import bench_floor
+from bench import floor as bench_floor
 from skillmatrix import urls as site_urls
 
-# The site's URLs with the floor mounted, as skillmatrix/urls.py does when BENCH_FLOOR=1.
-urlpatterns = [*bench_floor.urlpatterns, *site_urls.urlpatterns]
+# The site's URLs with the floor mounted, as skillmatrix/urls.py does when settings.BENCH_FLOOR is on.
+urlpatterns = [path("", include("bench.urls")), *site_urls.urlpatterns]
 handler404 = site_urls.handler404
 
 FLOOR = "/__bench__/floor/"
@@ -20,10 +26,24 @@ def fresh_floor():
 
 
 def test_floor_is_not_mounted_by_default(client, db):
+    assert not settings.BENCH_FLOOR
     assert client.get(FLOOR, {"page": "/"}).status_code == 404
 
 
-@pytest.mark.urls("tests.test_bench_floor")
+def test_bench_floor_mounts_the_floor_in_the_site_urls():
+    # The URLconf is read once per process: a fresh one with BENCH_FLOOR=1, as bench/run starts its server.
+    code = (
+        "import django; django.setup(); from django.urls import resolve; print(resolve('/__bench__/floor/').url_name)"
+    )
+    env = dict(os.environ, DEBUG="true", BENCH_FLOOR="1", DATABASE_URL="postgres://nobody@127.0.0.1:1/none")
+    root = settings.BASE_DIR
+    mounted = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert mounted.stdout.strip() == "bench-floor", mounted.stderr
+
+
+@pytest.mark.urls("tests.bench.test_floor")
 def test_floor_serves_the_page_bytes_without_the_view(client, seeded_catalog, django_assert_num_queries):
     page = client.get("/skills/ml-experiment-tracking/")
     first = client.get(FLOOR, {"page": "/skills/ml-experiment-tracking/"})
@@ -36,7 +56,7 @@ def test_floor_serves_the_page_bytes_without_the_view(client, seeded_catalog, dj
     assert again.content == first.content
 
 
-@pytest.mark.urls("tests.test_bench_floor")
+@pytest.mark.urls("tests.bench.test_floor")
 @pytest.mark.parametrize("page", ["", "skills/x/", "/__bench__/floor/?page=/", "/skills/no-such-skill/"])
 def test_floor_refuses_what_is_not_a_page_of_the_site(client, db, page):
     response = client.get(FLOOR, {"page": page})

@@ -6,8 +6,8 @@ as for a visitor), keeps the bytes, and from then on answers with those bytes
 without touching the view or the database. The difference between the page
 and its floor is what the view, its queries and its template cost.
 
-Mounted only when BENCH_FLOOR=1 (see skillmatrix/urls.py); bench/run sets it
-for its own server. Never set it in production.
+Mounted only when settings.BENCH_FLOOR is on (BENCH_FLOOR=1; see skillmatrix/urls.py);
+bench/run sets it for its own server. Never set it in production.
 """
 
 import io
@@ -15,7 +15,6 @@ import threading
 
 from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
 from django.http import HttpResponse, HttpResponseBadRequest
-from django.urls import path
 from django.views.decorators.http import require_GET
 
 FLOOR_PREFIX = "/__bench__/"
@@ -55,6 +54,3 @@ def floor(request):
                     return HttpResponseBadRequest(f"{error}\n")
     content, content_type = cached
     return HttpResponse(content, content_type=content_type)
-
-
-urlpatterns = [path(FLOOR_PREFIX.strip("/") + "/floor/", floor, name="bench-floor")]

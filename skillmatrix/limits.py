@@ -1,0 +1,25 @@
+"""`{% load limits %}{% limit "text" %}`: the limits the server enforces, for templates to render.
+
+Each limit is defined once beside the rule it bounds (a model field's max_length, a constant
+next to it); templates render it into maxlength attributes and into data- attributes that
+JavaScript reads, so no template or script repeats the number.
+"""
+
+from django import template
+
+from proposals.models import HIDE_REASON_MAX_LENGTH, TEXT_MAX_LENGTH
+from skills.selectors import SEARCH_MAX_CHARS
+
+register = template.Library()
+
+LIMITS = {
+    "text": TEXT_MAX_LENGTH,
+    "hide_reason": HIDE_REASON_MAX_LENGTH,
+    "search": SEARCH_MAX_CHARS,
+}
+
+
+@register.simple_tag
+def limit(name: str) -> int:
+    """The limit called `name` (a KeyError for an unknown name: a typo fails loudly)."""
+    return LIMITS[name]
