@@ -53,8 +53,7 @@ EVENT_LABELS = {
 
 
 # --------------------------------------------------------------------- home
-@freshness.conditional(freshness.CATALOG)
-@freshness.anonymous_pages(freshness.CATALOG)
+@freshness.cached_page(freshness.CATALOG)
 def home(request):
     skills = Skill.objects.with_counts().order_by("name")
     groups = SkillGroup.objects.order_by("position", "name").prefetch_related(Prefetch("skills", queryset=skills))
@@ -100,8 +99,7 @@ class LevelComparison:
     steps: list[RoleStep]
 
 
-@freshness.conditional(freshness.CATALOG, freshness.COMMUNITY, anonymous_only=True)
-@freshness.anonymous_pages(freshness.CATALOG, freshness.COMMUNITY)
+@freshness.cached_page(freshness.CATALOG, freshness.COMMUNITY, revalidate_signed_in=False)
 def skill_detail(request, slug):
     if request.GET.get("as_of"):
         return as_of_views.skill_as_of(request, slug)
