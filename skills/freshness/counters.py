@@ -30,7 +30,7 @@ class Revisions:
 _READ_REVISIONS = "SELECT name, sum(weight), max(stamp), max(changed_at) FROM skills_revision GROUP BY name"
 
 
-def value(total, stamp) -> str:
+def counter_value(total, stamp) -> str:
     """A counter as page keys carry it, from the database's read or the listener's sums alike."""
     # The sum moves with every committed write; the greatest stamp never comes back after a TRUNCATE.
     return f"{total}.{stamp}"
@@ -41,6 +41,6 @@ def read(cursor) -> Revisions:
     cursor.execute(_READ_REVISIONS)
     rows = cursor.fetchall()
     return Revisions(
-        values={name: value(total, stamp) for name, total, stamp, _changed in rows},
+        values={name: counter_value(total, stamp) for name, total, stamp, _changed in rows},
         changed_at=max((changed for *_counter, changed in rows), default=None),
     )

@@ -14,7 +14,7 @@ import psycopg
 from django.conf import settings
 from django.db import connections
 
-from skills.freshness.counters import Revisions, value
+from skills.freshness.counters import Revisions, counter_value
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ class Counters:
 
     def revisions(self) -> Revisions:
         return Revisions(
-            values={name: value(total, self.stamps[name]) for name, total in self.totals.items()},
+            values={name: counter_value(total, self.stamps[name]) for name, total in self.totals.items()},
             changed_at=self.changed_at,
         )
 
