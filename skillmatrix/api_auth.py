@@ -1,10 +1,10 @@
 """The API's token check, in one plain query.
 
 DRF's TokenAuthentication asks the ORM for the token with its user (select_related,
-get): far more Python than the lookup costs PostgreSQL, paid by every call signed
-with a token, each comment a script posts among them. Here a plain cursor reads the
-user's row and Model.from_db builds the user, as the ORM would from the same row
-(a raw() query set still pays most of the ORM's share). Same answers: the
+get): the ORM spends far more time building that query than PostgreSQL answering it,
+on every call signed with a token, each comment a script posts among them. Here a
+plain cursor reads the user's row and Model.from_db builds the user, as the ORM
+would from the same row (a raw() query set still cost much of it). Same answers: the
 user, or 401 for an unknown token or an inactive member.
 """
 
@@ -17,6 +17,7 @@ from rest_framework.authtoken.models import Token
 
 class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key):
+        """Fast path for DRF's ORM lookup (super().authenticate_credentials); tests/test_api_auth.py compares them."""
         # Longer than any key, or with a NUL (which PostgreSQL refuses in text): no token, not an error.
         if len(key) > Token._meta.get_field("key").max_length or "\x00" in key:
             raise exceptions.AuthenticationFailed(_("Invalid token."))

@@ -11,7 +11,7 @@ to one: the primary serves
 - the database cache's table (rate limits must count on the row being written).
 
 A request reads from one replica throughout: replicas lag by different amounts, and a page
-keys what it caches on the catalog's revision (skills/freshness.py), which must come from
+keys what it caches on the catalog's revision (skills/freshness/), which must come from
 the same snapshot as the rows it renders.
 """
 

@@ -164,11 +164,11 @@ if REPLICA_PIN_SECONDS < 0:
     raise ImproperlyConfigured(f"REPLICA_PIN_SECONDS={REPLICA_PIN_SECONDS}: seconds, 0 or more.")
 
 # Each server process keeps the catalog's revision counters from PostgreSQL's notifications
-# (LISTEN/NOTIFY, skills/freshness.py): a cached page then costs no query. Off behind a
+# (LISTEN/NOTIFY, skills/freshness/): a cached page then costs no query. Off behind a
 # transaction-mode pooler (PgBouncer), which cannot hold a LISTEN; not used with replicas.
 REVISION_LISTENER = env_bool("REVISION_LISTENER", True)
 if REVISION_LISTENER and not DATABASE_REPLICA_URLS:
-    MIDDLEWARE.append("skills.freshness.ReadYourWritesMiddleware")
+    MIDDLEWARE.append("skills.freshness.middleware.ReadYourWritesMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth ---------------------------------------------------------------------
@@ -258,7 +258,7 @@ CACHES = {
         "LOCATION": "django_cache",
     },
     # Rendered page fragments, in each process's memory: their keys carry the catalog's revision
-    # (skills/freshness.py), so a process's copy is right on its own and costs no round trip.
+    # (skills/freshness/), so a process's copy is right on its own and costs no round trip.
     "fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "fragments",

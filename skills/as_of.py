@@ -4,7 +4,7 @@ The live views hand over to their past version as soon as the request carries
 `as_of`. The rows are rebuilt out of the audit trail (skills/selectors.py,
 "Past days") and drawn by the live templates, with a banner and a link to
 today's page. The rebuilt content is not kept as a fragment; a whole anonymous
-page is, like any page, under the catalog's revision (skills/freshness.py): the
+page is, like any page, under the catalog's revision (the skills.freshness package): the
 audit trail changes only when the catalog does.
 
 Choices: a date after today is refused (400) rather than answered with today's

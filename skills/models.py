@@ -373,7 +373,7 @@ class Revision(models.Model):
 
     Inserted by per-statement triggers (today's SQL: skills/revision_sql.py), never by Django. A counter
     reads as the sum of its weights and its greatest stamp; pages key their cached fragments
-    and ETags on that (skills/freshness.py).
+    and ETags on that (the skills.freshness package).
     """
 
     name = models.CharField(max_length=20)

@@ -15,6 +15,10 @@ from django.db.backends.postgresql import base
 
 class DatabaseWrapper(base.DatabaseWrapper):
     def is_usable(self) -> bool:
+        """Fast path for Django's query ("SELECT 1"), asked only when the socket has something to read.
+
+        tests/test_db_backend.py puts connections in each state a kept one can be in and compares the two.
+        """
         if self.connection is None or self.connection.closed or self.connection.broken:
             return False
         try:

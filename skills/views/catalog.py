@@ -16,8 +16,7 @@ HISTORY_PAGE_SIZE = 50
 
 
 # --------------------------------------------------------------------- home
-@freshness.conditional(freshness.CATALOG)
-@freshness.anonymous_pages(freshness.CATALOG)
+@freshness.cached_page(freshness.CATALOG)
 def home(request):
     domains = selectors.home_domains()
     all_skills = [skill for domain in domains for group in domain.groups.all() for skill in group.skills.all()]
@@ -34,8 +33,7 @@ def home(request):
 
 
 # ------------------------------------------------------------ skill profile
-@freshness.conditional(freshness.CATALOG, freshness.COMMUNITY, anonymous_only=True)
-@freshness.anonymous_pages(freshness.CATALOG, freshness.COMMUNITY)
+@freshness.cached_page(freshness.CATALOG, freshness.COMMUNITY, revalidate_signed_in=False)
 def skill_detail(request, slug):
     if request.GET.get("as_of"):
         return skill_as_of(request, slug)

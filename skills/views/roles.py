@@ -20,8 +20,7 @@ class PdfUnavailable(Exception):
     """WeasyPrint or the system libraries it loads (Pango, HarfBuzz) are missing."""
 
 
-@freshness.conditional(freshness.CATALOG)
-@freshness.anonymous_pages(freshness.CATALOG)
+@freshness.cached_page(freshness.CATALOG)
 def role_list(request):
     return render(request, "skills/role_list.html", {"roles": selectors.roles_with_counts()})
 
@@ -31,8 +30,7 @@ def _profile(slug) -> selectors.RoleProfile:
     return pages.add_proficiency_codes(selectors.role_profile(role=role))
 
 
-@freshness.conditional(freshness.CATALOG)
-@freshness.anonymous_pages(freshness.CATALOG)
+@freshness.cached_page(freshness.CATALOG)
 def role_detail(request, slug):
     if request.GET.get("as_of"):
         return role_as_of(request, slug)

@@ -20,8 +20,7 @@ def highlight(text: str | None) -> str:
 
 
 # Results depend on the catalog alone: anonymous visitors get cached pages, everyone a 304 when unchanged.
-@freshness.conditional(freshness.CATALOG)
-@freshness.anonymous_pages(freshness.CATALOG)
+@freshness.cached_page(freshness.CATALOG)
 def search(request):
     text = request.GET.get("q", "").strip()[: selectors.SEARCH_MAX_CHARS]
     context = {"query": text, "words": selectors.search_words(text)}

@@ -2,9 +2,10 @@
 
 import datetime
 import json
+import random
 
 import pytest
-from django.db import DataError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
@@ -169,6 +170,72 @@ def test_insert_within_rate_refuses_at_the_limit_and_writes_nothing(member, auth
     assert throttling.insert_within_rate(Comment(author=author, skill=skill, body="Theirs."), limit)
     _age(Comment.objects.filter(author=member), 61)
     assert throttling.insert_within_rate(Comment(author=member, skill=skill, body="Later."), limit)
+
+
+def _check_then_save(comment: Comment, limit: throttling.Rate) -> bool:
+    """The ordinary path insert_within_rate replaces: the rate read first (wait_seconds), then save()."""
+    if throttling.wait_seconds(limit, comment.author_id) is not None:
+        return False
+    comment.save()
+    return True
+
+
+def _written(write, comment: Comment, limit: throttling.Rate):
+    """What a path makes of a new comment: refused, the error's type, or the row it wrote (but id and created)."""
+    try:
+        with transaction.atomic():
+            if not write(comment, limit):
+                return "refused"
+    except (DataError, IntegrityError) as error:
+        return type(error)
+    assert comment.pk is not None and not comment._state.adding and comment._state.db == "default"
+    fields = [f.attname for f in Comment._meta.concrete_fields if f.attname not in ("id", "created")]
+    stored = Comment.objects.get(pk=comment.pk)
+    assert stored.created == comment.created
+    return {f: getattr(stored, f) for f in fields}
+
+
+def test_insert_within_rate_decides_and_writes_as_the_check_and_save_do(member, author, skill, proposal, rates):
+    limit = throttling.rate("comments")
+    rng = random.Random(16)
+    answers = []
+    for _ in range(120):
+        Comment.objects.all().delete()
+        for _ in range(rng.randint(0, 8)):
+            target = rng.choice([{"skill": skill}, {"proposal": proposal}])
+            earlier = Comment.objects.create(author=rng.choice([member, author]), body="Earlier.", **target)
+            _age([earlier], rng.choice([0, 0, 30, 55, 65, 3600]))
+        new = {
+            "author": rng.choice([member, author]),
+            "body": rng.choice(["Short.", "**Bold** <b>x</b>", "数据 " * 300, "x"]),
+            **rng.choice(
+                [
+                    {},
+                    {},
+                    {"hidden_reason": "Not hidden, yet a reason."},  # refused by a check constraint
+                    {"hidden": True, "hidden_at": timezone.now(), "hidden_reason": "Off topic."},
+                    {"hidden": True, "hidden_at": timezone.now(), "hidden_reason": "x" * 501},  # too long
+                ]
+            ),
+            **rng.choice([{"skill": skill}, {"proposal": proposal}]),
+        }
+        before = Comment.objects.count()
+        with transaction.atomic():
+            ordinary = _written(_check_then_save, Comment(**new), limit)
+            transaction.set_rollback(True)
+        assert Comment.objects.count() == before
+        fast = _written(throttling.insert_within_rate, Comment(**new), limit)
+        if (ordinary, fast) == ("refused", DataError):
+            # The one difference (insert_within_rate's docstring): at the limit, a value too long for
+            # its column is refused as too long rather than as too many. Nothing is written either way.
+            assert len(new.get("hidden_reason", "")) > Comment._meta.get_field("hidden_reason").max_length
+        else:
+            assert fast == ordinary, new
+        assert Comment.objects.count() == before + isinstance(fast, dict)
+        answers.append(fast if not isinstance(fast, dict) else "written")
+    # The range covers every answer there is.
+    assert answers.count("written") > 20 and answers.count("refused") > 10
+    assert answers.count(DataError) > 5 and answers.count(IntegrityError) > 5
 
 
 def test_a_text_too_long_for_its_column_is_refused_not_cut(member, proposal, rates):

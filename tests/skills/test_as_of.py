@@ -43,7 +43,7 @@ def today():
 
 SKILL_QUERIES = 6  # skill, its group, its domain, its cells, their roles, their levels
 ROLE_QUERIES = 7  # role, its role levels, the levels, its cells, their skills, groups, domains
-# The pages add the live views' revision check (skills/freshness.py: conditional GET) to the above.
+# The pages add the live views' revision check (skills/freshness/conditional.py) to the above.
 SKILL_PAGE_QUERIES = SKILL_QUERIES + 1
 ROLE_PAGE_QUERIES = ROLE_QUERIES + 1
 

@@ -8,6 +8,10 @@ from django.utils import timezone
 from proposals import services as proposal_services
 from proposals.models import Comment, Watch
 from skills import freshness
+from skills.freshness import pages as whole_pages
+from skills.freshness.counters import read as read_revisions
+from skills.freshness.middleware import WROTE_COOKIE, WROTE_SECONDS, ReadYourWritesMiddleware
+from skills.freshness.revision_listener import _READ_WITH_SNAPSHOT, CHANNEL, Counters, RevisionListener, Snapshot
 from skills.models import Expectation, Level, Revision, Role, Skill
 from skills.services import CellChange, cell_save
 from tests.factories import ExpectationFactory, make_levels, make_role
@@ -287,7 +291,7 @@ def test_anonymous_pages_are_served_from_the_cache(client, cell, django_assert_n
         again = client.get(url)
     assert again.status_code == 200
     # The same page, but for the CSRF tokens in its forms.
-    strip = freshness._TOKEN_RE.sub
+    strip = whole_pages._TOKEN_RE.sub
     assert strip(b"", again.content) == strip(b"", first.content)
 
 
@@ -438,7 +442,7 @@ def live_listener(settings):
 
 def database_counters() -> dict[str, str]:
     with connection.cursor() as cursor:
-        return freshness._read(cursor).values
+        return read_revisions(cursor).values
 
 
 @pytest.mark.django_db(transaction=True)
@@ -461,11 +465,11 @@ def test_the_listener_learns_of_each_commit_and_cached_pages_cost_no_query(
 
 
 def test_a_snapshot_saw_what_had_committed_before_it():
-    snapshot = freshness.Snapshot.parse("100:110:103,107")
+    snapshot = Snapshot.parse("100:110:103,107")
     assert snapshot.saw(99) and snapshot.saw(100) and snapshot.saw(104) and snapshot.saw(109)
     assert not snapshot.saw(103) and not snapshot.saw(107)  # running when the snapshot was taken
     assert not snapshot.saw(110) and not snapshot.saw(500)  # began after it
-    assert freshness.Snapshot.parse("5:5:") == freshness.Snapshot(5, 5, frozenset())
+    assert Snapshot.parse("5:5:") == Snapshot(5, 5, frozenset())
 
 
 def marks_from(listening) -> list[str]:
@@ -483,12 +487,12 @@ def test_notified_marks_add_up_to_what_the_table_says():
     domain = DomainFactory()
     params = connections["default"].get_connection_params()
     with psycopg.connect(**params, autocommit=True) as listening, psycopg.connect(**params) as writer:
-        listening.execute(f"LISTEN {freshness.CHANNEL}")
+        listening.execute(f"LISTEN {CHANNEL}")
         # Committed after LISTEN but before the read: notified, and already in the read.
         Skill.objects.filter(pk=0).update(name="x")  # no row, still a statement: a mark
         # Running while the read is taken: neither in the read nor seen by its snapshot.
         writer.execute("UPDATE skills_domain SET name = 'Written during the read' WHERE id = %s", [domain.pk])
-        counters = freshness.Counters(listening.execute(freshness._READ_WITH_SNAPSHOT).fetchall())
+        counters = Counters(listening.execute(_READ_WITH_SNAPSHOT).fetchall())
         writer.commit()
         Comment.objects.filter(pk=0).delete()  # a community mark after the read
         assert [counters.add(payload) for payload in marks_from(listening)] == [False, True, True]
@@ -520,12 +524,12 @@ def test_marks_of_many_writers_add_up_to_what_the_table_says():
 
     params = connections["default"].get_connection_params()
     with psycopg.connect(**params, autocommit=True) as listening:
-        listening.execute(f"LISTEN {freshness.CHANNEL}")
+        listening.execute(f"LISTEN {CHANNEL}")
         threads = [threading.Thread(target=write, args=(domain,)) for domain in domains]
         for thread in threads:
             thread.start()
         assert halfway.wait(10)
-        counters = freshness.Counters(listening.execute(freshness._READ_WITH_SNAPSHOT).fetchall())  # mid-way
+        counters = Counters(listening.execute(_READ_WITH_SNAPSHOT).fetchall())  # mid-way
         for thread in threads:
             thread.join(30)
         added = [counters.add(payload) for payload in marks_from(listening)]
@@ -536,7 +540,7 @@ def test_marks_of_many_writers_add_up_to_what_the_table_says():
 @pytest.fixture
 def patient_listener(live_listener, monkeypatch):
     """The listener with its periodic read far off: what it knows comes from notifications alone."""
-    monkeypatch.setattr(freshness.RevisionListener, "REFRESH", 120.0)
+    monkeypatch.setattr(RevisionListener, "REFRESH", 120.0)
     yield live_listener
     live_listener._stop.set()
     Watch.objects.filter(pk=0).delete()  # a notification wakes its thread, which sees it should stop
@@ -557,12 +561,12 @@ def test_the_listener_adds_up_commits_without_reading_again(patient_listener):
 def test_the_listener_takes_a_burst_of_commits_in_one_wake_up(patient_listener, monkeypatch):
     from tests.factories import DomainFactory
 
-    monkeypatch.setattr(freshness.RevisionListener, "GATHER", 0.5)
+    monkeypatch.setattr(RevisionListener, "GATHER", 0.5)
     domain = DomainFactory()
     assert wait_for(lambda: (patient_listener.current() or freshness.Revisions({}, None)).values == database_counters())
     published = []
-    revisions = freshness.Counters.revisions
-    monkeypatch.setattr(freshness.Counters, "revisions", lambda self: published.append(1) or revisions(self))
+    revisions = Counters.revisions
+    monkeypatch.setattr(Counters, "revisions", lambda self: published.append(1) or revisions(self))
     for number in range(12):
         type(domain).objects.filter(pk=domain.pk).update(name=f"Edit {number}")
     assert wait_for(lambda: patient_listener.current().values == database_counters(), seconds=5)
@@ -587,7 +591,7 @@ def test_without_the_listener_the_counters_come_from_the_database(cell, rf, sett
         assert freshness.revisions(rf.get("/")).values["catalog"] == "1.1"
         # A browser that has just changed something asks the database.
         request = rf.get("/")
-        request.COOKIES[freshness.WROTE_COOKIE] = "1"
+        request.COOKIES[WROTE_COOKIE] = "1"
         assert freshness.revisions(request).values == database_counters()
         # With replicas, pages key on the counters of the replica they read from.
         settings.DATABASE_REPLICA_URLS = ["postgres://replica.invalid/skillmatrix"]
@@ -600,14 +604,14 @@ def test_without_the_listener_the_counters_come_from_the_database(cell, rf, sett
 def test_a_successful_write_marks_the_browser_for_a_few_seconds(rf):
     from django.http import HttpResponse
 
-    middleware = freshness.ReadYourWritesMiddleware(lambda request: HttpResponse(status=request.status))
+    middleware = ReadYourWritesMiddleware(lambda request: HttpResponse(status=request.status))
     for method, status, marked in [("post", 302, True), ("post", 400, False), ("get", 200, False)]:
         request = getattr(rf, method)("/")
         request.status = status
         response = middleware(request)
-        assert (freshness.WROTE_COOKIE in response.cookies) is marked
+        assert (WROTE_COOKIE in response.cookies) is marked
         if marked:
-            assert response.cookies[freshness.WROTE_COOKIE]["max-age"] == freshness.WROTE_SECONDS
+            assert response.cookies[WROTE_COOKIE]["max-age"] == WROTE_SECONDS
 
 
 def test_a_renamed_author_shows_in_the_cached_community_block(client, cell, member):

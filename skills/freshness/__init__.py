@@ -1,0 +1,23 @@
+"""Fast pages that are never stale: revision counters, cached fragments and conditional GET.
+
+The database moves a counter forward on every statement that writes a group of
+tables (counters). A page reads the counters once (current): from this process's
+copy, kept by LISTEN/NOTIFY (revision_listener), or in one query; and it
+
+- keys the fragments it caches on them (fragments), and for anonymous visitors
+  whole pages (pages), so the first request after any change renders afresh;
+- answers a revalidation with 304 Not Modified when nothing it shows has moved
+  (conditional).
+
+A view asks for all of it with one decorator, `@freshness.cached_page(CATALOG, ...)`
+(decorators); a browser that has just written reads the counters from the
+database (middleware).
+"""
+
+from skills.freshness.counters import CATALOG, COMMUNITY, Revisions
+from skills.freshness.current import revisions
+from skills.freshness.decorators import cached_page
+from skills.freshness.fragments import fragment
+from skills.freshness.revision_listener import listener
+
+__all__ = ["CATALOG", "COMMUNITY", "Revisions", "cached_page", "fragment", "listener", "revisions"]
