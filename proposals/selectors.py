@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from proposals import access, review_checks
-from proposals.models import Comment, Proposal, ProposalStatus, Watch
-from skills.models import Expectation, Level, Role, RoleLevel, Skill
+from proposals.models import Comment, Proposal, ProposalChange, ProposalStatus, Watch
+from skills.models import Expectation, ExpectationEvent, Level, Role, RoleLevel, Skill
 
 BLOCK_PROPOSALS = 10
 BLOCK_COMMENTS = 50
@@ -36,9 +36,30 @@ def proposal_warnings(*, proposal: Proposal) -> list[review_checks.ReviewWarning
     return review_checks.check_changes(cells=cells, changes=proposal.changes.all())
 
 
+def base_events(*, proposal: Proposal, changes: list[ProposalChange]) -> dict[tuple[int, int], ExpectationEvent]:
+    """For a decided proposal: each cell as it was at the change's base version, from the audit trail (one query)."""
+    wanted = [change for change in changes if change.base_version]
+    if not wanted:
+        return {}
+    where = Q()
+    for change in wanted:
+        where |= Q(role_id=change.role_id, level_id=change.level_id, version=change.base_version)
+    events = (
+        ExpectationEvent.objects.filter(where, skill_id=proposal.skill_id)
+        .order_by("pgh_id")
+        .only("role_id", "level_id", "version", "description", "required", "proficiency")
+    )
+    return {(event.role_id, event.level_id): event for event in events}
+
+
 def comments_for(*, user, skill: Skill | None = None, proposal: Proposal | None = None) -> QuerySet:
     comments = Comment.objects.for_skill(skill) if skill is not None else Comment.objects.for_proposal(proposal)
     return access.comments_visible_to(user, comments.with_people().in_order())
+
+
+def comment_skill(*, comment: Comment) -> Skill:
+    """The skill a skill comment is on, with its slug only: enough for the comment's address (one query)."""
+    return Skill.objects.only("slug").get(pk=comment.skill_id)
 
 
 def watch_summary(*, skill: Skill, user) -> dict:

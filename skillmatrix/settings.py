@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "skills",
     "proposals",
     "growth",
+    "accounts",
     "bench",  # benchmark-only tools (generate_catalog; the floor view, mounted only with BENCH_FLOOR)
 ]
 
@@ -187,7 +188,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 # django-allauth: sign up with an email address that must be verified, sign in by email.
 # Rate limits live in the default cache (the database), which every server process shares.
-ACCOUNT_ADAPTER = "skillmatrix.accounts.AccountAdapter"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"

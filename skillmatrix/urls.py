@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/", include("skills.api_urls")),
     path("api/", include("growth.api_urls")),
     path("accounts/", include("allauth.urls")),
+    path("accounts/profile/", include("accounts.urls")),
     path("", include("proposals.urls")),
     path("", include("skills.urls")),
     path("", include("growth.urls")),

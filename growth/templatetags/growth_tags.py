@@ -1,6 +1,6 @@
 """{% growth_plan_card %}: the "Growth plan" card of the account page.
 
-The account page belongs to proposals; it renders this tag so that proposals
+The account page belongs to accounts; it renders this tag so that accounts
 never imports growth. Three queries: the member's profile, the roles, their levels.
 """
 

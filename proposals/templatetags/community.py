@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from proposals import selectors
-from proposals.views import comment_widget_context, decorate_comments
+from proposals.pages import comment_widget_context, decorate_comments
 from skills import freshness
 
 register = template.Library()
