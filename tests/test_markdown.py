@@ -1,4 +1,4 @@
-"""The markdown filter: Python-Markdown, then the nh3 allowlist."""
+"""The markdown filter: markdown-it-py (CommonMark), then the nh3 allowlist."""
 
 import json
 import random
