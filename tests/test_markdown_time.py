@@ -1,11 +1,13 @@
-"""The markdown filter's cost: linear in the text's length whatever the text, and a hard budget behind that.
+"""The markdown filter's cost: bounded whatever the text, and a hard budget behind that.
+
+How the cost grows with the text's length (about twice the time for twice the text, for every kind of the
+corpus) is measured by `bench/markdown_corpus.py`, not here: a timed comparison belongs in the benchmark.
 
 The corpus (tests/payloads/markdown_pathological.py) holds the constructs that make Markdown parsers
 slow. The time checks render with the budget out of the way, so that they measure the parser; the
 budget's own tests force it small.
 """
 
-import gc
 import time
 
 import pytest
@@ -24,23 +26,17 @@ from tests.payloads import hazards
 from tests.payloads.markdown_pathological import CORPUS, PATHOLOGICAL
 
 NO_BUDGET = 600.0
-LARGE, SMALL = 10_000, 5_000
+LARGE = 10_000
 
 
 def render_uncached(text: str) -> str:
     return _sanitized_html.__wrapped__(text)
 
 
-def cpu_seconds(text: str, *, collector: bool = True) -> float:
-    gc.collect()
-    if not collector:
-        gc.disable()
-    try:
-        start = time.process_time()
-        render_uncached(text)
-        return time.process_time() - start
-    finally:
-        gc.enable()
+def cpu_seconds(text: str) -> float:
+    start = time.process_time()
+    render_uncached(text)
+    return time.process_time() - start
 
 
 def completes(text: str) -> bool:
@@ -65,22 +61,6 @@ def test_every_pathological_text_renders_in_well_under_a_second():
     assert slow == {}
     # Python-Markdown spent about a minute on the first of them alone.
     assert sum(seconds.values()) < 10.0
-
-
-@pytest.mark.usefixtures("no_budget")
-@pytest.mark.parametrize("kind", list(CORPUS))
-def test_twice_the_text_costs_about_twice_the_time(kind):
-    small, large = CORPUS[kind](SMALL), CORPUS[kind](LARGE)
-    render_uncached(small)  # warm: regex compilation, first allocations
-    best_small = best_large = float("inf")
-    # Interleaved, so that a busy moment of the machine weighs on both. Without the garbage collector: a
-    # full collection starts when the objects made outgrow a share of the whole process's, a step that
-    # one size crosses and the other not; in a server it comes with any work, in proportion to it.
-    for _ in range(3):
-        best_small = min(best_small, cpu_seconds(small, collector=False))
-        best_large = min(best_large, cpu_seconds(large, collector=False))
-    # The millisecond covers texts rendered in less than one, where the clock and caches say more than the parser.
-    assert best_large <= 2.5 * best_small + 0.001, (kind, best_small, best_large)
 
 
 def test_the_corpus_is_rendered_not_given_up():
