@@ -2,10 +2,10 @@
 
 Views stay thin: validate the input serializer, call a service, render the
 output serializer. An item outside the member's plan answers 404; a level the
-role lacks, 400.
+role lacks, 400 (the services' ValidationErrors pass through the project's
+exception handler, skillmatrix/exception_handlers.py).
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -62,10 +62,7 @@ def plan(request):
             errors["level"] = [_("No level with this slug.")]
         if errors:
             raise exceptions.ValidationError(errors)
-        try:
-            services.plan_settings_save(user=request.user, role=role, level=level)
-        except DjangoValidationError as error:
-            raise exceptions.ValidationError(error.message_dict) from None
+        services.plan_settings_save(user=request.user, role=role, level=level)
     return _plan_response(request)
 
 
@@ -94,8 +91,5 @@ def tick(request, skill: str, level: str):
     if request.method == "DELETE":
         services.tick_clear(user=request.user, cell=cell)
         return Response(status=status.HTTP_204_NO_CONTENT)
-    try:
-        ticked = services.tick_set(user=request.user, cell=cell)
-    except DjangoValidationError as error:
-        raise exceptions.ValidationError({"non_field_errors": error.messages}) from None
+    ticked = services.tick_set(user=request.user, cell=cell)
     return Response(PlanTickOut(ticked).data)

@@ -13,7 +13,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from proposals.models import Comment, Proposal
 from skills import freshness
@@ -91,6 +93,11 @@ def can_decide(user: User, proposal: Proposal) -> bool:
     return is_reviewer(user) and proposal.author_id != user.pk
 
 
+def require_can_decide(user: User, proposal: Proposal, *, not_reviewer: str, own_proposal: str) -> None:
+    """can_decide, or PermissionDenied with the message for the reason the user is refused."""
+    require(can_decide(user, proposal), own_proposal if is_reviewer(user) else not_reviewer)
+
+
 can_reject = can_decide
 
 
@@ -124,13 +131,31 @@ def comment_edit_window_open(comment: Comment) -> bool:
     return timezone.now() - comment.created <= COMMENT_EDIT_WINDOW
 
 
+def _edit_window_closed() -> str:
+    return _("Comments can be edited for %(minutes)d minutes after posting.") % {
+        "minutes": COMMENT_EDIT_WINDOW.seconds // 60
+    }
+
+
+# Lazy: can_edit_comment asks comment_edit_refusal for every comment listed, and most answers are refusals.
+NOT_THE_COMMENTS_AUTHOR = gettext_lazy("Only the author can edit this comment.")
+HIDDEN_COMMENT = gettext_lazy("A hidden comment cannot be edited.")
+EDIT_WINDOW_CLOSED = lazy(_edit_window_closed, str)()
+
+
+def comment_edit_refusal(user: User, comment: Comment) -> str | None:
+    """Why the user may not edit the comment, or None when they may."""
+    if not user.is_authenticated or comment.author_id != user.pk:
+        return NOT_THE_COMMENTS_AUTHOR
+    if comment.hidden:
+        return HIDDEN_COMMENT
+    if not comment_edit_window_open(comment):
+        return EDIT_WINDOW_CLOSED
+    return None
+
+
 def can_edit_comment(user: User, comment: Comment) -> bool:
-    return (
-        user.is_authenticated
-        and comment.author_id == user.pk
-        and not comment.hidden
-        and comment_edit_window_open(comment)
-    )
+    return comment_edit_refusal(user, comment) is None
 
 
 def can_delete_comment(user: User, comment: Comment) -> bool:

@@ -2,18 +2,13 @@
 
 Views stay thin: look the object up through proposals.access, validate the
 input serializer, call a service, render the output serializer. Service
-refusals become JSON errors here: 400 (ValidationError), 403
-(PermissionDenied), 409 (Conflict).
+refusals pass through: the project's exception handler
+(skillmatrix/exception_handlers.py) answers 400, 403, 409 or 429.
 """
 
-from contextlib import contextmanager
-from dataclasses import asdict
-
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, generics, status
+from rest_framework import generics, status
 from rest_framework.decorators import api_view, parser_classes, permission_classes
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
@@ -40,31 +35,6 @@ from skills.audit import not_audited
 
 # Bodies are JSON (scripts and the comment widget); HTML forms post to the pages.
 JSON_ONLY = [JSONParser]
-
-
-class ConflictError(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
-    def __init__(self, conflict: services.Conflict):
-        super().__init__(conflict.message)
-        # A plain dict, so that versions stay numbers (APIException would turn them into strings).
-        self.detail = {"detail": conflict.message, "conflicts": [asdict(cell) for cell in conflict.conflicts]}
-
-
-@contextmanager
-def service_errors():
-    try:
-        yield
-    except DjangoValidationError as error:
-        detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-        raise exceptions.ValidationError(detail) from None
-    except DjangoPermissionDenied as error:
-        raise exceptions.PermissionDenied(str(error) or None) from None
-    except services.Conflict as error:
-        raise ConflictError(error) from None
-    except services.RateLimited as error:
-        raise exceptions.Throttled(wait=error.wait) from None
 
 
 def validated(serializer_class, data) -> dict:
@@ -119,10 +89,9 @@ class _CommentList(generics.ListAPIView):
     def post(self, request, **kwargs):
         target = self.get_target()
         data = validated(CommentCreateIn, request.data)
-        with service_errors():
-            comment = services.comment_create(
-                author=request.user, body=data["body"], rate=throttling.rate("comments"), **target
-            )
+        comment = services.comment_create(
+            author=request.user, body=data["body"], rate=throttling.rate("comments"), **target
+        )
         return Response(CommentOut(comment, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
@@ -159,12 +128,10 @@ class ProposalCommentList(_CommentList):
 def comment_detail(request, pk: int):
     comment = access.get_comment_or_404(pk)
     if request.method == "DELETE":
-        with service_errors():
-            services.comment_delete(comment=comment, user=request.user)
+        services.comment_delete(comment=comment, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
     data = validated(CommentEditIn, request.data)
-    with service_errors():
-        comment = services.comment_edit(comment=comment, user=request.user, body=data["body"])
+    comment = services.comment_edit(comment=comment, user=request.user, body=data["body"])
     return Response(CommentOut(comment, context={"request": request}).data)
 
 
@@ -180,8 +147,7 @@ def comment_detail(request, pk: int):
 def comment_hide(request, pk: int):
     comment = access.get_comment_or_404(pk)
     data = validated(CommentHideIn, request.data)
-    with service_errors():
-        comment = services.comment_hide(comment=comment, reviewer=request.user, reason=data["reason"])
+    comment = services.comment_hide(comment=comment, reviewer=request.user, reason=data["reason"])
     return Response(CommentOut(comment, context={"request": request}).data)
 
 
@@ -225,13 +191,12 @@ class ProposalList(generics.ListAPIView):
     )
     def post(self, request):
         data = validated(ProposalCreateIn, request.data)
-        with service_errors():
-            proposal = services.proposal_create(
-                author=request.user,
-                skill=data["skill"],
-                rationale=data["rationale"],
-                changes=_change_inputs(data["changes"]),
-            )
+        proposal = services.proposal_create(
+            author=request.user,
+            skill=data["skill"],
+            rationale=data["rationale"],
+            changes=_change_inputs(data["changes"]),
+        )
         return _proposal_response(request, proposal.pk, status.HTTP_201_CREATED)
 
 
@@ -260,13 +225,12 @@ class ProposalDetail(generics.RetrieveAPIView):
     def patch(self, request, pk):
         proposal = access.get_proposal_or_404(pk)
         data = validated(ProposalUpdateIn, request.data)
-        with service_errors():
-            services.proposal_update_changes(
-                proposal=proposal,
-                user=request.user,
-                changes=_change_inputs(data["changes"]),
-                rationale=data.get("rationale"),
-            )
+        services.proposal_update_changes(
+            proposal=proposal,
+            user=request.user,
+            changes=_change_inputs(data["changes"]),
+            rationale=data.get("rationale"),
+        )
         return _proposal_response(request, pk)
 
 
@@ -291,8 +255,7 @@ DECISION_RESPONSES = {
 @parser_classes(JSON_ONLY)
 def proposal_approve(request, pk: int):
     proposal = access.get_proposal_or_404(pk)
-    with service_errors():
-        services.proposal_approve(proposal=proposal, reviewer=request.user)
+    services.proposal_approve(proposal=proposal, reviewer=request.user)
     return _proposal_response(request, pk)
 
 
@@ -303,8 +266,7 @@ def proposal_approve(request, pk: int):
 def proposal_reject(request, pk: int):
     proposal = access.get_proposal_or_404(pk)
     data = validated(ProposalRejectIn, request.data)
-    with service_errors():
-        services.proposal_reject(proposal=proposal, reviewer=request.user, reason=data["reason"], note=data["note"])
+    services.proposal_reject(proposal=proposal, reviewer=request.user, reason=data["reason"], note=data["note"])
     return _proposal_response(request, pk)
 
 
@@ -314,8 +276,7 @@ def proposal_reject(request, pk: int):
 @parser_classes(JSON_ONLY)
 def proposal_withdraw(request, pk: int):
     proposal = access.get_proposal_or_404(pk)
-    with service_errors():
-        services.proposal_withdraw(proposal=proposal, user=request.user)
+    services.proposal_withdraw(proposal=proposal, user=request.user)
     return _proposal_response(request, pk)
 
 
@@ -332,9 +293,8 @@ def proposal_withdraw(request, pk: int):
 @parser_classes(JSON_ONLY)
 def skill_watch(request, slug: str):
     skill = access.get_skill_or_404(slug)
-    with service_errors():
-        if request.method == "PUT":
-            services.watch_set(user=request.user, skill=skill)
-        else:
-            services.watch_clear(user=request.user, skill=skill)
+    if request.method == "PUT":
+        services.watch_set(user=request.user, skill=skill)
+    else:
+        services.watch_clear(user=request.user, skill=skill)
     return Response(WatchOut(selectors.watch_summary(skill=skill, user=request.user)).data)

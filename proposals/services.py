@@ -29,6 +29,7 @@ from proposals.models import (
     RejectReason,
     Watch,
 )
+from skillmatrix.exceptions import Conflict, RateLimited
 from skills.audit import audit_context
 from skills.models import Expectation, Level, Role, Skill
 from skills.services import CellChange, cell_save, cell_validate
@@ -52,23 +53,6 @@ class CellConflict:
     level: str
     base_version: int
     current_version: int
-
-
-class Conflict(Exception):
-    """The request cannot be carried out in the current state of the data (HTTP 409)."""
-
-    def __init__(self, message: str, conflicts: Sequence[CellConflict] = ()):
-        super().__init__(message)
-        self.message = message
-        self.conflicts = list(conflicts)
-
-
-class RateLimited(Exception):
-    """The member is at their write rate; they may write again in `wait` seconds (HTTP 429)."""
-
-    def __init__(self, wait: float):
-        super().__init__(f"Over the write rate: wait {wait:.0f} s.")
-        self.wait = wait
 
 
 # --- Proposals -------------------------------------------------------------------
@@ -210,8 +194,12 @@ def proposal_update_changes(
 @transaction.atomic
 def proposal_approve(*, proposal: Proposal, reviewer: AbstractBaseUser) -> Proposal:
     """Apply every change of the proposal, or none: if any target cell moved past its base, raise Conflict."""
-    access.require(access.is_reviewer(reviewer), _("Only reviewers can approve proposals."))
-    access.require(proposal.author_id != reviewer.pk, _("You cannot approve your own proposal."))
+    access.require_can_decide(
+        reviewer,
+        proposal,
+        not_reviewer=_("Only reviewers can approve proposals."),
+        own_proposal=_("You cannot approve your own proposal."),
+    )
     proposal = _lock_open(proposal)
     changes = list(proposal.changes.select_related("role", "level").order_by("pk"))
     cells = _cells_by_axes(proposal.skill, changes, lock=True)
@@ -255,8 +243,12 @@ def proposal_approve(*, proposal: Proposal, reviewer: AbstractBaseUser) -> Propo
 
 @transaction.atomic
 def proposal_reject(*, proposal: Proposal, reviewer: AbstractBaseUser, reason: str, note: str = "") -> Proposal:
-    access.require(access.is_reviewer(reviewer), _("Only reviewers can reject proposals."))
-    access.require(proposal.author_id != reviewer.pk, _("You cannot reject your own proposal."))
+    access.require_can_decide(
+        reviewer,
+        proposal,
+        not_reviewer=_("Only reviewers can reject proposals."),
+        own_proposal=_("You cannot reject your own proposal."),
+    )
     if reason not in RejectReason.values:
         raise ValidationError(
             {"reason": _("Choose one of: %(choices)s.") % {"choices": ", ".join(RejectReason.values)}}
@@ -319,13 +311,8 @@ def comment_create(
 
 @transaction.atomic
 def comment_edit(*, comment: Comment, user: AbstractBaseUser, body: str) -> Comment:
-    access.require(comment.author_id == user.pk, _("Only the author can edit this comment."))
-    access.require(not comment.hidden, _("A hidden comment cannot be edited."))
-    access.require(
-        access.comment_edit_window_open(comment),
-        _("Comments can be edited for %(minutes)d minutes after posting.")
-        % {"minutes": access.COMMENT_EDIT_WINDOW.seconds // 60},
-    )
+    refusal = access.comment_edit_refusal(user, comment)
+    access.require(refusal is None, refusal)
     comment.body = _clean_text(body, field="body", label=_("A comment"))
     comment.edited = timezone.now()
     comment.save(update_fields=["body", "edited"])

@@ -283,7 +283,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
-    "EXCEPTION_HANDLER": "skills.api.exception_handler",
+    "EXCEPTION_HANDLER": "skillmatrix.exception_handlers.exception_handler",
     # Writes by members, counted from their own recent rows (proposals.throttling); "20/min", "10/hour", ...
     "DEFAULT_THROTTLE_RATES": {
         "comments": env_str("RATE_LIMIT_COMMENTS", "20/min"),

@@ -1,8 +1,9 @@
 """Admin for the catalog.
 
-Every change made here is written by database triggers to the audit trail
-(pghistory), with the acting user and source "admin" attached by
-AuditContextMiddleware; each object's page links to its events.
+Cells are checked and written through skills/services.py, like every other
+write of a cell. Every change made here is written by database triggers to
+the audit trail (pghistory), with the acting user and source "admin" attached
+by AuditContextMiddleware; each object's page links to its events.
 """
 
 import re
@@ -11,16 +12,82 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError
+from django.db import DatabaseError, IntegrityError
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from skills import merge
-from skills.models import Domain, Expectation, Level, Role, RoleLevel, Skill, SkillGroup, SkillRedirect
+from skills import merge, services
+from skills.models import (
+    CELL_HAS_ROLE_LEVEL,
+    Domain,
+    Expectation,
+    Level,
+    Role,
+    RoleLevel,
+    Skill,
+    SkillGroup,
+    SkillRedirect,
+)
+
+ROLE_LEVEL_HAS_CELLS_NOW = _("A level of this role has cells now; reload the page and try again.")
+
+
+class CatalogRulesAdmin(admin.ModelAdmin):
+    """A write the catalog's rules refuse after the form's checks passed (another write came in between):
+    an error message and the page again, with nothing saved, rather than a server error."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            refusals = error.messages
+        except IntegrityError as error:
+            if not services.violates(error, CELL_HAS_ROLE_LEVEL):
+                raise
+            refusals = [ROLE_LEVEL_HAS_CELLS_NOW]
+        for message in refusals:
+            self.message_user(request, gettext("Nothing was saved. %(reason)s") % {"reason": message}, messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
+
+
+class CellForm(forms.ModelForm):
+    """A cell as the admin edits it, checked by the rules of skills.services.cell_validate."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.has_changed() and not self.errors and not cleaned.get("DELETE"):
+            try:
+                services.cell_validate(
+                    role=cleaned["role"],
+                    level=cleaned["level"],
+                    description=cleaned["description"],
+                    proficiency=cleaned["proficiency"],
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+def cell_change(cell: Expectation) -> services.CellChange:
+    return services.CellChange(
+        role=cell.role,
+        level=cell.level,
+        description=cell.description,
+        required=cell.required,
+        proficiency=cell.proficiency,
+    )
+
+
+def save_cell(cell: Expectation) -> None:
+    """Write the cell as the form left it, through the service; the form's instance takes the saved row's id."""
+    saved, _changed = services.cell_save(skill=cell.skill, change=cell_change(cell), cell=cell)
+    cell.pk, cell.version = saved.pk, saved.version
+    cell._state.adding = False
 
 
 class SkillGroupInline(admin.TabularInline):
@@ -65,6 +132,7 @@ class SkillGroupAdmin(admin.ModelAdmin):
 
 class ExpectationInline(admin.TabularInline):
     model = Expectation
+    form = CellForm
     extra = 0
     fields = ["role", "level", "required", "proficiency", "description", "version"]
     readonly_fields = ["version"]
@@ -85,7 +153,7 @@ class ExpectationInline(admin.TabularInline):
 
 
 @admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin):
+class SkillAdmin(CatalogRulesAdmin):
     list_display = ["name", "group", "domain", "cell_count", "updated"]
     list_filter = ["group__domain", "group", "updated"]
     list_select_related = ["group__domain"]
@@ -98,6 +166,17 @@ class SkillAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(cell_count=Count("expectations"))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Expectation:
+            return super().save_formset(request, form, formset, change)
+        # commit=False: the formset sorts its forms into new, changed and deleted cells; the services write them.
+        cells = formset.save(commit=False)
+        for cell in formset.deleted_objects:
+            services.cell_delete(cell=cell)
+        for cell in cells:
+            save_cell(cell)
+        return None
 
     def get_urls(self):
         merge_url = path(
@@ -258,8 +337,39 @@ class SkillRedirectAdmin(admin.ModelAdmin):
         return False
 
 
+class RoleLevelFormSet(BaseInlineFormSet):
+    def clean(self):
+        """A role level that has cells stays, at its level (the database refuses otherwise: CELL_HAS_ROLE_LEVEL)."""
+        super().clean()
+        # By their level as loaded: a changed form's instance already carries the new one.
+        leaving = [
+            form.initial["level"]
+            for form in self.initial_forms
+            if self._should_delete_form(form) or "level" in form.changed_data
+        ]
+        if not leaving:
+            return
+        counts = (
+            Expectation.objects.filter(role=self.instance, level_id__in=leaving)
+            .values_list("level__name")
+            .annotate(cells=Count("pk"))
+            .order_by("level__position")
+        )
+        errors = [
+            gettext(
+                "The level “%(level)s” has %(cells)d cells of this role: delete them or move them to another level "
+                "before you remove or change it."
+            )
+            % {"level": level, "cells": cells}
+            for level, cells in counts
+        ]
+        if errors:
+            raise ValidationError(errors)
+
+
 class RoleLevelInline(admin.StackedInline):
     model = RoleLevel
+    formset = RoleLevelFormSet
     extra = 0
     fields = ["level", "stack", "focus"]
     ordering = ["level__position"]
@@ -269,7 +379,7 @@ class RoleLevelInline(admin.StackedInline):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(CatalogRulesAdmin):
     list_display = ["name", "family", "slug", "level_count", "cell_count"]
     list_filter = ["family"]
     search_fields = ["name", "slug", "family", "tagline"]
@@ -300,7 +410,8 @@ class LevelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Expectation)
-class ExpectationAdmin(admin.ModelAdmin):
+class ExpectationAdmin(CatalogRulesAdmin):
+    form = CellForm
     list_display = ["skill", "role", "level", "required", "proficiency", "version"]
     list_filter = ["required", "proficiency", "level", "role__family", "role", "skill__group__domain"]
     list_select_related = ["skill", "role", "level"]
@@ -308,3 +419,13 @@ class ExpectationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["skill", "role"]
     readonly_fields = ["version"]
     list_per_page = 50
+
+    def save_model(self, request, obj, form, change):
+        save_cell(obj)
+
+    def delete_model(self, request, obj):
+        services.cell_delete(cell=obj)
+
+    def delete_queryset(self, request, queryset):
+        for cell in queryset:
+            services.cell_delete(cell=cell)

@@ -1,13 +1,12 @@
 """Read API of the catalog (DESIGN section 4, "Read")."""
 
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from skills import as_of, catalog_io, freshness, selectors
 from skills.models import Domain, Level, Proficiency, Role, RoleLevel, SkillGroup
@@ -53,13 +52,6 @@ def document_common_errors(result, generator, request, public):
                     },
                 )
     return result
-
-
-def exception_handler(exc, context):
-    """DRF's handler, with Django's 404 and permission errors as JSON too."""
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
-    return drf_exception_handler(exc, context)
 
 
 class DomainViewSet(viewsets.ReadOnlyModelViewSet):

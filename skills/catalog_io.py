@@ -13,10 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
+from skills import services
 from skills.audit import audit_context, preserve_last_updated
 from skills.models import (
+    CELL_HAS_ROLE_LEVEL,
     Domain,
     Expectation,
     Level,
@@ -348,8 +351,17 @@ Progress = Callable[[int, int], None]
 def import_catalog(data: Any, *, progress: Progress | None = None, source_name: str = "") -> ImportStats:
     validate(data)
     stats = ImportStats()
-    with audit_context(source="import", file=source_name), preserve_last_updated(), transaction.atomic():
-        _import_all(data, stats, progress)
+    try:
+        with audit_context(source="import", file=source_name), preserve_last_updated(), transaction.atomic():
+            _import_all(data, stats, progress)
+    except (ValidationError, IntegrityError) as error:
+        if isinstance(error, IntegrityError) and not services.violates(error, CELL_HAS_ROLE_LEVEL):
+            raise
+        # A role lost a level after validate() had passed (the database refused the cells): nothing was
+        # written; validating again against the catalog as it is now names the records.
+        validate(data)
+        lost = "file: a role lost one of its levels during the import; nothing was imported, try again"
+        raise CatalogError([lost]) from None
     return stats
 
 
@@ -427,8 +439,15 @@ def _import_all(data: dict, stats: ImportStats, progress: Progress | None) -> No
             if existing is None:
                 new_cells.append(Expectation(skill=skill, role=role, level=level, **values))
                 stats.created += 1
+            elif any(getattr(existing, name) != value for name, value in values.items()):
+                services.cell_save(skill=skill, change=services.CellChange(role=role, level=level, **values))
+                stats.updated += 1
             else:
-                _upsert(Expectation, {}, values, existing, stats)
+                stats.unchanged += 1
+        # New cells go in with one INSERT per skill, not through services.cell_save (a query or three per cell,
+        # on files of thousands of cells). validate() checked them as cell_validate would, naming each record;
+        # the database holds the rest: a valid proficiency, a description, one cell per role and level, a
+        # level the role has (CELL_HAS_ROLE_LEVEL), and its triggers write "Last updated" and the audit rows.
         Expectation.objects.bulk_create(new_cells)
         if progress:
             progress(index, total)

@@ -190,6 +190,10 @@ def skill_merge(
     result = MergeResult(source_slug=source.slug, source_name=source.name, target=target)
 
     merge = {"from": source.slug, "from_name": source.name, "into": target.slug, "into_name": target.name}
+    # Cells move and take content in a few statements, not through skills.services.cell_save: a merge
+    # rewrites whole skills at once, under the locks above. No cell changes role or level, so
+    # cell_validate has nothing to add; the database keeps the rest (a level the role has, one cell per
+    # role and level, versions bumped on content changes, the audit rows).
     with audit_context(source="admin", user=user, merge=merge):
         result.moved = Expectation.objects.filter(pk__in=[cell.pk for cell in plan.moves]).update(skill=target)
         result.resolved = _resolve_clashes(plan, choices)

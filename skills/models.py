@@ -235,6 +235,10 @@ class ExpectationQuerySet(models.QuerySet):
         return self.filter(skill=skill).with_axes().order_by_axes()
 
 
+# The name of the foreign key (skills_expectation.role_id, level_id) → skills_rolelevel (migration 0009).
+CELL_HAS_ROLE_LEVEL = "expectation_role_level_fk"
+
+
 TOUCH_SKILL = """
 IF coalesce(current_setting('skillmatrix.preserve_updated', true), '') <> 'on' THEN
     UPDATE skills_skill SET updated = CURRENT_DATE
@@ -309,6 +313,13 @@ RETURN NULL;
     ),
 )
 class Expectation(models.Model):
+    """One cell: what a role expects of a skill at a level.
+
+    A cell's role has the cell's level: PostgreSQL holds it with a foreign key of (role, level) to
+    RoleLevel (CELL_HAS_ROLE_LEVEL, added by migration 0009, which Django cannot declare). A role
+    level that has cells can be neither deleted nor moved to another level.
+    """
+
     skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="expectations")
     role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="expectations")
     level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="expectations")

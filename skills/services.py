@@ -1,18 +1,25 @@
-"""Writes to the catalog. Admin, import and approved proposals all come here.
+"""Writes to the catalog's cells. The admin, the import and approved proposals all come here.
 
 The database keeps the invariants that no caller may skip (see models.py):
 each content change bumps the cell's version and the skill's "Last updated",
-and pghistory's triggers write the audit row. These functions add what the
-database cannot know: validation with clear messages and the audit context.
+pghistory's triggers write the audit row, and a cell's role must have the
+cell's level (CELL_HAS_ROLE_LEVEL). These functions add what the database
+cannot say: validation with clear messages. A refusal is a ValidationError,
+even when the database is the one to refuse (the catalog changed meanwhile).
+
+Bulk writers that do not come through here say why where they write: the
+import's bulk insert of new cells (skills/catalog_io.py) and the merge of two
+skills (skills/merge.py).
 """
 
+import contextlib
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from skills.models import Expectation, Level, Proficiency, Role, RoleLevel, Skill
+from skills.models import CELL_HAS_ROLE_LEVEL, Expectation, Level, Proficiency, Role, RoleLevel, Skill
 
 
 @dataclass(frozen=True)
@@ -24,6 +31,16 @@ class CellChange:
     proficiency: str
 
 
+def violates(error: IntegrityError, constraint: str) -> bool:
+    """Whether the database refused a write because of this constraint (by name)."""
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) == constraint
+
+
+def role_lacks_level(role: Role, level: Level) -> str:
+    return _("The role %(role)s has no level %(level)s.") % {"role": role, "level": level}
+
+
 def cell_validate(*, role: Role, level: Level, description: str, proficiency: str) -> None:
     errors = {}
     if not description or not description.strip():
@@ -31,38 +48,57 @@ def cell_validate(*, role: Role, level: Level, description: str, proficiency: st
     if proficiency not in Proficiency.values:
         errors["proficiency"] = _("Choose one of: %(choices)s.") % {"choices": ", ".join(Proficiency.values)}
     if not RoleLevel.objects.filter(role=role, level=level).exists():
-        errors["level"] = _("The role %(role)s has no level %(level)s.") % {"role": role, "level": level}
+        errors["level"] = role_lacks_level(role, level)
     if errors:
         raise ValidationError(errors)
 
 
+@contextlib.contextmanager
+def _refusal_as_validation_error(role: Role, level: Level):
+    """The role lost the level between cell_validate and the write: the database refuses, the caller gets a message.
+
+    No savepoint of its own: the error leaves cell_save's atomic block, which rolls back.
+    """
+    try:
+        yield
+    except IntegrityError as error:
+        if not violates(error, CELL_HAS_ROLE_LEVEL):
+            raise
+        raise ValidationError({"level": role_lacks_level(role, level)}) from None
+
+
 @transaction.atomic
-def cell_save(*, skill: Skill, change: CellChange) -> tuple[Expectation, bool]:
-    """Create or update one cell; returns the cell and whether anything changed."""
+def cell_save(*, skill: Skill, change: CellChange, cell: Expectation | None = None) -> tuple[Expectation, bool]:
+    """Create or update one cell; returns the cell and whether anything changed.
+
+    Without `cell`, the cell is the skill's at the change's role and level. With `cell` (an existing
+    cell, as the admin edits it), that cell takes the skill, role and level given: it may move.
+    """
     cell_validate(role=change.role, level=change.level, description=change.description, proficiency=change.proficiency)
-    cell = Expectation.objects.select_for_update().filter(skill=skill, role=change.role, level=change.level).first()
-    if cell is None:
-        cell = Expectation.objects.create(
-            skill=skill,
-            role=change.role,
-            level=change.level,
-            description=change.description.strip(),
-            required=change.required,
-            proficiency=change.proficiency,
-        )
-        return cell, True
-    new = {
-        "description": change.description.strip(),
+    # The text as given (the forms strip it; an import keeps its file's bytes).
+    content = {
+        "description": change.description,
         "required": change.required,
         "proficiency": change.proficiency,
     }
-    if all(getattr(cell, field) == value for field, value in new.items()):
-        return cell, False
-    for field, value in new.items():
-        setattr(cell, field, value)
-    cell.save(update_fields=list(new))
-    cell.refresh_from_db(fields=["version"])
-    return cell, True
+    axes = {"skill": skill, "role": change.role, "level": change.level}
+    if cell is not None and cell.pk is not None:
+        current = Expectation.objects.select_for_update().filter(pk=cell.pk).first()
+    else:
+        current = Expectation.objects.select_for_update().filter(**axes).first()
+    if current is None:
+        with _refusal_as_validation_error(change.role, change.level):
+            return Expectation.objects.create(**axes, **content), True
+    new = {**{f"{name}_id": value.pk for name, value in axes.items()}, **content}
+    changed = [field for field, value in new.items() if getattr(current, field) != value]
+    if not changed:
+        return current, False
+    for field in changed:
+        setattr(current, field, new[field])
+    with _refusal_as_validation_error(change.role, change.level):
+        current.save(update_fields=changed)
+    current.refresh_from_db(fields=["version"])
+    return current, True
 
 
 @transaction.atomic

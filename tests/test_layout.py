@@ -1,8 +1,8 @@
 """The import graph of the project's own modules (STYLE.md, habit 11).
 
 No circle; only URL confs import view modules: a view never imports another view,
-and neither do API modules, template tags, presenters or selectors. The graph is read from the source (ast), so these tests
-import nothing of the project and need no database.
+and neither do API modules, template tags, presenters or selectors. The graph is read
+from the source (ast), so these tests import nothing of the project and need no database.
 """
 
 import ast

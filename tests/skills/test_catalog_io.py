@@ -207,3 +207,43 @@ def test_if_empty_skips_a_catalog_that_has_skills(capsys):
     call_command("import_catalog", str(FIXTURE), if_empty=True)
     assert Skill.objects.get(slug="dbt").summary == "Edited by an admin."
     assert "nothing imported" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_a_cell_whose_role_lost_the_level_during_the_import_is_refused_by_name(monkeypatch):
+    """validate() passes, then the role loses a level (another writer): the database refuses the cells,
+    the import writes nothing and names the records."""
+    from skills import catalog_io
+
+    import_catalog(load_fixture())
+    data = load_fixture()
+    data["roles"] = []  # the roles as they are in the database
+    checked = []
+
+    def validate_then_lose_a_level(data):
+        validate(data)
+        if not checked:
+            Expectation.objects.filter(role__slug="data-scientist", level__slug="junior").delete()
+            RoleLevel.objects.filter(role__slug="data-scientist", level__slug="junior").delete()
+            checked.append(dumps(export_catalog()))
+
+    monkeypatch.setattr(catalog_io, "validate", validate_then_lose_a_level)
+    with pytest.raises(CatalogError) as error:
+        import_catalog(data)
+    assert any(
+        "(ml-experiment-tracking).cells[" in e and "role 'data-scientist' has no level 'junior'" in e
+        for e in error.value.errors
+    ), error.value.errors
+    assert dumps(export_catalog()) == checked[0]
+
+
+@pytest.mark.django_db
+def test_import_keeps_a_cells_text_byte_for_byte_and_a_second_import_changes_nothing():
+    import_catalog(load_fixture())
+    data = load_fixture()
+    _seed(data)["cells"][0]["description"] = "  Indented, with a trailing newline.\n"
+    assert import_catalog(data).updated == 1
+    cell = Expectation.objects.get(description__startswith="  Indented")
+    assert cell.description == "  Indented, with a trailing newline.\n" and cell.version == 2
+    stats = import_catalog(data)
+    assert stats.updated == 0 and stats.created == 0

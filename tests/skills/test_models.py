@@ -1,4 +1,4 @@
-"""Rules the database keeps on every write path: versions, Last updated, the audit trail."""
+"""Rules the database keeps on every write path: versions, Last updated, the audit trail, a cell's role level."""
 
 import datetime
 
@@ -7,7 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from skills.audit import audit_context
-from skills.models import Expectation, ExpectationEvent, Proficiency
+from skills.models import Expectation, ExpectationEvent, Proficiency, RoleLevel
 from skills.services import CellChange, cell_save
 from tests.factories import ExpectationFactory, SkillFactory, make_role
 
@@ -74,6 +74,82 @@ def test_cell_save_refuses_a_level_the_role_does_not_have(levels):
             change=CellChange(role=role, level=levels[0], description="x", required=False, proficiency="working"),
         )
     assert "level" in error.value.message_dict
+
+
+def test_cell_save_refuses_in_a_message_what_the_database_refuses(levels, monkeypatch):
+    """The role lost the level after the service's own check: PostgreSQL refuses, the caller gets a ValidationError."""
+    from django.core.exceptions import ValidationError
+
+    from skills import services
+
+    role = make_role(levels[2:])
+    monkeypatch.setattr(services, "cell_validate", lambda **kwargs: None)
+    with pytest.raises(ValidationError) as error:
+        cell_save(
+            skill=SkillFactory(),
+            change=CellChange(role=role, level=levels[0], description="x", required=False, proficiency="working"),
+        )
+    assert error.value.message_dict == {"level": [f"The role {role} has no level {levels[0]}."]}
+    assert not Expectation.objects.filter(role=role).exists()
+
+
+def test_cell_save_moves_the_given_cell_and_keeps_the_text_as_given(cell, levels):
+    change = CellChange(
+        role=cell.role, level=levels[1], description=" Spaced text.\n", required=True, proficiency="expert"
+    )
+    saved, changed = cell_save(skill=cell.skill, change=change, cell=cell)
+    assert changed and saved.pk == cell.pk
+    assert (saved.level, saved.description, saved.version) == (levels[1], " Spaced text.\n", 2)
+    assert Expectation.objects.filter(skill=cell.skill).count() == 1
+
+
+def insert_cell_sql(cell, level) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO skills_expectation (skill_id, role_id, level_id, description, required, proficiency, version)"
+            " VALUES (%s, %s, %s, 'Raw.', false, 'working', 1)",
+            [cell.skill_id, cell.role_id, level.pk],
+        )
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda cell, level: Expectation.objects.create(
+            skill=cell.skill, role=cell.role, level=level, description="ORM.", proficiency="working"
+        ),
+        insert_cell_sql,
+        lambda cell, level: Expectation.objects.filter(pk=cell.pk).update(level=level),
+    ],
+    ids=["orm insert", "sql insert", "moved to the level"],
+)
+def test_the_database_refuses_a_cell_at_a_level_its_role_lacks(levels, write):
+    role = make_role(levels[:2])
+    cell = ExpectationFactory(role=role, level=levels[0])
+    with pytest.raises(IntegrityError, match="expectation_role_level_fk"), transaction.atomic():
+        write(cell, levels[3])
+    assert list(Expectation.objects.values_list("level", flat=True)) == [levels[0].pk]
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda rl, levels: rl.delete(),
+        lambda rl, levels: RoleLevel.objects.filter(pk=rl.pk).update(level=levels[4]),
+    ],
+    ids=["deleted", "moved to another level"],
+)
+def test_a_role_level_that_has_cells_stays(levels, write):
+    cell = ExpectationFactory(role=make_role(levels[:2]), level=levels[0])
+    role_level = RoleLevel.objects.get(role=cell.role, level=cell.level)
+    with pytest.raises(IntegrityError, match="expectation_role_level_fk"), transaction.atomic():
+        write(role_level, levels)
+    assert RoleLevel.objects.filter(pk=role_level.pk, level=cell.level).exists()
+
+
+def test_a_role_level_without_cells_may_go(cell, levels):
+    RoleLevel.objects.filter(role=cell.role, level=levels[1]).delete()
+    assert not RoleLevel.objects.filter(role=cell.role, level=levels[1]).exists()
 
 
 @pytest.mark.parametrize(
