@@ -55,11 +55,38 @@ def test_seed_descriptions_are_word_for_word_from_the_source_document():
 def test_starter_catalog_size():
     families = {r["family"] for r in CATALOG["roles"]}
     cells = [c for s in CATALOG["skills"] for c in s["cells"]]
-    assert len(CATALOG["skills"]) >= 20
-    assert len(CATALOG["domains"]) >= 6
-    assert len(CATALOG["roles"]) >= 12
+    assert len(CATALOG["skills"]) >= 30
+    assert len(CATALOG["domains"]) >= 8
+    assert len(CATALOG["roles"]) >= 14
     assert len(families) >= 4
-    assert len(cells) >= 400
+    assert len(cells) >= 700
+
+
+def skills_by_role() -> dict[str, set[str]]:
+    found = defaultdict(set)
+    for skill in CATALOG["skills"]:
+        for cell in skill["cells"]:
+            found[cell["role"]].add(skill["slug"])
+    return found
+
+
+def test_every_role_has_at_least_twelve_skills():
+    found = skills_by_role()
+    short = {r["slug"]: len(found[r["slug"]]) for r in CATALOG["roles"] if len(found[r["slug"]]) < 12}
+    assert not short, f"roles with fewer than 12 skills: {short}"
+
+
+def test_managers_and_tech_leads_are_measured_on_leadership():
+    domain = next(d for d in CATALOG["domains"] if d["slug"] == "engineering-leadership")
+    groups = {g["slug"] for g in domain["groups"]}
+    leadership = {s["slug"] for s in CATALOG["skills"] if s["group"] in groups}
+    assert {"people-development", "hiring-interviewing", "delivery-management", "incident-leadership"} <= leadership
+    assert "technical-strategy" in leadership
+    found = skills_by_role()
+    for role in ("engineering-manager", "technical-lead"):
+        assert leadership <= found[role], f"{role} lacks {leadership - found[role]}"
+    # A manager is measured on leading people first; testing techniques are not their job.
+    assert len(found["engineering-manager"] & leadership) >= len(found["engineering-manager"]) / 3
 
 
 def test_every_description_is_written_for_its_cell():
@@ -83,6 +110,31 @@ def test_proficiency_never_falls_and_required_stays_required_as_the_level_rises(
             assert ranks == sorted(ranks), f"{skill['slug']}/{role}: proficiency falls"
             required = [c["required"] for c in cells]
             assert required == sorted(required), f"{skill['slug']}/{role}: required then optional"
+
+
+def test_proficiency_rises_from_junior_to_middle():
+    # Each middle description goes beyond its junior one (independently rather than with guidance),
+    # so the same proficiency on both would say the text does not rise when it does.
+    flat = []
+    for skill in CATALOG["skills"]:
+        cells = {(c["role"], c["level"]): c for c in skill["cells"]}
+        for (role, level), junior in cells.items():
+            middle = cells.get((role, "middle"))
+            if level != "junior" or middle is None:
+                continue
+            if PROFICIENCY_ORDER[middle["proficiency"]] <= PROFICIENCY_ORDER[junior["proficiency"]]:
+                flat.append(f"{skill['slug']}/{role}")
+    assert not flat, f"same proficiency at Junior and Middle: {flat}"
+
+
+def test_every_skill_has_a_summary_of_its_own():
+    seed = seed_skill()["summary"]
+    for skill in CATALOG["skills"]:
+        if skill["slug"] == SEED_SLUG:
+            continue
+        summary = skill["summary"]
+        assert summary != seed and len(summary) >= 120, f"{skill['slug']}: summary is a placeholder"
+        assert "expectations across roles and levels" not in summary, skill["slug"]
 
 
 def test_flags_and_proficiency_vary():
