@@ -4,11 +4,16 @@
 SHELL := /bin/bash
 PORT ?= 8000
 
-# The first Python ≥ 3.12 on PATH.
-PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
-	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$p; break; }; done)
+# The first Python ≥ 3.12 on PATH, by its real path (not a version manager's shim, slow to start). Looked up
+# once (:=), not at each use.
+ifndef PYTHON
+PYTHON := $(shell for p in python3.13 python3.12 python3 python; do \
+	$$p -c 'import sys; sys.exit(1) if sys.version_info < (3, 12) else print(sys.executable)' 2>/dev/null && break; done)
+endif
 # uv from PATH if it works, else a private copy installed from PyPI.
-UV ?= $(shell uv --version >/dev/null 2>&1 && echo uv || echo .tools/bin/uv)
+ifndef UV
+UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo .tools/bin/uv)
+endif
 
 # What `make run` serves (bin/serve): the product as a visitor sees it; DEBUG=true make run (or make dev) the
 # development server with debug pages; DEBUG=false make run the production server.

@@ -12,8 +12,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="The catalog JSON file loaded into an empty catalog.")
+        parser.add_argument(
+            "--runserver",
+            metavar="ADDRESS",
+            help="Then serve on ADDRESS (host:port) with Django's server, in this process (no reloader).",
+        )
 
-    def handle(self, *args, file, **options):
+    def handle(self, *args, file, runserver=None, **options):
         verbosity = options["verbosity"]
         cache_tables = {
             cache["LOCATION"]
@@ -34,3 +39,6 @@ class Command(BaseCommand):
         call_command("import_catalog", file, if_empty=True, verbosity=verbosity)
         with connection.cursor() as cursor:
             cursor.execute("RESET synchronous_commit")
+        if runserver:
+            # The migrations above ran the system checks.
+            call_command("runserver", runserver, use_reloader=False, skip_checks=True)
