@@ -27,8 +27,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-# Where the site is served: every link in every email starts with it (bin/serve sets it for the port it serves on).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The port `make run` serves on, and where the site is served: every link in every email starts with SITE_URL.
+PORT = env_int("PORT", 8000)
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
 # Shown on the sign-up confirmation and password reset pages, for people who are stuck.
 CONTACT_EMAIL = env_str("CONTACT_EMAIL", "")
 
