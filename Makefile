@@ -4,11 +4,20 @@
 SHELL := /bin/bash
 PORT ?= 8000
 
-# The first Python ≥ 3.12 on PATH.
-PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
-	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$p; break; }; done)
+# The first Python ≥ 3.12 on PATH, by its real path (not a version manager's shim, slow to start). Looked up
+# once (:=), not at each use.
+ifndef PYTHON
+PYTHON := $(shell for p in python3.13 python3.12 python3 python; do \
+	$$p -c 'import sys; sys.exit(1) if sys.version_info < (3, 12) else print(sys.executable)' 2>/dev/null && break; done)
+endif
 # uv from PATH if it works, else a private copy installed from PyPI.
-UV ?= $(shell uv --version >/dev/null 2>&1 && echo uv || echo .tools/bin/uv)
+ifndef UV
+UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo .tools/bin/uv)
+endif
+
+# What `make run` serves (bin/serve): the product as a visitor sees it; DEBUG=true make run (or make dev) the
+# development server with debug pages; DEBUG=false make run the production server.
+SERVE_MODE := $(if $(filter 0 false False FALSE no off,$(DEBUG)),production,$(if $(DEBUG),dev,local))
 
 export UV_PYTHON_DOWNLOADS ?= never
 export UV_PYTHON ?= $(PYTHON)
@@ -18,24 +27,40 @@ export EMBEDDED_DB_EXIT_WITH_PARENT ?= 1
 VENV := .venv
 MANAGE := $(VENV)/bin/python manage.py
 
-.PHONY: run test fuzz install lint format check-python clean-db bench
+.PHONY: run dev test fuzz install lint format check-python clean-db bench
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 or python3.13 on PATH)." >&2; exit 1; }
 
+# A virtualenv without pip of its own, filled by the interpreter's pip; without one (or with a pip too old
+# for --python), the slower way: a virtualenv with pip.
 .tools/bin/uv: | check-python
-	$(PYTHON) -m venv .tools
-	.tools/bin/pip install --quiet --disable-pip-version-check uv
+	$(PYTHON) -m venv --without-pip .tools
+	$(PYTHON) -m pip --python .tools/bin/python install --quiet --disable-pip-version-check uv 2>/dev/null \
+		|| { $(PYTHON) -m venv .tools && .tools/bin/pip install --quiet --disable-pip-version-check uv; }
 
-$(VENV)/.synced: pyproject.toml uv.lock | check-python $(if $(filter uv,$(UV)),,.tools/bin/uv)
-	$(UV) sync --frozen
+UV_DEP := $(if $(filter uv,$(UV)),,.tools/bin/uv)
+
+# Two stamps: what serving needs (make run), and that plus the test and lint tools (make test, make lint).
+# --inexact: a run after a test keeps the tools installed.
+$(VENV)/.synced-run: pyproject.toml uv.lock | check-python $(UV_DEP)
+	$(UV) sync --frozen --no-dev --inexact
 	@touch $@
 
+$(VENV)/.synced: pyproject.toml uv.lock | check-python $(UV_DEP)
+	$(UV) sync --frozen
+	@touch $@ $(VENV)/.synced-run
+
+# Everything, test and lint tools included.
 install: $(VENV)/.synced
 
-# DEBUG=false make run: the production server (gunicorn, production settings) instead; see bin/serve.
-run: install
-	PORT=$(PORT) bin/serve
+# The site on http://127.0.0.1:$(PORT) as its visitors see it (bin/serve).
+run: $(VENV)/.synced-run
+	PORT=$(PORT) bin/serve $(SERVE_MODE)
+
+# Django's development server: debug pages, reloads on code changes.
+dev: $(VENV)/.synced-run
+	PORT=$(PORT) bin/serve dev
 
 test: install
 	$(VENV)/bin/pytest
@@ -53,7 +78,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 # Load benchmark of the production server, small and 2,000-skill catalogs (bench/RESULTS.md).
-bench: install
+bench: $(VENV)/.synced-run
 	bench/run
 
 clean-db:

@@ -27,7 +27,11 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The port `make run` serves on, and where the site is served: every link in every email starts with SITE_URL.
+PORT = env_int("PORT", 8000)
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
+# Shown on the sign-up confirmation and password reset pages, for people who are stuck.
+CONTACT_EMAIL = env_str("CONTACT_EMAIL", "")
 
 INSTALLED_APPS = [
     "pghistory.admin",
@@ -197,7 +201,8 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Skill Matrix] "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# The adapter (accounts/adapter.py) puts SITE_URL in front of every link allauth mails.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https:") else "http"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("RATE_LIMIT_LOGIN_FAILED", "5/5m/ip,5/5m/key"),
     "signup": env_str("RATE_LIMIT_SIGNUP", "10/h/ip"),
@@ -235,14 +240,16 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# In development (and tests, which import settings with DEBUG on) WhiteNoise serves straight from the apps.
-WHITENOISE_USE_FINDERS = DEBUG
-WHITENOISE_AUTOREFRESH = DEBUG
+# In development (and tests, which import settings with DEBUG on) and under `make run` WhiteNoise serves
+# straight from the apps, with no collectstatic; production serves collected files under hashed names.
+STATIC_FROM_APPS = env_bool("STATIC_FROM_APPS", DEBUG)
+WHITENOISE_USE_FINDERS = STATIC_FROM_APPS
+WHITENOISE_AUTOREFRESH = STATIC_FROM_APPS
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
+        if STATIC_FROM_APPS
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
@@ -310,8 +317,10 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_REFERRER_POLICY = "same-origin"
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Off for a site served over plain HTTP (make run on this machine): a browser may not send secure cookies back.
+SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
@@ -333,6 +342,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Django's own console handler (DEBUG only) would print each of its lines a second time beside the root's.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
 
 # --- Benchmark --------------------------------------------------------------------

@@ -75,3 +75,37 @@ def test_production_mode_serves_with_gunicorn_and_stops_on_sigterm(tmp_path):
         process.wait(timeout=60)
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{base}/", timeout=5)
+
+
+def test_make_run_serves_the_sites_own_error_pages_and_says_each_thing_once(tmp_path):
+    port = free_port()
+    env = {name: value for name, value in os.environ.items() if name not in {"SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env |= {
+        "DEBUG": "true",
+        "PORT": str(port),
+        "DATABASE_URL": database_url(),
+        "SECRET_KEY_FILE": str(tmp_path / "key"),
+    }
+    for name in ("ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SITE_URL", "STATIC_FROM_APPS"):
+        env.pop(name, None)
+    output = tmp_path / "output"
+    with output.open("w") as sink:
+        process = subprocess.Popen(
+            [str(ROOT / "bin" / "serve"), "local"], cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        home = wait_for(f"{base}/", process, seconds=300)
+        assert home.status_code == 200
+        missing = requests.get(f"{base}/no-such-page/", timeout=10)
+        assert missing.status_code == 404
+        assert "We could not find that page" in missing.text and "Using the URLconf" not in missing.text
+        # Static files straight from the apps: no collectstatic.
+        css = re.search(r'href="(/static/css/site[^"]*\.css)"', home.text)
+        assert requests.get(base + css.group(1), timeout=10).status_code == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+    lines = [line for line in output.read_text().splitlines() if line.strip() and '"GET ' not in line]
+    assert not any("already exists" in line for line in lines)
+    assert len(lines) == len(set(lines)), lines

@@ -1,6 +1,7 @@
 """Emails to watchers and the author when a proposal is opened or decided, sent after commit."""
 
 import logging
+import re
 import smtplib
 
 import pytest
@@ -105,3 +106,13 @@ def test_a_failing_mail_server_is_logged_and_the_decision_stands(
     assert "Mail server down" in caplog.text
     proposal.refresh_from_db()
     assert proposal.status == "approved"
+
+
+def test_every_link_starts_with_the_site_url(
+    author, skill, cell, watchers, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    with django_capture_on_commit_callbacks(execute=True):
+        open_proposal(author, skill, cell)
+    links = [link for message in mail.outbox for link in re.findall(r"https?://\S+", message.body)]
+    assert links and all(link.startswith("http://127.0.0.1:8123/") for link in links), links
