@@ -15,7 +15,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.decorators import api_view, parser_classes, permission_classes
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -36,6 +35,7 @@ from proposals.serializers import (
     WatchOut,
 )
 from proposals.throttling import WriteRateThrottle
+from skillmatrix.parsers import JSONParser
 from skills.audit import not_audited
 
 # Bodies are JSON (scripts and the comment widget); HTML forms post to the pages.

@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "skillmatrix.request_limits.RequestLimitsMiddleware",  # an API body over DATA_UPLOAD_MAX_MEMORY_SIZE: 400
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "skillmatrix.i18n.QueryLanguageMiddleware",  # ?lang=de|es|zh|en, after LocaleMiddleware
@@ -281,12 +282,16 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "EXCEPTION_HANDLER": "skills.api.exception_handler",
+    # JSON only, nested at most JSON_MAX_DEPTH deep, with text PostgreSQL can store (skillmatrix/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["skillmatrix.parsers.JSONParser"],
     # Writes by members, counted from their own recent rows (proposals.throttling); "20/min", "10/hour", ...
     "DEFAULT_THROTTLE_RATES": {
         "comments": env_str("RATE_LIMIT_COMMENTS", "20/min"),
         "proposals": env_str("RATE_LIMIT_PROPOSALS", "10/hour"),
     },
 }
+# The largest request body, API and forms alike (Django's default, 2.5 MB); a longer one is a 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 SPECTACULAR_SETTINGS = {
     "TITLE": "Skill Matrix API",
     "DESCRIPTION": "What each role is expected to know about each skill at each career level.",
