@@ -169,3 +169,15 @@ def test_hostile_form_posts_are_never_a_server_error(world, request, route, who)
         encoded = "&".join(f"{name}={value}" for name, value in body.items())
         response = client.post(path, encoded, content_type="application/x-www-form-urlencoded")
         assert response.status_code < 500, (path, body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["body=" + "x" * 3_000_000, "&".join(f"f{number}=x" for number in range(1001))],
+    ids=["over DATA_UPLOAD_MAX_MEMORY_SIZE", "over DATA_UPLOAD_MAX_NUMBER_FIELDS"],
+)
+def test_an_oversized_form_post_is_a_clean_400(world, author, body):
+    response = signed_in(author).post(
+        f"/skills/{world['skill']}/comments/", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
