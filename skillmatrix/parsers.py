@@ -71,9 +71,9 @@ def shown(text: str) -> str:
 
 def error_detail(paths: list[tuple], message: str):
     """The paths as a serializer would report them: {"changes": [{}, {"proficiency": [message]}]}."""
-    if () in paths:
+    if () in paths or isinstance(paths[0][0], int):  # the body itself, or a list where an object belongs
         return {"non_field_errors": [message]}
-    root = [] if isinstance(paths[0][0], int) else {}
+    root = {}
     for path in paths:
         node = root
         for step, following in zip(path, (*path[1:], None), strict=True):

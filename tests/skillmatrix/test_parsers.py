@@ -284,7 +284,7 @@ def shape(detail):
         ('"\\ud800"', {"non_field_errors": [M]}),
         ('{"\\u0000key": 1}', {"\\u0000key": [M]}),
         ('{"changes": [{}, {}, {"proficiency": "\\udfff"}]}', {"changes": [{}, {}, {"proficiency": [M]}]}),
-        ('[1, "\\ud800"]', [{}, [M]]),
+        ('[1, "\\ud800"]', {"non_field_errors": [M]}),
         (
             '{"a": ["ok", "\\u0000"], "b": "\\ud800", "c": {"d": "\\u0000"}}',
             {"a": [{}, [M]], "b": [M], "c": {"d": [M]}},
