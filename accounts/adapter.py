@@ -22,6 +22,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
 SITE_NAME = "Skill Matrix"
@@ -65,3 +66,11 @@ def verified_staff_address(user) -> None:
         return
     has_primary = EmailAddress.objects.filter(user=user, primary=True).exists()
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=not has_primary)
+
+    def get_client_ip(self, request) -> str:
+        # A request whose X-Forwarded-For names fewer hops than TRUSTED_PROXY_COUNT did not come through all our
+        # proxies; allauth raises ImproperlyConfigured (a 500) for it. Its own peer is the address to count.
+        try:
+            return super().get_client_ip(request)
+        except ImproperlyConfigured:
+            return request.META["REMOTE_ADDR"]

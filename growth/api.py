@@ -11,12 +11,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import api_view, parser_classes, permission_classes
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from growth import selectors, services
 from growth.serializers import PlanOut, PlanSettingsIn, PlanTickOut
+from skillmatrix.parsers import JSONParser
 from skills.models import Level, Role
 
 BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid input: messages by field.")

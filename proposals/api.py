@@ -10,7 +10,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.decorators import api_view, parser_classes, permission_classes
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -31,6 +30,7 @@ from proposals.serializers import (
     WatchOut,
 )
 from proposals.throttling import WriteRateThrottle
+from skillmatrix.parsers import JSONParser
 from skills.audit import not_audited
 
 # Bodies are JSON (scripts and the comment widget); HTML forms post to the pages.

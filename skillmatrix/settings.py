@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "skillmatrix.request_limits.RequestLimitsMiddleware",  # an API body over DATA_UPLOAD_MAX_MEMORY_SIZE: 400
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "skillmatrix.i18n.QueryLanguageMiddleware",  # ?lang=de|es|zh|en, after LocaleMiddleware
@@ -203,6 +204,15 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Skill Matrix] "
 # The adapter (accounts/adapter.py) puts SITE_URL in front of every link allauth mails.
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https:") else "http"
+# Behind a proxy every request comes from the proxy's address: the limits keyed on the client's address
+# (sign-in, sign-up, password reset, DRF's per-address throttles) then take it from X-Forwarded-For, counting
+# TRUSTED_PROXY_COUNT entries from its end, each appended by one proxy of ours. Without a proxy the header is
+# the client's own words and is ignored.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT}: proxies in front of the app, 0 or more.")
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("RATE_LIMIT_LOGIN_FAILED", "5/5m/ip,5/5m/key"),
     "signup": env_str("RATE_LIMIT_SIGNUP", "10/h/ip"),
@@ -291,12 +301,17 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "EXCEPTION_HANDLER": "skillmatrix.exception_handlers.exception_handler",
+    # JSON only, nested at most JSON_MAX_DEPTH deep, with text PostgreSQL can store (skillmatrix/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["skillmatrix.parsers.JSONParser"],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # the client's address, as allauth's limits take it (see ACCOUNT_RATE_LIMITS)
     # Writes by members, counted from their own recent rows (proposals.throttling); "20/min", "10/hour", ...
     "DEFAULT_THROTTLE_RATES": {
         "comments": env_str("RATE_LIMIT_COMMENTS", "20/min"),
         "proposals": env_str("RATE_LIMIT_PROPOSALS", "10/hour"),
     },
 }
+# The largest request body, API and forms alike (Django's default, 2.5 MB); a longer one is a 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 SPECTACULAR_SETTINGS = {
     "TITLE": "Skill Matrix API",
     "DESCRIPTION": "What each role is expected to know about each skill at each career level.",
@@ -311,7 +326,7 @@ SPECTACULAR_SETTINGS = {
 
 
 # --- Security -------------------------------------------------------------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
