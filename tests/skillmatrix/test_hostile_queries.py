@@ -145,6 +145,10 @@ def form_fields(world) -> list[str]:
     return fields + [f"{prefix}-{name}" for name in ("description", "required", "proficiency", "version", "original")]
 
 
+# The fields a view keeps as text (the others are choices, flags and numbers, refused whole by their forms).
+FREE_TEXT = ("body", "reason", "note", "rationale", "description", "username", "email", "login")
+
+
 def form_cases() -> list[tuple[str, str]]:
     """(route, who) of the pages: the signed-out ones as a visitor, the others as the author and a reviewer."""
     pages = [route for route in routes() if not route.startswith("api/") and not route.endswith(".pdf")]
@@ -163,8 +167,9 @@ def test_hostile_form_posts_are_never_a_server_error(world, request, route, who)
     if client.post(path).status_code == 405:
         return  # a page that takes no posts
     bodies = [{name: value for name in fields} for value in ["%ED%A0%80", "%FF", "%00"]]
-    if who != "reviewer":  # a NUL one field at a time: a refusal of one must not hide another
-        bodies += [{name: "x" for name in fields} | {field: "a%00b"} for field in fields]
+    if who != "reviewer":  # a NUL in one free-text field at a time: a refusal of one must not hide another
+        free_text = [name for name in fields if name.endswith(FREE_TEXT)]
+        bodies += [{name: "x" for name in fields} | {field: "a%00b"} for field in free_text]
     for body in bodies:
         encoded = "&".join(f"{name}={value}" for name, value in body.items())
         response = client.post(path, encoded, content_type="application/x-www-form-urlencoded")
