@@ -1,4 +1,7 @@
-"""A password change revokes the member's API token, whichever way the password changed.
+"""Receivers of the accounts part: a password change revokes the API token; a verified address
+is its verifier's alone (release_unverified_copies, at the end).
+
+A password change revokes the member's API token, whichever way the password changed.
 
 One receiver on the user model's save rather than allauth's password_changed / password_reset /
 password_set signals: those fire on allauth's pages only, while the admin's password form and
@@ -9,6 +12,7 @@ other sessions need nothing here: Django keys each session to the password hash
 (ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE is False).
 """
 
+from allauth.account.models import EmailAddress
 from allauth.account.signals import password_changed, password_reset, password_set
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -54,3 +58,23 @@ def revoke_token_on_password_change(sender, instance, created, update_fields, **
 def tell_token_revoked(sender, request, user, **kwargs):
     if getattr(user, "_api_token_revoked", False):
         messages.warning(request, _("Your API token was revoked because your password changed; create a new one."))
+
+
+@receiver(post_init, sender=EmailAddress, dispatch_uid="accounts.remember_verified")
+def remember_verified(sender, instance, **kwargs):
+    instance._loaded_verified = instance.__dict__.get("verified")
+
+
+@receiver(post_save, sender=EmailAddress, dispatch_uid="accounts.release_unverified_copies")
+def release_unverified_copies(sender, instance, created, **kwargs):
+    """The first account to verify an address owns it: other accounts' unverified copies go (with their pending
+    confirmations), and so does the address on those users' rows, so that no mail of theirs reaches its owner.
+
+    On the save that verifies, whichever path verified it (the confirmation link, allauth's admin action, an
+    admin edit): it runs in that save's transaction.
+    """
+    if instance.verified and instance._loaded_verified is not True:
+        email = instance.email
+        EmailAddress.objects.filter(email__iexact=email, verified=False).exclude(user_id=instance.user_id).delete()
+        User.objects.filter(email__iexact=email).exclude(pk=instance.user_id).update(email="")
+    instance._loaded_verified = instance.verified
