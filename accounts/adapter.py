@@ -13,6 +13,13 @@ Django's ``createsuperuser`` (and the admin's "Add user") record an address on
 the user but no allauth EmailAddress, so sign-in stopped at "Verify your email
 address". Whoever created a staff account vouches for its address: it is
 recorded as verified the first time that account signs in.
+
+The first account to verify an address owns it: verifications of one address take turns
+(confirm_email), and the winner's verification removes the others' unverified copies
+(accounts/signals.py).
+
+After a password change that revoked the API token (accounts/signals.py), the member lands on
+the account page, which says so and offers a new token.
 """
 
 from types import SimpleNamespace
@@ -20,9 +27,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from allauth.core import ratelimit
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 SITE_NAME = "Skill Matrix"
@@ -58,15 +69,6 @@ class AccountAdapter(DefaultAccountAdapter):
             verified_staff_address(user)
         return super().pre_login(request, user, **kwargs)
 
-
-def verified_staff_address(user) -> None:
-    """Record the address on a staff account as verified, unless allauth already keeps it (then allauth's own
-    record, verified or not, stands)."""
-    if EmailAddress.objects.filter(user=user, email__iexact=user.email).exists():
-        return
-    has_primary = EmailAddress.objects.filter(user=user, primary=True).exists()
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=not has_primary)
-
     def get_client_ip(self, request) -> str:
         # A request whose X-Forwarded-For names fewer hops than TRUSTED_PROXY_COUNT did not come through all our
         # proxies; allauth raises ImproperlyConfigured (a 500) for it. Its own peer is the address to count.
@@ -74,3 +76,45 @@ def verified_staff_address(user) -> None:
             return super().get_client_ip(request)
         except ImproperlyConfigured:
             return request.META["REMOTE_ADDR"]
+
+    def get_password_change_redirect_url(self, request) -> str:
+        if getattr(request.user, "_api_token_revoked", False):
+            return reverse("accounts:profile")
+        return super().get_password_change_redirect_url(request)
+
+    def should_send_confirmation_mail(self, request, email_address: EmailAddress, signup: bool) -> bool:
+        if signup:
+            # allauth's cooldown between confirmation mails counts per address, whoever asked: a member who added
+            # someone else's address would hold back that person's sign-up mail. Sign-ups have their own limit.
+            ratelimit.clear(request, action="confirm_email", key=email_address.email.lower())
+        return super().should_send_confirmation_mail(request, email_address, signup)
+
+    def confirm_email(self, request, email_address: EmailAddress) -> bool:
+        """Verify the address unless another account verified it first; a refusal is allauth's message, not a 500.
+
+        Lock order: every copy of the address (by primary key), then the users' rows.
+        """
+        try:
+            with transaction.atomic():
+                copies = EmailAddress.objects.select_for_update().filter(email__iexact=email_address.email)
+                present = set(copies.order_by("pk").values_list("pk", flat=True))
+                # Gone: another account verified the address while this verification waited for its turn.
+                if email_address.pk is None or email_address.pk in present:
+                    return super().confirm_email(request, email_address)
+        except IntegrityError:
+            pass  # the unique index on verified addresses refused a verification that bypassed the lock
+        self.add_message(
+            request, messages.ERROR, "account/messages/email_confirmation_failed.txt", {"email": email_address.email}
+        )
+        return False
+
+
+def verified_staff_address(user) -> None:
+    """Record the address on a staff account as verified, unless allauth already keeps it (then allauth's own
+    record, verified or not, stands) or another account verified it first (the first to verify owns it)."""
+    if EmailAddress.objects.filter(user=user, email__iexact=user.email).exists():
+        return
+    if EmailAddress.objects.filter(email__iexact=user.email, verified=True).exists():
+        return
+    has_primary = EmailAddress.objects.filter(user=user, primary=True).exists()
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=not has_primary)

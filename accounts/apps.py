@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     allauth's own pages). No models: the user is Django's, the token is DRF's."""
 
     name = "accounts"
+
+    def ready(self):
+        from accounts import signals  # noqa: F401  (connects the receivers)

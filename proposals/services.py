@@ -1,4 +1,4 @@
-"""Writes of the community part: proposals, comments, watches, API tokens.
+"""Writes of the community part: proposals, comments, watches.
 
 Every function is keyword-only and runs in one transaction. Refusals are
 raised, never returned: PermissionDenied (who), ValidationError (what was
@@ -16,7 +16,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from proposals import access, notifications, throttling
 from proposals.models import (
@@ -357,18 +356,3 @@ def watch_set(*, user: AbstractBaseUser, skill: Skill) -> Watch:
 def watch_clear(*, user: AbstractBaseUser, skill: Skill) -> None:
     access.require(access.can_watch(user), _("Sign in to watch skills."))
     Watch.objects.filter(user=user, skill=skill).delete()
-
-
-# --- API tokens --------------------------------------------------------------------
-
-
-@transaction.atomic
-def token_create(*, user: AbstractBaseUser) -> Token:
-    """A new API token for the user; any earlier token stops working."""
-    Token.objects.filter(user=user).delete()
-    return Token.objects.create(user=user)
-
-
-@transaction.atomic
-def token_revoke(*, user: AbstractBaseUser) -> None:
-    Token.objects.filter(user=user).delete()

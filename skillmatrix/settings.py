@@ -194,6 +194,7 @@ LOGIN_REDIRECT_URL = "/"
 # django-allauth: sign up with an email address that must be verified, sign in by email.
 # Rate limits live in the default cache (the database), which every server process shares.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "reset_password": "accounts.forms.ResetPasswordForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"

@@ -76,3 +76,13 @@ def test_a_member_with_an_unverified_address_still_must_verify(client, member):
     response = sign_in(client, member.email, PASSWORD)
     assert response["Location"] == "/accounts/confirm-email/"
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_an_admin_whose_address_another_account_verified_signs_in_without_taking_it(client, monkeypatch, member):
+    EmailAddress.objects.create(user=member, email="shared@example.com", verified=True, primary=True)
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", PASSWORD)
+    call_command("createsuperuser", interactive=False, username="root", email="shared@example.com", verbosity=0)
+    response = client.post("/accounts/login/?next=/admin/", {"login": "root", "password": PASSWORD})
+    assert response.status_code in (200, 302)
+    assert EmailAddress.objects.get(email="shared@example.com").user == member

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from accounts import services as account_services
 from proposals import services
 from proposals.models import Comment, Proposal, ProposalStatus, Watch
 from skills.models import Expectation
@@ -374,7 +375,7 @@ def test_watch_and_unwatch(api, member, author, skill):
 
 
 def test_token_authentication(api, member, skill):
-    token = services.token_create(user=member)
+    token = account_services.token_create(user=member)
     client = api()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     response = client.post(f"/api/skills/{skill.slug}/comments/", {"body": "By script."}, format="json")
@@ -383,8 +384,8 @@ def test_token_authentication(api, member, skill):
 
 
 def test_a_revoked_or_wrong_token_is_401(api, member, skill):
-    token = services.token_create(user=member)
-    services.token_revoke(user=member)
+    token = account_services.token_create(user=member)
+    account_services.token_revoke(user=member)
     for key in [token.key, "nonsense"]:
         client = api()
         client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
@@ -403,7 +404,7 @@ def test_a_malformed_token_is_401_not_an_error(api, skill, key):
 
 
 def test_a_token_of_an_inactive_member_is_401(api, member, skill):
-    token = services.token_create(user=member)
+    token = account_services.token_create(user=member)
     member.is_active = False
     member.save()
     client = api()
@@ -507,7 +508,7 @@ def test_comment_create_query_count(api, member, skill, n, django_assert_num_que
 
 
 def test_comment_create_with_a_token_query_count(api, member, skill, django_assert_num_queries):
-    token = services.token_create(user=member)
+    token = account_services.token_create(user=member)
     client = api()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     client.get(f"/api/skills/{skill.slug}/comments/")

@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
 from proposals import services
 from proposals.models import Comment, Proposal, ProposalStatus, RejectReason, Watch
@@ -307,7 +306,7 @@ def test_comment_hide_by_a_reviewer_with_a_reason(member, reviewer, author, skil
         services.comment_edit(comment=comment, user=author, body="Not spam, honest.")
 
 
-# --- watches and tokens ------------------------------------------------------------
+# --- watches ---------------------------------------------------------------------
 
 
 def test_watch_set_and_clear_are_idempotent(member, skill):
@@ -317,12 +316,3 @@ def test_watch_set_and_clear_are_idempotent(member, skill):
     services.watch_clear(user=member, skill=skill)
     services.watch_clear(user=member, skill=skill)
     assert not Watch.objects.exists()
-
-
-def test_token_create_replaces_the_old_token_and_revoke_removes_it(member):
-    first = services.token_create(user=member)
-    second = services.token_create(user=member)
-    assert first.key != second.key
-    assert list(Token.objects.filter(user=member).values_list("key", flat=True)) == [second.key]
-    services.token_revoke(user=member)
-    assert not Token.objects.filter(user=member).exists()

@@ -1,0 +1,38 @@
+"""allauth's sign-up and password-reset forms, where only a VERIFIED address belongs to an account.
+
+allauth counts every claim on an address as taken: an unverified address another member added
+to their account, or typed at their own sign-up, and with enumeration prevention the sign-up
+then looks successful while no account is made. Here an address is taken only once an account
+has verified it (the first to verify owns it, accounts/signals.py); until then anyone may sign
+up with it and prove it by the mail.
+"""
+
+from allauth.account import forms as allauth_forms
+from allauth.account.adapter import get_adapter
+from allauth.account.models import EmailAddress
+
+
+def verified_owner_ids(email: str) -> set:
+    return set(EmailAddress.objects.filter(email__iexact=email, verified=True).values_list("user_id", flat=True))
+
+
+class SignupForm(allauth_forms.SignupForm):
+    def validate_unique_email(self, value) -> str:
+        if verified_owner_ids(value):
+            return super().validate_unique_email(value)  # allauth's own, non-enumerating answer
+        self.account_already_exists = False
+        return get_adapter().validate_unique_email(value)
+
+
+class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+    """A reset link goes to the account that verified the address; if none has, to the accounts that signed up
+    with it (their own address, not merely one they added and never proved)."""
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        owners = verified_owner_ids(email)
+        if owners:
+            self.users = [user for user in self.users if user.pk in owners]
+        else:
+            self.users = [user for user in self.users if (user.email or "").lower() == email.lower()]
+        return email
