@@ -75,7 +75,7 @@ def test_resetting_the_password_by_mail_revokes_the_token_and_every_session(veri
     elsewhere = signed_in(verified_member)
     client = Client()
     client.post("/accounts/password/reset/", {"email": verified_member.email})
-    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mail.outbox[-1].body).group(1)
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", mail.outbox[-1].body).group(1)
     form = client.get(link, follow=True).redirect_chain[-1][0]
 
     response = client.post(form, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
