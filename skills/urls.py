@@ -17,4 +17,5 @@ urlpatterns = [
     path("roles/<slug:slug>/", roles.role_detail, name="role"),
     path("roles/<slug:slug>/matrix.csv", exports.role_matrix_csv, name="role-csv"),
     path("roles/<slug:slug>/career-track.pdf", roles.career_track_pdf, name="role-pdf"),
+    path("roles/<slug:slug>/<slug:level>/", roles.role_level, name="role-level"),
 ]

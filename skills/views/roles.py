@@ -1,9 +1,9 @@
-"""Role-side pages: the role list, the role page a matrix page at a time (and its past versions), the career
-track PDF."""
+"""Role-side pages: the role list, the role page a matrix page at a time (and its past versions), the role at one
+level, the career track PDF."""
 
 import logging
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -59,6 +59,23 @@ def _cached_role_main(request, slug: str, requested: int) -> pages.RolePageMain:
 def _role_main(slug: str, number: int) -> pages.RolePageMain:
     """Page `number` of the role page's content: the same for every visitor."""
     return pages.role_page_main(_profile(slug), number)
+
+
+@freshness.conditional(freshness.CATALOG)
+@freshness.anonymous_pages(freshness.CATALOG)
+def role_level(request, slug, level):
+    """The role at one of its levels, for reading (skills/pages.py, role_level_page_main)."""
+    page = freshness.fragment(request, "role-level", slug, level, build=lambda: _role_level_main(slug, level))
+    return render(request, "skills/role_level.html", {"page": page, "main": mark_safe(page.main)})
+
+
+def _role_level_main(slug: str, level: str) -> pages.RoleLevelPageMain:
+    """The role-at-a-level page's content: the same for every visitor. 404 for a level the role does not have."""
+    role = get_object_or_404(selectors.roles_with_levels(), slug=slug)
+    reading = selectors.role_at_level(role=role, level_slug=level)
+    if reading is None:
+        raise Http404("The role has no such level.")
+    return pages.role_level_page_main(reading)
 
 
 def role_as_of(request, slug):
