@@ -102,6 +102,8 @@ MAIN_PAGES = [
     ("skill-history", None, f"/skills/{SEED}/history/"),
     ("roles", None, "/roles/"),
     ("role", None, "/roles/data-scientist/"),
+    ("role-level", None, "/roles/data-scientist/middle/"),
+    ("role-level-top", None, "/roles/data-scientist/principal/"),
     ("proposals", None, "/proposals/"),
     ("proposal", None, "/proposals/{open}/"),
     ("proposal-approved", None, "/proposals/{approved}/"),

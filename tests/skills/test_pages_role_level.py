@@ -200,6 +200,8 @@ def test_next_level_section_names_each_change_in_words(client, reading_role):
     upcoming = section(html, "next")
     slug = {skill.name: skill.slug for skill in Skill.objects.all()}
 
+    assert "<h3>New at Senior: 1 skill</h3>" in upcoming
+    assert "<h3>Changes at Senior: 2 skills</h3>" in upcoming
     fuzzing = article(upcoming, f"next-{slug['Fuzzing']}")
     assert "New at Senior" in fuzzing
     assert "Adds property-based tests to parsers." in fuzzing
