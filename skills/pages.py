@@ -26,6 +26,7 @@ from skills.models import (
     Level,
     Proficiency,
     Role,
+    RoleLevel,
     Skill,
     SkillEvent,
     SkillGroup,
@@ -406,6 +407,51 @@ def role_level_page_main(reading: selectors.RoleAtLevel) -> RoleLevelPageMain:
         level_name=reading.level.name,
         main=render_to_string("skills/partials/role_level_main.html", context),
     )
+
+
+# ---------------------------------------------------------------- front door
+
+# The role and level a visitor last chose on the home page ("<role slug>/<level slug>"), offered again on the next
+# visit. Members have theirs in their growth plan.
+READING_COOKIE = "sm_reading"
+READING_COOKIE_AGE = 365 * 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A role at one of its levels, as the home page offers it again."""
+
+    role_slug: str
+    role_name: str
+    level_slug: str
+    level_name: str
+
+    def get_absolute_url(self) -> str:
+        return reverse("skills:role-level", args=[self.role_slug, self.level_slug])
+
+
+def remembered_reading(value: str, roles) -> Reading | None:
+    """The role and level of the cookie's `value`, among `roles` (selectors.home_roles); None if gone or garbled."""
+    role_slug, _slash, level_slug = value.partition("/")
+    for role in roles:
+        if role.slug == role_slug:
+            for level in role.level_links:
+                if level["slug"] == level_slug:
+                    return Reading(role.slug, role.name, level["slug"], level["name"])
+    return None
+
+
+def home_levels(roles) -> list[dict]:
+    """Every level some role of `roles` (selectors.home_roles) has, in order: the front door's level buttons."""
+    levels = {level["slug"]: level for role in roles for level in role.level_links}
+    return sorted(levels.values(), key=lambda level: level["position"])
+
+
+def nearest_level(role_levels: list[RoleLevel], position: int) -> RoleLevel:
+    """The role's level at `position`, else its first above it, else its top level (a Technical Lead starts at
+    Senior: "Junior" takes one there)."""
+    ordered = sorted(role_levels, key=lambda rl: rl.level.position)
+    return next((rl for rl in ordered if rl.level.position >= position), ordered[-1])
 
 
 # ---------------------------------------------------------------- past days

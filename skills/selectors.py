@@ -51,11 +51,12 @@ def home_domains() -> list[Domain]:
 
 
 def home_roles() -> QuerySet:
-    """Roles by family with their skill count and `level_links` (each level's slug and name, in order): one query."""
+    """Roles by family with their skill count and `level_links` (each level's slug, name and position, in order):
+    one query."""
     levels = (
         RoleLevel.objects.filter(role=OuterRef("pk"))
         .order_by("level__position")
-        .values(json=JSONObject(slug="level__slug", name="level__name"))
+        .values(json=JSONObject(slug="level__slug", name="level__name", position="level__position"))
     )
     return Role.objects.annotate(
         skill_count=Count("expectations__skill", distinct=True), level_links=ArraySubquery(levels)
@@ -343,6 +344,17 @@ def role_at_level(*, role: Role, level_slug: str) -> RoleAtLevel | None:
         cells=cells,
         next_cells=next_cells,
     )
+
+
+def role_levels_of(*, role_slug: str) -> list[RoleLevel]:
+    """The levels of the role `role_slug`, each with its role and level: one query; empty when there is no such
+    role."""
+    return list(RoleLevel.objects.filter(role__slug=role_slug).select_related("role", "level"))
+
+
+def level_position(slug: str) -> int:
+    """The position of the level `slug`; 0 (before every level) when there is none."""
+    return Level.objects.filter(slug=slug).values_list("position", flat=True).first() or 0
 
 
 def role_profile(*, role: Role) -> RoleProfile:

@@ -3,8 +3,9 @@ level, the career track PDF."""
 
 import logging
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -76,6 +77,26 @@ def _role_level_main(slug: str, level: str) -> pages.RoleLevelPageMain:
     if reading is None:
         raise Http404("The role has no such level.")
     return pages.role_level_page_main(reading)
+
+
+def role_level_choose(request):
+    """The home page's front door: `?role=&level=` to that role at that level (or its nearest level), remembered
+    in a cookie for the next visit."""
+    role_levels = selectors.role_levels_of(role_slug=request.GET.get("role", ""))
+    if not role_levels:
+        raise Http404("No such role.")
+    level = next((rl for rl in role_levels if rl.level.slug == request.GET.get("level")), None)
+    chosen = level or pages.nearest_level(role_levels, selectors.level_position(request.GET.get("level", "")))
+    response = redirect("skills:role-level", chosen.role.slug, chosen.level.slug)
+    response.set_cookie(
+        pages.READING_COOKIE,
+        f"{chosen.role.slug}/{chosen.level.slug}",
+        max_age=pages.READING_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
 
 
 def role_as_of(request, slug):
