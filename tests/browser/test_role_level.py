@@ -53,3 +53,24 @@ def test_print_shows_the_text_without_header_or_switcher(site, seeded_catalog):
     for selector in (".site-header", ".level-switcher", ".reading-toc", "details.redline >> nth=0"):
         expect(page.locator(selector)).to_be_hidden()
     expect(page.locator(".reading-item .prose").first).to_be_visible()
+
+
+def test_the_front_door_lands_in_two_clicks_and_offers_the_choice_again(site, seeded_catalog, node_tools):
+    page = site.page
+    page.set_viewport_size(PHONE)
+    site.goto("/")
+    page.get_by_label("Your role").select_option("data-scientist")
+    page.locator(".front-door__buttons").get_by_role("button", name="Middle", exact=True).click()
+    page.wait_for_url("**/roles/data-scientist/middle/")
+    expect(page.locator("h1")).to_have_text("Data Scientist at Middle")
+
+    site.goto("/")
+    offer = page.get_by_role("link", name="Continue as Data Scientist · Middle")
+    expect(offer).to_be_visible()
+    assert axe_violations(page) == []
+    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], width
+    screenshot(page, "home-front-door-390")
+    offer.click()
+    page.wait_for_url("**/roles/data-scientist/middle/")
+    assert site.errors == []

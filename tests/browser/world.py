@@ -120,6 +120,7 @@ MAIN_PAGES = [
     ("role-as-of", None, "/roles/data-scientist/?as_of={past}"),
     ("as-of-invalid", None, f"/skills/{SEED}/?as_of=yesterday"),
     ("as-of-missing", None, f"/skills/{SEED}/?as_of={{before}}"),
+    ("home-member", "member", "/"),
     ("skill-member", "member", f"/skills/{SEED}/"),
     ("suggest", "member", f"/skills/{SEED}/suggest/"),
     ("account", "member", "/accounts/profile/"),
