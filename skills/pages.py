@@ -310,11 +310,7 @@ class NextStep:
     current: Expectation | None
     next: Expectation | None
     changes: list[str] = field(default_factory=list)
-    segments: list[Segment] = field(default_factory=list)
-
-    @property
-    def text_changed(self) -> bool:
-        return has_changes(self.segments)
+    segments: list[Segment] = field(default_factory=list)  # the word redline, made only when asked for
 
 
 @dataclass
@@ -342,8 +338,9 @@ def by_domain_and_group(cells: list[Expectation]) -> list[ReadingDomain]:
     return domains
 
 
-def next_level(reading: selectors.RoleAtLevel) -> NextLevel | None:
-    """What `reading.next_level` adds or changes to `reading.level`, for each skill; None at the top level."""
+def next_level(reading: selectors.RoleAtLevel, *, redline: bool = False) -> NextLevel | None:
+    """What `reading.next_level` adds or changes to `reading.level`, for each skill (with the word redline of each
+    changed text when `redline`); None at the top level."""
     if reading.next_level is None:
         return None
     level = reading.next_level
@@ -357,7 +354,7 @@ def next_level(reading: selectors.RoleAtLevel) -> NextLevel | None:
             continue
         step = NextStep(cell.skill, current, cell, changes=level_changes(current, cell))
         if current.description != cell.description:
-            step.segments = word_diff(current.description, cell.description)
+            step.segments = word_diff(current.description, cell.description) if redline else []
             step.changes.append(_("New text at %(level)s") % {"level": level.name})
         (changed if step.changes else unchanged).append(step)
     dropped = [
@@ -387,8 +384,9 @@ def level_changes(current: Expectation, upcoming: Expectation) -> list[str]:
     return changes
 
 
-def role_level_page_main(reading: selectors.RoleAtLevel) -> RoleLevelPageMain:
-    """The role at one level, for reading: every cell in full, required first, and what the next level adds."""
+def role_level_page_main(reading: selectors.RoleAtLevel, *, redline: bool = False) -> RoleLevelPageMain:
+    """The role at one level, for reading: every cell in full, required first, and what the next level adds (with
+    the word redline of each changed text when `redline`)."""
     required = [cell for cell in reading.cells if cell.required]
     optional = [cell for cell in reading.cells if not cell.required]
     context = {
@@ -398,7 +396,8 @@ def role_level_page_main(reading: selectors.RoleAtLevel) -> RoleLevelPageMain:
         "optional": by_domain_and_group(optional),
         "required_count": len(required),
         "optional_count": len(optional),
-        "next": next_level(reading),
+        "next": next_level(reading, redline=redline),
+        "redline": redline,
     }
     return RoleLevelPageMain(
         role_slug=reading.role.slug,

@@ -65,18 +65,22 @@ def _role_main(slug: str, number: int) -> pages.RolePageMain:
 @freshness.conditional(freshness.CATALOG)
 @freshness.anonymous_pages(freshness.CATALOG)
 def role_level(request, slug, level):
-    """The role at one of its levels, for reading (skills/pages.py, role_level_page_main)."""
-    page = freshness.fragment(request, "role-level", slug, level, build=lambda: _role_level_main(slug, level))
+    """The role at one of its levels, for reading (skills/pages.py, role_level_page_main); `?redline=1` adds the
+    word redline of each text that changes at the next level."""
+    redline = request.GET.get("redline") == "1"
+    page = freshness.fragment(
+        request, "role-level", slug, level, redline, build=lambda: _role_level_main(slug, level, redline)
+    )
     return render(request, "skills/role_level.html", {"page": page, "main": mark_safe(page.main)})
 
 
-def _role_level_main(slug: str, level: str) -> pages.RoleLevelPageMain:
+def _role_level_main(slug: str, level: str, redline: bool) -> pages.RoleLevelPageMain:
     """The role-at-a-level page's content: the same for every visitor. 404 for a level the role does not have."""
     role = get_object_or_404(selectors.roles_with_levels(), slug=slug)
     reading = selectors.role_at_level(role=role, level_slug=level)
     if reading is None:
         raise Http404("The role has no such level.")
-    return pages.role_level_page_main(reading)
+    return pages.role_level_page_main(reading, redline=redline)
 
 
 def role_level_choose(request):

@@ -32,25 +32,27 @@ def test_reads_well_on_a_desktop(site, seeded_catalog):
     assert site.errors == []
 
 
-def test_the_redline_opens_on_request_without_script(site, seeded_catalog, node_tools):
+def test_the_redline_shows_on_request_without_script(site, seeded_catalog, node_tools):
     site.page.set_viewport_size(PHONE)
     site.goto(PAGE)
     page = site.page
-    redline = page.locator("details.redline").first
-    expect(redline.locator("ins").first).to_be_hidden()
-    redline.locator("summary").click()
-    expect(redline.locator("ins").first).to_be_visible()
-    page.locator("details.redline").evaluate_all("(all) => all.forEach(d => d.open = true)")
+    expect(page.locator(".redline")).to_have_count(0)
+    page.get_by_role("link", name="Show word-by-word changes").click()
+    page.wait_for_url("**/middle/?redline=1#next")
+    expect(page.locator(".redline ins").first).to_be_visible()
     assert axe_violations(page) == []
     width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1], width
+    screenshot(page, "role-level-redline-390")
+    page.get_by_role("link", name="Hide word-by-word changes").click()
+    expect(page.locator(".redline")).to_have_count(0)
 
 
 def test_print_shows_the_text_without_header_or_switcher(site, seeded_catalog):
-    site.goto(PAGE)
+    site.goto(PAGE + "?redline=1")
     page = site.page
     page.emulate_media(media="print")
-    for selector in (".site-header", ".level-switcher", ".reading-toc", "details.redline >> nth=0"):
+    for selector in (".site-header", ".level-switcher", ".reading-toc", ".redline >> nth=0", ".redline-toggle"):
         expect(page.locator(selector)).to_be_hidden()
     expect(page.locator(".reading-item .prose").first).to_be_visible()
 

@@ -90,7 +90,7 @@ def test_top_level_says_there_is_no_next_level(client, seeded_catalog):
     assert "Principal is this role\u2019s top level: there is no next level." in unescape(upcoming)
     assert "To reach" not in html
     assert "reading-item" not in upcoming
-    assert "<details" not in upcoming
+    assert "redline" not in upcoming
 
 
 def test_level_switcher_links_the_roles_levels_and_marks_this_one(client, seeded_catalog):
@@ -229,16 +229,21 @@ def test_next_level_section_names_each_change_in_words(client, reading_role):
 
 def test_the_word_redline_is_there_only_when_asked_for(client, reading_role):
     html = page(client, reading_role, "middle")
-    # Every <ins>/<del> of the page sits in a closed <details> (opened by the reader, no script needed).
-    outside = re.sub(r'<details class="redline no-print">.*?</details>', "", html, flags=re.S)
-    assert "<ins>" not in outside
-    assert "<del>" not in outside
-    redlines = re.findall(r'<details class="redline no-print">(.*?)</details>', html, flags=re.S)
+    assert "<ins>" not in html
+    assert "<del>" not in html
+    assert f'<a href="/roles/{reading_role.slug}/middle/?redline=1#next">Show word-by-word changes</a>' in html
+
+    response = client.get(url(reading_role, "middle"), {"redline": "1"})
+    html = response.content.decode()
+    redlines = re.findall(r'<p class="diff redline no-print">(.*?)</p>', html, flags=re.S)
     assert len(redlines) == 1  # Threat Modeling: the only text that changes
-    assert "<summary>Show word-by-word changes</summary>" in redlines[0]
+    threats = article(html, "next-" + Skill.objects.get(name="Threat Modeling").slug)
+    assert redlines[0] in threats
     assert "<ins>" in redlines[0]
     assert "<del>" in redlines[0]
-    assert "<details open" not in html
+    assert f'<a href="/roles/{reading_role.slug}/middle/#next">Hide word-by-word changes</a>' in html
+    # Everything else reads the same.
+    assert render_markdown("Leads threat modeling sessions for new services.") in threats
 
 
 def test_print_hides_the_header_and_the_switcher(client, reading_role):
