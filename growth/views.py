@@ -99,6 +99,9 @@ def plan_settings(request):
                 form.add_error("level", error.message_dict.get("level", error.messages))
             else:
                 messages.success(request, _("Your growth plan is set."))
+                if request.POST.get("show"):  # the home page's front door: on to the role at that level
+                    role, level = form.cleaned_data["role_obj"], form.cleaned_data["level_obj"]
+                    return redirect("skills:role-level", role.slug, level.slug)
                 return redirect("growth:plan")
         return render(request, "growth/settings.html", {"form": form}, status=400)
     profile = selectors.plan_profile(user=request.user)

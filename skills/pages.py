@@ -18,7 +18,19 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from skills import as_of, selectors
 from skills.diff import Segment, has_changes, step_changes, word_diff
-from skills.models import Domain, Expectation, ExpectationEvent, Level, Proficiency, Role, Skill, SkillEvent
+from skills.models import (
+    PROFICIENCY_ORDER,
+    Domain,
+    Expectation,
+    ExpectationEvent,
+    Level,
+    Proficiency,
+    Role,
+    RoleLevel,
+    Skill,
+    SkillEvent,
+    SkillGroup,
+)
 
 # --------------------------------------------------------------- skill page
 
@@ -257,6 +269,188 @@ def _matrix_index(profile: selectors.RoleProfile) -> list[MatrixIndexEntry]:
         index.append(MatrixIndexEntry(domain=group.domain, total=len(group.rows), page=page_of_start))
         start += len(group.rows)
     return index
+
+
+# ------------------------------------------------------- role at a level
+
+
+@dataclass(frozen=True)
+class RoleLevelPageMain:
+    """The role-at-a-level page's content, rendered (`main`): the same for every visitor, kept as a fragment.
+
+    It names the role and the level for the page around it (title, description).
+    """
+
+    role_slug: str
+    role_name: str
+    level_slug: str
+    level_name: str
+    main: str  # HTML
+
+
+@dataclass
+class ReadingGroup:
+    """The cells of one skill group, within a domain."""
+
+    group: SkillGroup
+    cells: list[Expectation] = field(default_factory=list)
+
+
+@dataclass
+class ReadingDomain:
+    domain: Domain
+    groups: list[ReadingGroup] = field(default_factory=list)
+
+
+@dataclass
+class NextStep:
+    """One skill on the way to the next level: its cell here, there, and what changes between the two."""
+
+    skill: Skill
+    current: Expectation | None
+    next: Expectation | None
+    changes: list[str] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)  # the word redline, made only when asked for
+
+
+@dataclass
+class NextLevel:
+    """What the next level adds or changes, skill by skill; required at the next level first."""
+
+    level: Level
+    added: list[NextStep]  # skills new at the next level
+    changed: list[NextStep]  # skills at both levels, with something changed
+    dropped: list[NextStep]  # skills not listed at the next level
+    unchanged: list[NextStep]  # skills the same at both levels
+
+
+def by_domain_and_group(cells: list[Expectation]) -> list[ReadingDomain]:
+    """Cells in the matrix's order, grouped by domain and, within each, by skill group."""
+    domains: list[ReadingDomain] = []
+    for cell in cells:
+        domain, group = cell.skill.group.domain, cell.skill.group
+        if not domains or domains[-1].domain.pk != domain.pk:
+            domains.append(ReadingDomain(domain))
+        groups = domains[-1].groups
+        if not groups or groups[-1].group.pk != group.pk:
+            groups.append(ReadingGroup(group))
+        groups[-1].cells.append(cell)
+    return domains
+
+
+def next_level(reading: selectors.RoleAtLevel, *, redline: bool = False) -> NextLevel | None:
+    """What `reading.next_level` adds or changes to `reading.level`, for each skill (with the word redline of each
+    changed text when `redline`); None at the top level."""
+    if reading.next_level is None:
+        return None
+    level = reading.next_level
+    here = {cell.skill_id: cell for cell in reading.cells}
+    there = {cell.skill_id: cell for cell in reading.next_cells}
+    added, changed, unchanged = [], [], []
+    for cell in reading.next_cells:
+        current = here.get(cell.skill_id)
+        if current is None:
+            added.append(NextStep(cell.skill, None, cell, changes=[_("New at %(level)s") % {"level": level.name}]))
+            continue
+        step = NextStep(cell.skill, current, cell, changes=level_changes(current, cell))
+        if current.description != cell.description:
+            step.segments = word_diff(current.description, cell.description) if redline else []
+            step.changes.append(_("New text at %(level)s") % {"level": level.name})
+        (changed if step.changes else unchanged).append(step)
+    dropped = [
+        NextStep(cell.skill, cell, None, changes=[_("Not listed at %(level)s") % {"level": level.name}])
+        for cell in reading.cells
+        if cell.skill_id not in there
+    ]
+    # Required at the next level first; otherwise the matrix's order (the sort is stable).
+    added.sort(key=lambda step: not step.next.required)
+    changed.sort(key=lambda step: not step.next.required)
+    return NextLevel(level=level, added=added, changed=changed, dropped=dropped, unchanged=unchanged)
+
+
+def level_changes(current: Expectation, upcoming: Expectation) -> list[str]:
+    """The required flag and the proficiency from one level's cell to the next's, in words."""
+    changes = []
+    if upcoming.required and not current.required:
+        changes.append(_("Becomes required"))
+    elif current.required and not upcoming.required:
+        changes.append(_("Becomes optional"))
+    old, new = PROFICIENCY_ORDER.get(current.proficiency, 0), PROFICIENCY_ORDER.get(upcoming.proficiency, 0)
+    names = {"old": _proficiency(current.proficiency), "new": _proficiency(upcoming.proficiency)}
+    if new > old:
+        changes.append(_("Proficiency rises from %(old)s to %(new)s") % names)
+    elif new < old:
+        changes.append(_("Proficiency falls from %(old)s to %(new)s") % names)
+    return changes
+
+
+def role_level_page_main(reading: selectors.RoleAtLevel, *, redline: bool = False) -> RoleLevelPageMain:
+    """The role at one level, for reading: every cell in full, required first, and what the next level adds (with
+    the word redline of each changed text when `redline`)."""
+    required = [cell for cell in reading.cells if cell.required]
+    optional = [cell for cell in reading.cells if not cell.required]
+    context = {
+        "role": reading.role,
+        "reading": reading,
+        "required": by_domain_and_group(required),
+        "optional": by_domain_and_group(optional),
+        "required_count": len(required),
+        "optional_count": len(optional),
+        "next": next_level(reading, redline=redline),
+        "redline": redline,
+    }
+    return RoleLevelPageMain(
+        role_slug=reading.role.slug,
+        role_name=reading.role.name,
+        level_slug=reading.level.slug,
+        level_name=reading.level.name,
+        main=render_to_string("skills/partials/role_level_main.html", context),
+    )
+
+
+# ---------------------------------------------------------------- front door
+
+# The role and level a visitor last chose on the home page ("<role slug>/<level slug>"), offered again on the next
+# visit. Members have theirs in their growth plan.
+READING_COOKIE = "sm_reading"
+READING_COOKIE_AGE = 365 * 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A role at one of its levels, as the home page offers it again."""
+
+    role_slug: str
+    role_name: str
+    level_slug: str
+    level_name: str
+
+    def get_absolute_url(self) -> str:
+        return reverse("skills:role-level", args=[self.role_slug, self.level_slug])
+
+
+def remembered_reading(value: str, roles) -> Reading | None:
+    """The role and level of the cookie's `value`, among `roles` (selectors.home_roles); None if gone or garbled."""
+    role_slug, _slash, level_slug = value.partition("/")
+    for role in roles:
+        if role.slug == role_slug:
+            for level in role.level_links:
+                if level["slug"] == level_slug:
+                    return Reading(role.slug, role.name, level["slug"], level["name"])
+    return None
+
+
+def home_levels(roles) -> list[dict]:
+    """Every level some role of `roles` (selectors.home_roles) has, in order: the front door's level buttons."""
+    levels = {level["slug"]: level for role in roles for level in role.level_links}
+    return sorted(levels.values(), key=lambda level: level["position"])
+
+
+def nearest_level(role_levels: list[RoleLevel], position: int) -> RoleLevel:
+    """The role's level at `position`, else its first above it, else its top level (a Technical Lead starts at
+    Senior: "Junior" takes one there)."""
+    ordered = sorted(role_levels, key=lambda rl: rl.level.position)
+    return next((rl for rl in ordered if rl.level.position >= position), ordered[-1])
 
 
 # ---------------------------------------------------------------- past days

@@ -11,10 +11,11 @@ from datetime import date, datetime
 from operator import attrgetter
 
 import pghistory.models
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import models
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, StringAgg, Subquery, TextField, Value
-from django.db.models.functions import Coalesce, Concat, Left
+from django.db.models.functions import Coalesce, Concat, JSONObject, Left
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -50,7 +51,16 @@ def home_domains() -> list[Domain]:
 
 
 def home_roles() -> QuerySet:
-    return Role.objects.annotate(skill_count=Count("expectations__skill", distinct=True)).order_by("family", "name")
+    """Roles by family with their skill count and `level_links` (each level's slug, name and position, in order):
+    one query."""
+    levels = (
+        RoleLevel.objects.filter(role=OuterRef("pk"))
+        .order_by("level__position")
+        .values(json=JSONObject(slug="level__slug", name="level__name", position="level__position"))
+    )
+    return Role.objects.annotate(
+        skill_count=Count("expectations__skill", distinct=True), level_links=ArraySubquery(levels)
+    ).order_by("family", "name")
 
 
 def skill_list(*, search: str = "", domain: str = "", group: str = "", role: str = "") -> QuerySet:
@@ -276,6 +286,11 @@ class RoleProfile:
     def cell_count(self) -> int:
         return len(self.cells)
 
+    @property
+    def level_slugs(self) -> set[str]:
+        """The role's own levels (its RoleLevels): those with a page of their own (the role at a level)."""
+        return {rl.level.slug for rl in self.role_levels}
+
     def track(self) -> list[TrackLevel]:
         """The career track: per level (with a RoleLevel or cells), its cells grouped by domain."""
         role_levels = {rl.level_id: rl for rl in self.role_levels}
@@ -288,6 +303,58 @@ class RoleProfile:
                 step.domains.append(TrackDomain(domain))
             step.domains[-1].cells.append(cell)
         return list(steps.values())
+
+
+@dataclass
+class RoleAtLevel:
+    """A role at one of its levels, beside its next level: what the role-at-a-level page reads."""
+
+    role: Role
+    levels: list[Level]  # the role's levels (its RoleLevels), in order
+    level: Level
+    role_level: RoleLevel
+    next_level: Level | None  # None at the role's top level
+    next_role_level: RoleLevel | None
+    cells: list[Expectation]  # at `level`, in the matrix's order
+    next_cells: list[Expectation]  # at `next_level`, in the matrix's order
+
+
+def role_at_level(*, role: Role, level_slug: str) -> RoleAtLevel | None:
+    """The role (with role_levels prefetched: roles_with_levels) at the level `level_slug`, and at the level after it;
+    None when the role does not have that level. One query (the cells of both levels) whatever the size of the role.
+    """
+    role_levels = sorted(role.role_levels.all(), key=lambda rl: rl.level.position)
+    index = next((i for i, rl in enumerate(role_levels) if rl.level.slug == level_slug), None)
+    if index is None:
+        return None
+    here = role_levels[index]
+    after = role_levels[index + 1] if index + 1 < len(role_levels) else None
+    wanted = [here.level_id] + ([after.level_id] if after else [])
+    cells, next_cells = [], []
+    for cell in in_matrix_order(Expectation.objects.filter(role=role, level_id__in=wanted)):
+        cell.role = role  # the cell links need it; saves a join per row
+        (cells if cell.level_id == here.level_id else next_cells).append(cell)
+    return RoleAtLevel(
+        role=role,
+        levels=[rl.level for rl in role_levels],
+        level=here.level,
+        role_level=here,
+        next_level=after.level if after else None,
+        next_role_level=after,
+        cells=cells,
+        next_cells=next_cells,
+    )
+
+
+def role_levels_of(*, role_slug: str) -> list[RoleLevel]:
+    """The levels of the role `role_slug`, each with its role and level: one query; empty when there is no such
+    role."""
+    return list(RoleLevel.objects.filter(role__slug=role_slug).select_related("role", "level"))
+
+
+def level_position(slug: str) -> int:
+    """The position of the level `slug`; 0 (before every level) when there is none."""
+    return Level.objects.filter(slug=slug).values_list("position", flat=True).first() or 0
 
 
 def role_profile(*, role: Role) -> RoleProfile:

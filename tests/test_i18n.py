@@ -438,6 +438,7 @@ def main_pages(world) -> list[tuple[str, int]]:
         (f"/skills/{skill.slug}/history/", 200),
         ("/roles/", 200),
         (f"/roles/{role.slug}/", 200),
+        (f"/roles/{role.slug}/{cell.level.slug}/", 200),
         ("/proposals/", 200),
         (f"/proposals/{proposal.pk}/", 200),
         (f"/skills/{skill.slug}/suggest/", 200),

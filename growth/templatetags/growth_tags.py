@@ -1,13 +1,15 @@
-"""{% growth_plan_card %}: the "Growth plan" card of the account page.
+"""{% growth_plan_card %}: the "Growth plan" card of the account page; {% plan_reading %}: the member's role and level
+for the home page's front door.
 
-The account page belongs to accounts; it renders this tag so that accounts
-never imports growth. Three queries: the member's profile, the roles, their levels.
+The account page belongs to accounts, the home page to skills; they render these tags so that neither imports
+growth. The card costs three queries (the member's profile, the roles, their levels), the reading one.
 """
 
 from django import template
 
 from growth import selectors
 from growth.forms import PlanSettingsForm
+from skills.pages import Reading
 
 register = template.Library()
 
@@ -24,3 +26,13 @@ def growth_plan_card(context):
         "csrf_token": context.get("csrf_token"),
         "request": request,
     }
+
+
+@register.simple_tag(takes_context=True)
+def plan_reading(context) -> Reading | None:
+    """{% plan_reading as offer %}: the signed-in member's role and level from their growth plan, or None."""
+    request = context.get("request")
+    profile = selectors.plan_profile(user=getattr(request, "user", None))
+    if profile is None:
+        return None
+    return Reading(profile.role.slug, profile.role.name, profile.level.slug, profile.level.name)

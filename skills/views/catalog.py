@@ -16,16 +16,31 @@ HISTORY_PAGE_SIZE = 50
 
 
 # --------------------------------------------------------------------- home
-@freshness.cached_page(freshness.CATALOG)
 def home(request):
+    """The shared copy for anonymous visitors; a page of their own for members and for visitors who chose a role and
+    level (it offers their choice again): never cached, never answered 304, so no choice reaches another visitor."""
+    if request.user.is_authenticated or pages.READING_COOKIE in request.COOKIES:
+        return _home(request)
+    return _shared_home(request)
+
+
+@freshness.cached_page(freshness.CATALOG)
+def _shared_home(request):
+    return _home(request)
+
+
+def _home(request):
     domains = selectors.home_domains()
+    roles = list(selectors.home_roles())
     all_skills = [skill for domain in domains for group in domain.groups.all() for skill in group.skills.all()]
     return render(
         request,
         "skills/home.html",
         {
             "domains": domains,
-            "roles": selectors.home_roles(),
+            "roles": roles,
+            "levels": pages.home_levels(roles),
+            "remembered": pages.remembered_reading(request.COOKIES.get(pages.READING_COOKIE, ""), roles),
             "skill_total": len(all_skills),
             "cell_total": sum(skill.cell_count for skill in all_skills),
         },

@@ -1,10 +1,11 @@
-"""Role-side pages: the role list, the role page a matrix page at a time (and its past versions), the career
-track PDF."""
+"""Role-side pages: the role list, the role page a matrix page at a time (and its past versions), the role at one
+level, the career track PDF."""
 
 import logging
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -57,6 +58,46 @@ def _cached_role_main(request, slug: str, requested: int) -> pages.RolePageMain:
 def _role_main(slug: str, number: int) -> pages.RolePageMain:
     """Page `number` of the role page's content: the same for every visitor."""
     return pages.role_page_main(_profile(slug), number)
+
+
+@freshness.cached_page(freshness.CATALOG)
+def role_level(request, slug, level):
+    """The role at one of its levels, for reading (skills/pages.py, role_level_page_main); `?redline=1` adds the
+    word redline of each text that changes at the next level."""
+    redline = request.GET.get("redline") == "1"
+    page = freshness.fragment(
+        request, "role-level", slug, level, redline, build=lambda: _role_level_main(slug, level, redline)
+    )
+    return render(request, "skills/role_level.html", {"page": page, "main": mark_safe(page.main)})
+
+
+def _role_level_main(slug: str, level: str, redline: bool) -> pages.RoleLevelPageMain:
+    """The role-at-a-level page's content: the same for every visitor. 404 for a level the role does not have."""
+    role = get_object_or_404(selectors.roles_with_levels(), slug=slug)
+    reading = selectors.role_at_level(role=role, level_slug=level)
+    if reading is None:
+        raise Http404("The role has no such level.")
+    return pages.role_level_page_main(reading, redline=redline)
+
+
+def role_level_choose(request):
+    """The home page's front door: `?role=&level=` to that role at that level (or its nearest level), remembered
+    in a cookie for the next visit."""
+    role_levels = selectors.role_levels_of(role_slug=request.GET.get("role", ""))
+    if not role_levels:
+        raise Http404("No such role.")
+    level = next((rl for rl in role_levels if rl.level.slug == request.GET.get("level")), None)
+    chosen = level or pages.nearest_level(role_levels, selectors.level_position(request.GET.get("level", "")))
+    response = redirect("skills:role-level", chosen.role.slug, chosen.level.slug)
+    response.set_cookie(
+        pages.READING_COOKIE,
+        f"{chosen.role.slug}/{chosen.level.slug}",
+        max_age=pages.READING_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
 
 
 def role_as_of(request, slug):

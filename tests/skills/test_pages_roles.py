@@ -90,9 +90,14 @@ def test_role_matrix_is_grouped_by_domain_with_every_level_as_a_column(client, m
     assert re.findall(r'<h3 class="matrix-domain__title">([^<]+)</h3>', html) == ["Testing &amp; QA", "Security"]
     anchors = [f"domain-{Domain.objects.get(name=name).slug}" for name in ("Testing & QA", "Security")]
     assert re.findall(r'<details class="matrix-domain" id="([^"]+)" open>', html) == anchors
-    # Every level of the catalog is a column, short name with the full name in <abbr>.
+    # Every level of the catalog is a column, short name with the full name in <abbr>; the role's own levels
+    # (Senior on) link to the role at that level.
     for level in levels:
-        assert f'<th scope="col" class="matrix__level"><abbr title="{level.name}">{level.short}</abbr></th>' in html
+        abbr = f'<abbr title="{level.name}">{level.short}</abbr>'
+        if level.position >= 3:
+            link = reverse("skills:role-level", args=[mixed_role.slug, level.slug])
+            abbr = f'<a class="matrix__level-link" href="{link}">{abbr}</a>'
+        assert f'<th scope="col" class="matrix__level">{abbr}</th>' in html
     assert html.count('<th scope="row">') == 2
     # One link per cell, to the cell's detail page.
     assert html.count('matrix__link"') == 4
