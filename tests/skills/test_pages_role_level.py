@@ -44,7 +44,7 @@ def article(html: str, element_id: str) -> str:
 def test_middle_data_scientist_reads_every_middle_description_in_full(client, seeded_catalog):
     html = page(client, "data-scientist", "middle")
     cells = Expectation.objects.filter(role__slug="data-scientist", level__slug="middle").select_related("skill")
-    assert cells.count() == 8
+    assert cells.count() >= 8  # the starter catalog gives a Middle Data Scientist at least eight skills
     main = html[: html.index('id="next"')]
     for cell in cells:
         assert render_markdown(cell.description) in main, cell.skill.name
