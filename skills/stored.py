@@ -28,11 +28,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connections, router
 from django.http import FileResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
 from skills import freshness
+from skills.models import Revision
 
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 _POLL_SECONDS = 0.05
@@ -61,7 +63,7 @@ class Shelf:
 
     def __init__(self, kind: str, request):
         self.revision = freshness.revisions(request).key((freshness.CATALOG,)).replace("/", "_")
-        self.root = Path(settings.STORED_ANSWERS_DIR) / kind
+        self.root = Path(settings.STORED_ANSWERS_DIR) / _database() / kind
         self.folder = self.root / self.revision
 
     def find(self, name: str, *, gzip_too: bool = False) -> Stored | None:
@@ -104,6 +106,13 @@ class Shelf:
             # right now: it is newer than ours, and left for the next build to remove.
             if folder != self.folder and folder.is_dir() and folder.stat().st_mtime < mine:
                 shutil.rmtree(folder, ignore_errors=True)
+
+
+def _database() -> str:
+    """The database the revisions count in: two databases (the site's, the bench's) may reach the same counts."""
+    database = connections[router.db_for_read(Revision)].settings_dict
+    where = f"{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    return hashlib.sha256(where.encode()).hexdigest()[:12]
 
 
 def respond(request, stored: Stored, *, content_type: str, filename: str | None = None):
