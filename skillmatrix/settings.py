@@ -303,6 +303,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "comments": env_str("RATE_LIMIT_COMMENTS", "20/min"),
         "proposals": env_str("RATE_LIMIT_PROPOSALS", "10/hour"),
+        # Anonymous clients, per address, on the heavy reads (skills/throttling.py), counted in the default cache.
+        "heavy-anon": env_str("RATE_LIMIT_HEAVY_ANON", "10/min"),
+        "compare-anon": env_str("RATE_LIMIT_COMPARE_ANON", "30/min"),
     },
 }
 SPECTACULAR_SETTINGS = {

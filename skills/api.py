@@ -1,7 +1,7 @@
 """Read API of the catalog (DESIGN section 4, "Read")."""
 
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, viewsets
@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from skills import as_of, catalog_io, freshness, selectors
+from skills import as_of, catalog_io, freshness, selectors, stored, throttling
 from skills.models import Domain, Level, Proficiency, Role, RoleLevel, SkillGroup
 from skills.serializers import (
     DomainSerializer,
@@ -288,18 +288,50 @@ CATALOG_SCHEMA = _object(
 )
 
 
+THROTTLED = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="Too many requests from this address without signing in: wait for the seconds in `Retry-After`.",
+)
+BUSY = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="The answer is being built and the server has no room for another build: retry after `Retry-After`.",
+)
+
+
+class Busy(exceptions.APIException):
+    status_code = 503
+    default_detail = "The server is busy building this answer; try again shortly."
+    default_code = "busy"
+
+    def __init__(self, wait: int):
+        super().__init__()
+        self.wait = wait  # DRF's exception handler turns it into Retry-After
+
+
 class CatalogView(APIView):
     """The whole catalog as one JSON document, byte for byte what `manage.py export_catalog` writes.
 
-    A file saved from here can be loaded with `manage.py import_catalog`. Eight queries, whatever the catalog's size.
+    A file saved from here can be loaded with `manage.py import_catalog`. Built once per catalog revision (eight
+    queries, whatever the catalog's size) into a stored file and its gzip copy (skills/stored.py), which every
+    later request is sent, gzip when the client takes it.
     """
+
+    throttle_classes = [throttling.HeavyApiThrottle]
 
     @extend_schema(
         operation_id="catalog_export",
         summary="The whole catalog (import/export format)",
-        responses={200: OpenApiResponse(CATALOG_SCHEMA, description="The catalog, UTF-8 JSON.")},
+        responses={
+            200: OpenApiResponse(CATALOG_SCHEMA, description="The catalog, UTF-8 JSON."),
+            429: THROTTLED,
+            503: BUSY,
+        },
     )
     def get(self, request):
-        return HttpResponse(
-            catalog_io.dumps(catalog_io.export_catalog()), content_type="application/json; charset=utf-8"
-        )
+        try:
+            found = stored.Shelf("catalog", request).get(
+                "catalog.json", build=lambda: catalog_io.dumps(catalog_io.export_catalog()).encode(), gzip_too=True
+            )
+        except stored.Busy as busy:
+            raise Busy(busy.retry_after) from None
+        return stored.respond(request, found, content_type="application/json; charset=utf-8")

@@ -14,6 +14,7 @@ the revision; later requests, in any process, are sent that file.
 - Old revisions are removed after a new one is built.
 """
 
+import contextlib
 import fcntl
 import gzip
 import hashlib
@@ -77,8 +78,12 @@ class Shelf:
         tag = hashlib.sha256(f"{self.revision}/{name}/{modified}".encode()).hexdigest()[:32]
         return Stored(path=path, gzipped=gzipped, etag=f'"{tag}"', modified=modified)
 
-    def get(self, name: str, *, build: Callable[[], bytes], gzip_too: bool = False) -> Stored:
-        """The answer `name`: from its file, or built now by `build()` (once, whoever asks meanwhile)."""
+    def get(self, name: str, *, build: Callable[[], bytes], gzip_too: bool = False, slot: bool = True) -> Stored:
+        """The answer `name`: from its file, or built now by `build()` (once, whoever asks meanwhile).
+
+        With `slot=False` the build needs no build slot (it is never refused as Busy for want of one):
+        for answers of a second or so, which a limit per client already bounds.
+        """
         found = self.find(name, gzip_too=gzip_too)
         if found is not None:
             return found
@@ -87,7 +92,7 @@ class Shelf:
             found = self.find(name, gzip_too=gzip_too)
             if found is not None:  # built by the request we waited for
                 return found
-            with _build_slot():
+            with _build_slot() if slot else contextlib.nullcontext():
                 content = build()
             if gzip_too:
                 _write(self.folder / f"{name}.gz", gzip.compress(content, compresslevel=6))
