@@ -1,10 +1,14 @@
 """Read API of the catalog (DESIGN section 4, "Read")."""
 
+import hashlib
+
 from django.db.models import Count, Prefetch
 from django.http import Http404
+from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, viewsets
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -139,7 +143,23 @@ class RoleViewSet(viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         if request.query_params.get("as_of"):
             return role_as_of_api(request, kwargs["slug"])
-        return super().retrieve(request, *args, **kwargs)
+        if request.accepted_renderer.format != "json":  # the browsable API (DEBUG): rendered each time
+            return super().retrieve(request, *args, **kwargs)
+        # A large role's matrix runs to hundreds of kilobytes: kept as a stored file (and its gzip copy) per
+        # catalog revision, language and site address, shared by every process (skills/stored.py).
+        shelf = stored.Shelf("api-role", request)
+        site = hashlib.sha256(request.build_absolute_uri("/").encode()).hexdigest()[:12]
+        name = f"{kwargs['slug']}.{translation.get_language()}.{site}.json"
+        found = shelf.find(name, gzip_too=True)
+        if found is None:
+            role = self.get_object()  # a missing role is a 404, and nothing is stored for it
+            found = shelf.get(
+                name,
+                build=lambda: JSONRenderer().render(self.get_serializer(role).data),
+                gzip_too=True,
+                slot=False,
+            )
+        return stored.respond(request, found, content_type="application/json", stream=False)
 
     def get_queryset(self):
         if self.action == "retrieve":

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connections, router
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
@@ -120,16 +120,23 @@ def _database() -> str:
     return hashlib.sha256(where.encode()).hexdigest()[:12]
 
 
-def respond(request, stored: Stored, *, content_type: str, filename: str | None = None):
-    """The stored file as a FileResponse, 304 when the client has it, gzip when the client takes it."""
+def respond(request, stored: Stored, *, content_type: str, filename: str | None = None, stream: bool = True):
+    """The stored file as a FileResponse, 304 when the client has it, gzip when the client takes it.
+
+    With `stream=False`, an answer of a few hundred kilobytes is read whole into an HttpResponse instead.
+    """
     use_gzip = stored.gzipped is not None and _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", ""))
     etag = stored.etag[:-1] + '-gzip"' if use_gzip else stored.etag
     response = get_conditional_response(request, etag=etag, last_modified=int(stored.modified))
     if response is None:
-        body = open(stored.gzipped if use_gzip else stored.path, "rb")  # noqa: SIM115 (FileResponse closes it)
-        response = FileResponse(body, content_type=content_type, filename=filename or "")
-        if not filename:
-            response.headers.pop("Content-Disposition", None)
+        path = stored.gzipped if use_gzip else stored.path
+        if stream:
+            body = open(path, "rb")  # noqa: SIM115 (FileResponse closes it)
+            response = FileResponse(body, content_type=content_type, filename=filename or "")
+            if not filename:
+                response.headers.pop("Content-Disposition", None)
+        else:
+            response = HttpResponse(path.read_bytes(), content_type=content_type)
         if use_gzip:
             response["Content-Encoding"] = "gzip"
     response["ETag"] = etag

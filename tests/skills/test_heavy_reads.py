@@ -126,3 +126,22 @@ def test_an_anonymous_burst_of_comparisons_is_limited_and_a_member_is_not(client
 
     client.force_login(member)
     assert [client.get(compare_url(catalog)).status_code for _ in range(4)] == [200] * 4
+
+
+# --- a role with its matrix ---------------------------------------------------------------------------
+
+
+def test_the_role_detail_is_stored_until_the_catalog_changes(client, catalog, django_assert_num_queries):
+    role = catalog["roles"][0]
+    url = f"/api/roles/{role.slug}/"
+    first = client.get(url).json()
+    with django_assert_num_queries(1):  # the revisions only
+        assert client.get(url).json() == first
+    packed = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert packed["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(packed.content)) == first
+
+    Expectation.objects.filter(role=role).update(description="Changed in the shell.")
+    cells = [cell for row in client.get(url).json()["matrix"] for cell in row["cells"]]
+    assert {cell["description"] for cell in cells} == {"Changed in the shell."}
+    assert client.get("/api/roles/no-such-role/").status_code == 404
