@@ -285,6 +285,22 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("FRAGMENT_CACHE_ENTRIES", 2000)},
     },
 }
+# Heavy answers (career-track PDFs, the whole catalog as JSON) are built once per catalog revision into
+# files here, which every server process reads (skills/stored.py). Builds run at most HEAVY_BUILD_SLOTS at
+# a time per process; a request waits HEAVY_BUILD_SLOT_WAIT seconds for a slot, or HEAVY_BUILD_WAIT for
+# the same answer being built by another request, and is then answered 503 with Retry-After. Files are
+# kept per database (host, port, name): empty the folder when a database is recreated or restored under
+# the same name, whose counters may come back to values they had before.
+STORED_ANSWERS_DIR = Path(env_str("STORED_ANSWERS_DIR", str(BASE_DIR / ".data" / "stored")))
+HEAVY_BUILD_SLOTS = env_int("HEAVY_BUILD_SLOTS", 1)
+HEAVY_BUILD_SLOT_WAIT = env_int("HEAVY_BUILD_SLOT_WAIT", 5)
+HEAVY_BUILD_WAIT = env_int("HEAVY_BUILD_WAIT", 60)
+HEAVY_BUILD_RETRY_AFTER = env_int("HEAVY_BUILD_RETRY_AFTER", 10)
+if HEAVY_BUILD_SLOTS < 1 or min(HEAVY_BUILD_SLOT_WAIT, HEAVY_BUILD_WAIT, HEAVY_BUILD_RETRY_AFTER) < 0:
+    raise ImproperlyConfigured("HEAVY_BUILD_SLOTS must be at least 1, and the HEAVY_BUILD_* seconds 0 or more.")
+# A role with more cells than this has no career-track PDF (its build's time and memory grow with it):
+# its PDF address offers the role's CSV instead.
+PDF_MAX_CELLS = env_int("PDF_MAX_CELLS", 1000)
 # Sessions stay in the database (shared, durable); with Redis they are also read through the cache.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 
@@ -309,6 +325,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "comments": env_str("RATE_LIMIT_COMMENTS", "20/min"),
         "proposals": env_str("RATE_LIMIT_PROPOSALS", "10/hour"),
+        # Anonymous clients, per address, on the heavy reads (skills/throttling.py), counted in the default cache.
+        "heavy-anon": env_str("RATE_LIMIT_HEAVY_ANON", "10/min"),
+        "compare-anon": env_str("RATE_LIMIT_COMPARE_ANON", "30/min"),
     },
 }
 # The largest request body, API and forms alike (Django's default, 2.5 MB); a longer one is a 400.

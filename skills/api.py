@@ -1,14 +1,17 @@
 """Read API of the catalog (DESIGN section 4, "Read")."""
 
+import hashlib
+
 from django.db.models import Count, Prefetch
-from django.http import HttpResponse
+from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, viewsets
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from skills import as_of, catalog_io, freshness, selectors
+from skills import as_of, catalog_io, freshness, selectors, stored, throttling
 from skills.models import Domain, Level, Proficiency, Role, RoleLevel, SkillGroup
 from skills.serializers import (
     DomainSerializer,
@@ -131,7 +134,23 @@ class RoleViewSet(viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         if request.query_params.get("as_of"):
             return role_as_of_api(request, kwargs["slug"])
-        return super().retrieve(request, *args, **kwargs)
+        if request.accepted_renderer.format != "json":  # the browsable API (DEBUG): rendered each time
+            return super().retrieve(request, *args, **kwargs)
+        # A large role's matrix runs to hundreds of kilobytes: kept as a stored file (and its gzip copy) per
+        # catalog revision, language and site address, shared by every process (skills/stored.py).
+        shelf = stored.Shelf("api-role", request)
+        site = hashlib.sha256(request.build_absolute_uri("/").encode()).hexdigest()[:12]
+        name = f"{kwargs['slug']}.{translation.get_language()}.{site}.json"
+        found = shelf.find(name, gzip_too=True)
+        if found is None:
+            role = self.get_object()  # a missing role is a 404, and nothing is stored for it
+            found = shelf.get(
+                name,
+                build=lambda: JSONRenderer().render(self.get_serializer(role).data),
+                gzip_too=True,
+                slot=False,
+            )
+        return stored.respond(request, found, content_type="application/json", stream=False)
 
     def get_queryset(self):
         if self.action == "retrieve":
@@ -280,18 +299,50 @@ CATALOG_SCHEMA = _object(
 )
 
 
+THROTTLED = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="Too many requests from this address without signing in: wait for the seconds in `Retry-After`.",
+)
+BUSY = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="The answer is being built and the server has no room for another build: retry after `Retry-After`.",
+)
+
+
+class Busy(exceptions.APIException):
+    status_code = 503
+    default_detail = "The server is busy building this answer; try again shortly."
+    default_code = "busy"
+
+    def __init__(self, wait: int):
+        super().__init__()
+        self.wait = wait  # DRF's exception handler turns it into Retry-After
+
+
 class CatalogView(APIView):
     """The whole catalog as one JSON document, byte for byte what `manage.py export_catalog` writes.
 
-    A file saved from here can be loaded with `manage.py import_catalog`. Eight queries, whatever the catalog's size.
+    A file saved from here can be loaded with `manage.py import_catalog`. Built once per catalog revision (eight
+    queries, whatever the catalog's size) into a stored file and its gzip copy (skills/stored.py), which every
+    later request is sent, gzip when the client takes it.
     """
+
+    throttle_classes = [throttling.HeavyApiThrottle]
 
     @extend_schema(
         operation_id="catalog_export",
         summary="The whole catalog (import/export format)",
-        responses={200: OpenApiResponse(CATALOG_SCHEMA, description="The catalog, UTF-8 JSON.")},
+        responses={
+            200: OpenApiResponse(CATALOG_SCHEMA, description="The catalog, UTF-8 JSON."),
+            429: THROTTLED,
+            503: BUSY,
+        },
     )
     def get(self, request):
-        return HttpResponse(
-            catalog_io.dumps(catalog_io.export_catalog()), content_type="application/json; charset=utf-8"
-        )
+        try:
+            found = stored.Shelf("catalog", request).get(
+                "catalog.json", build=lambda: catalog_io.dumps(catalog_io.export_catalog()).encode(), gzip_too=True
+            )
+        except stored.Busy as busy:
+            raise Busy(busy.retry_after) from None
+        return stored.respond(request, found, content_type="application/json; charset=utf-8")

@@ -33,6 +33,12 @@ def _fresh_fragments():
     caches["fragments"].clear()
 
 
+@pytest.fixture(autouse=True)
+def _own_stored_answers(settings, tmp_path):
+    # Stored PDFs and catalog files (skills/stored.py) are each test's own.
+    settings.STORED_ANSWERS_DIR = tmp_path / "stored"
+
+
 @pytest.fixture
 def levels(db):
     return make_levels()

@@ -5,9 +5,14 @@ cells), the roles page two (the roles for the form, the two roles' cells).
 """
 
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.gzip import gzip_page
 
-from skills import compare, selectors
+from skills import compare, selectors, stored, throttling
 from skills.forms import level_pair_form, role_pair_form, skill_role_pair_form
 from skills.models import Skill
 
@@ -44,6 +49,7 @@ def skill_compare(request, slug):
     return render(request, "skills/skill_compare.html", context, status=status)
 
 
+@gzip_page
 def role_compare(request):
     roles = list(selectors.roles_for_choice())
     form = role_pair_form(_given(request, "a", "b"), roles=roles)
@@ -55,8 +61,38 @@ def role_compare(request):
         by_slug = {role.slug: role for role in roles}
         a, b = form.chosen()
         a, b = by_slug[a], by_slug[b]
-        context["comparison"] = compare.compare_roles(a=a, b=b, cells=selectors.two_roles_cells(a=a, b=b))
+        if (wait := throttling.anonymous_wait(request, throttling.ComparePageThrottle)) is not None:
+            context["throttled"] = ngettext(
+                "You are going too fast. Please wait %(seconds)d second and try again.",
+                "You are going too fast. Please wait %(seconds)d seconds and try again.",
+                wait,
+            ) % {"seconds": wait}
+            response = render(request, "skills/role_compare.html", context, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        context.update(left=a, right=b, comparison_html=_comparison_html(request, form, context, a, b))
     return render(request, "skills/role_compare.html", context, status=status)
+
+
+def _comparison_html(request, form, context, a, b) -> str:
+    """The comparison of roles `a` and `b`, rendered once per catalog revision and language into a stored file.
+
+    Kept on disk rather than in each process's memory: there is one for every pair of roles, and a large
+    pair's runs to a megabyte or more.
+    """
+
+    def build() -> bytes:
+        comparison = compare.compare_roles(a=a, b=b, cells=selectors.two_roles_cells(a=a, b=b))
+        context["comparison"] = comparison  # for tests reading the context of the request that built it
+        html = render_to_string("skills/partials/role_comparison.html", {"comparison": comparison, "form": form})
+        return html.encode()
+
+    name = f"{a.slug}~{b.slug}.{translation.get_language()}.html"
+    try:
+        found = stored.Shelf("role-compare", request).get(name, build=build, slot=False)
+    except stored.Busy:  # the same pair has been building for longer than HEAVY_BUILD_WAIT: build it here
+        return mark_safe(build().decode())
+    return mark_safe(found.path.read_text(encoding="utf-8"))  # our own template's output
 
 
 def _given(request, *names: str):

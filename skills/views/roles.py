@@ -1,18 +1,19 @@
 """Role-side pages: the role list, the role page a matrix page at a time (and its past versions), the role at one
 level, the career track PDF."""
 
+import hashlib
 import logging
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from skills import as_of, freshness, pages, selectors
+from skills import as_of, freshness, pages, selectors, stored
 
 logger = logging.getLogger(__name__)
 
@@ -119,16 +120,32 @@ def role_as_of(request, slug):
 
 
 def career_track_pdf(request, slug):
-    profile = _profile(slug)
-    html = render_career_track(request, profile)
-    try:
-        pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
-    except PdfUnavailable:
-        logger.exception("Career track PDF unavailable: WeasyPrint cannot load its system libraries")
-        return render(request, "skills/partials/roles_pdf_unavailable.html", {"role": profile.role}, status=503)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, f"{profile.role.slug}-career-track.pdf")
-    return response
+    """The role's career track as a PDF: built once per catalog revision, language and site address, then stored."""
+    shelf = stored.Shelf("career-track", request)
+    site = hashlib.sha256(request.build_absolute_uri("/").encode()).hexdigest()[:12]
+    name = f"{slug}.{translation.get_language()}.{site}.pdf"
+    found = shelf.find(name)
+    if found is None:
+        role = get_object_or_404(selectors.roles_with_levels().annotate(cell_count=Count("expectations")), slug=slug)
+        if role.cell_count > settings.PDF_MAX_CELLS:
+            context = {"role": role, "limit": settings.PDF_MAX_CELLS}
+            return render(request, "skills/partials/roles_pdf_too_large.html", context, status=422)
+        try:
+            found = shelf.get(name, build=lambda: _career_track_pdf(request, role))
+        except PdfUnavailable:
+            logger.exception("Career track PDF unavailable: WeasyPrint cannot load its system libraries")
+            return render(request, "skills/partials/roles_pdf_unavailable.html", {"role": role}, status=503)
+        except stored.Busy as busy:
+            context = {"role": role, "busy": True}
+            response = render(request, "skills/partials/roles_pdf_unavailable.html", context, status=503)
+            response["Retry-After"] = str(busy.retry_after)
+            return response
+    return stored.respond(request, found, content_type="application/pdf", filename=f"{slug}-career-track.pdf")
+
+
+def _career_track_pdf(request, role) -> bytes:
+    profile = pages.add_proficiency_codes(selectors.role_profile(role=role))
+    return html_to_pdf(render_career_track(request, profile), base_url=request.build_absolute_uri("/"))
 
 
 def render_career_track(request, profile) -> str:

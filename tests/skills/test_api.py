@@ -98,7 +98,8 @@ ENDPOINTS = {
     "domains": ("/api/domains/", 3),
     "levels": ("/api/levels/", 2),
     "roles": ("/api/roles/", 2),
-    "role detail": ("/api/roles/{role}/", 3),
+    # the catalog's revisions (the stored answer's key), the role, its levels, its cells
+    "role detail": ("/api/roles/{role}/", 4),
     "skills": ("/api/skills/", 2),
     "skills filtered": ("/api/skills/?domain={domain}&role={role}&search=Skill", 2),
     # the catalog's revisions (no query with the listener, off in tests), the skill, its cells

@@ -172,11 +172,15 @@ def test_career_track_query_count(client, levels, django_assert_num_queries, mon
         return b"%PDF-1.7 fake"
 
     monkeypatch.setattr(role_views, "html_to_pdf", fake_pdf)
-    # role, its role levels, the catalog's levels, the role's cells, their skills
-    with django_assert_num_queries(5):
+    # The revisions (the stored PDF's key); the role with its cell count, its role levels, the catalog's
+    # levels, the role's cells, their skills.
+    with django_assert_num_queries(6):
         response = client.get(reverse("skills:role-pdf", args=[role.slug]))
     assert response.status_code == 200
     assert rendered["html"].count('class="cell"') == size * len(levels)
+    # Then from storage until the catalog changes: the revisions only.
+    with django_assert_num_queries(1):
+        assert client.get(reverse("skills:role-pdf", args=[role.slug])).getvalue() == b"%PDF-1.7 fake"
 
 
 # --- The career-track PDF -------------------------------------------------------
@@ -195,14 +199,15 @@ def _pdf_page_count(pdf: bytes) -> int:
 
 def test_career_track_is_a_real_multi_page_pdf(client, seeded_catalog):
     response = client.get("/roles/data-scientist/career-track.pdf")
+    pdf = response.getvalue()  # a FileResponse: the stored file, streamed
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'inline; filename="data-scientist-career-track.pdf"'
-    assert response.content.startswith(b"%PDF-")
-    assert response.content.rstrip().endswith(b"%%EOF")
+    assert pdf.startswith(b"%PDF-")
+    assert pdf.rstrip().endswith(b"%%EOF")
     # A title page, then one page or more for each of the five levels.
-    assert _pdf_page_count(response.content) > 5
+    assert _pdf_page_count(pdf) > 5
 
 
 def test_career_track_html_holds_every_cell_by_level(rf, seeded_catalog):

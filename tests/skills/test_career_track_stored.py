@@ -1,0 +1,162 @@
+"""The career-track PDF is built once per catalog revision, language and site, then served from storage."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from skills import stored
+from skills.views import roles as role_views
+from tests.factories import make_catalog
+
+
+class Builds:
+    """A stand-in for WeasyPrint that counts its builds (each PDF names the HTML's language and build)."""
+
+    def __init__(self, seconds: float = 0.0):
+        self.seconds = seconds
+        self.calls = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, html, *, base_url):
+        with self._lock:
+            self.calls += 1
+            number = self.calls
+        time.sleep(self.seconds)
+        language = html.split('lang="', 1)[1].split('"', 1)[0]
+        return f"%PDF-1.7 build {number} {language}".encode()
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    fake = Builds()
+    monkeypatch.setattr(role_views, "html_to_pdf", fake)
+    return fake
+
+
+@pytest.fixture
+def role(levels):
+    return make_catalog(skills=3, roles=1, levels=levels)["roles"][0]
+
+
+def pdf_url(role) -> str:
+    return reverse("skills:role-pdf", args=[role.slug])
+
+
+def test_the_second_request_is_served_from_storage(client, role, builds):
+    first = client.get(pdf_url(role))
+    second = client.get(pdf_url(role))
+
+    assert builds.calls == 1
+    assert first.getvalue() == second.getvalue() == b"%PDF-1.7 build 1 en"
+    assert second["Content-Type"] == "application/pdf"
+    assert second["Content-Disposition"] == f'inline; filename="{role.slug}-career-track.pdf"'
+    assert second["ETag"] and second["Last-Modified"]
+
+
+def test_a_client_holding_the_pdf_is_answered_not_modified(client, role, builds):
+    etag = client.get(pdf_url(role))["ETag"]
+    response = client.get(pdf_url(role), headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert builds.calls == 1
+
+
+def test_a_catalog_change_gives_a_new_pdf_and_removes_the_old(client, role, builds, settings):
+    assert client.get(pdf_url(role)).getvalue() == b"%PDF-1.7 build 1 en"
+    role.tagline = "Changed"
+    role.save()
+
+    assert client.get(pdf_url(role)).getvalue() == b"%PDF-1.7 build 2 en"
+    assert builds.calls == 2
+    (database,) = settings.STORED_ANSWERS_DIR.iterdir()
+    assert len(list((database / "career-track").iterdir())) == 1  # the old revision's folder is gone
+
+
+def test_each_language_has_its_own_pdf(client, role, builds):
+    assert client.get(pdf_url(role)).getvalue() == b"%PDF-1.7 build 1 en"
+    assert client.get(pdf_url(role), {"lang": "de"}).getvalue() == b"%PDF-1.7 build 2 de"
+    assert client.get(pdf_url(role), {"lang": "de"}).getvalue() == b"%PDF-1.7 build 2 de"
+    assert client.get(pdf_url(role), {"lang": "en"}).getvalue() == b"%PDF-1.7 build 1 en"
+    assert builds.calls == 2
+
+
+def test_an_unknown_role_is_still_404_and_stores_nothing(client, db, builds, settings):
+    assert client.get("/roles/no-such-role/career-track.pdf").status_code == 404
+    assert builds.calls == 0
+
+
+def test_a_role_too_large_is_refused_with_its_csv_offered(client, role, builds, settings, levels):
+    settings.PDF_MAX_CELLS = 3 * len(levels) - 1
+
+    response = client.get(pdf_url(role))
+
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert "too large for a PDF" in html
+    assert reverse("skills:role-csv", args=[role.slug]) in html
+    assert builds.calls == 0
+    settings.PDF_MAX_CELLS = 3 * len(levels)
+    assert client.get(pdf_url(role)).status_code == 200
+
+
+def test_a_busy_build_slot_is_a_503_with_retry_after(client, role, builds, settings):
+    settings.HEAVY_BUILD_SLOTS = 1
+    settings.HEAVY_BUILD_SLOT_WAIT = 0
+    settings.HEAVY_BUILD_RETRY_AFTER = 7
+    with stored._build_slot():  # another PDF is being built in this process
+        response = client.get(pdf_url(role))
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "7"
+    assert "busy making other PDFs" in response.content.decode()
+    assert builds.calls == 0
+    assert client.get(pdf_url(role)).status_code == 200  # the slot is free again
+
+
+def test_a_wait_for_the_same_build_is_bounded(client, role, builds, settings):
+    settings.HEAVY_BUILD_WAIT = 0
+    shelf = stored.Shelf("career-track", client.get("/").wsgi_request)
+    shelf.folder.mkdir(parents=True)
+    name = f"{role.slug}.en.{_site()}.pdf"
+    with stored._exclusive(shelf.folder / f"{name}.lock", wait=0):  # another process is building it
+        response = client.get(pdf_url(role))
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    assert builds.calls == 0
+
+
+def _site() -> str:
+    import hashlib
+
+    return hashlib.sha256(b"http://testserver/").hexdigest()[:12]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_make_one_build(monkeypatch, levels):
+    builds = Builds(seconds=0.5)
+    monkeypatch.setattr(role_views, "html_to_pdf", builds)
+    role = make_catalog(skills=3, roles=1, levels=levels)["roles"][0]
+    bodies, errors = [], []
+
+    def fetch():
+        try:
+            response = Client().get(pdf_url(role))
+            bodies.append((response.status_code, response.getvalue()))
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=fetch) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert builds.calls == 1
+    assert bodies == [(200, b"%PDF-1.7 build 1 en")] * 6
