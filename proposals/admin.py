@@ -8,6 +8,12 @@ from proposals import services
 from proposals.models import Comment, Proposal, ProposalChange, Watch
 
 
+def _save_changed(obj, form) -> None:
+    """Write the fields the form changed, and nothing else, in one UPDATE (none if nothing changed)."""
+    if form.changed_data:
+        type(obj).objects.filter(pk=obj.pk).update(**{name: getattr(obj, name) for name in form.changed_data})
+
+
 class ProposalChangeInline(admin.TabularInline):
     model = ProposalChange
     extra = 0
@@ -21,15 +27,19 @@ class ProposalChangeInline(admin.TabularInline):
 
 @admin.register(Proposal)
 class ProposalAdmin(admin.ModelAdmin):
-    list_display = ["id", "skill", "author", "status", "created", "decided_by", "decided_at"]
+    list_display = ["id", "skill", "author", "status", "revision", "created", "decided_by", "decided_at"]
     list_filter = ["status", "reason", "skill__group__domain"]
     list_select_related = ["skill", "author", "decided_by"]
     search_fields = ["rationale", "skill__name", "author__username"]
     date_hierarchy = "created"
     inlines = [ProposalChangeInline]
+    # Read-only, the rationale too: the author's edits go through the service, which raises the revision,
+    # so that a reviewer never approves a text that changed after they read it.
     readonly_fields = [
-        "author",
         "skill",
+        "author",
+        "rationale",
+        "revision",
         "status",
         "created",
         "updated",
@@ -38,13 +48,17 @@ class ProposalAdmin(admin.ModelAdmin):
         "reason",
         "decision_note",
     ]
-    fields = ["skill", "author", "rationale", *readonly_fields[2:]]
+    fields = readonly_fields
     actions = ["approve_selected"]
 
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_("Approve the selected proposals (as you, a reviewer)"))
+    def save_model(self, request, obj, form, change):
+        # Every field is read-only: a save writes nothing, and cannot undo a decision taken meanwhile.
+        _save_changed(obj, form)
+
+    @admin.action(description=_("Approve the selected proposals (as you, a reviewer), as they read now"))
     def approve_selected(self, request, queryset):
         for proposal in queryset:
             try:
@@ -78,6 +92,10 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def save_model(self, request, obj, form, change):
+        # Only the body, when it changed: a hide or a delete that committed since the form was read stands.
+        _save_changed(obj, form)
 
     @admin.action(description=_("Hide the selected comments (as you, a reviewer)"))
     def hide_selected(self, request, queryset):

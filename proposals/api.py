@@ -20,7 +20,9 @@ from proposals.serializers import (
     CommentHideIn,
     CommentOut,
     ConflictOut,
+    DecisionConflictOut,
     ErrorOut,
+    ProposalApproveIn,
     ProposalCreateIn,
     ProposalDetailOut,
     ProposalFilterIn,
@@ -242,31 +244,53 @@ DECISION_RESPONSES = {
     404: NOT_FOUND,
     409: CONFLICT,
 }
+REVIEW_RESPONSES = {
+    **DECISION_RESPONSES,
+    409: _error(
+        "The state moved on: a closed proposal, cells changed since base_version, or the author edited the "
+        "proposal after the `revision` you sent (then with what changed since, and the changes now).",
+        DecisionConflictOut,
+    ),
+}
 
 
 @extend_schema(
-    request=None,
-    responses=DECISION_RESPONSES,
+    request=ProposalApproveIn,
+    responses=REVIEW_RESPONSES,
     description="Apply every change of the proposal (reviewers, not on their own proposal). "
-    "If any target cell changed since its base_version, nothing is applied: 409 with the cells.",
+    "If any target cell changed since its base_version, nothing is applied: 409 with the cells. "
+    'Send the `revision` of the proposal you reviewed (`{"revision": n}`): if the author edited it since, '
+    "nothing is applied and the 409 shows what changed. Without it (an empty body), the proposal is approved "
+    "as it reads at that moment, which may not be what you read.",
 )
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 @parser_classes(JSON_ONLY)
 def proposal_approve(request, pk: int):
     proposal = access.get_proposal_or_404(pk)
-    services.proposal_approve(proposal=proposal, reviewer=request.user)
+    data = validated(ProposalApproveIn, request.data)
+    services.proposal_approve(proposal=proposal, reviewer=request.user, revision=data.get("revision"))
     return _proposal_response(request, pk)
 
 
-@extend_schema(request=ProposalRejectIn, responses=DECISION_RESPONSES, description="Reject (reviewers).")
+@extend_schema(
+    request=ProposalRejectIn,
+    responses=REVIEW_RESPONSES,
+    description="Reject (reviewers). With the `revision` you reviewed, only if the author has not edited it since.",
+)
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 @parser_classes(JSON_ONLY)
 def proposal_reject(request, pk: int):
     proposal = access.get_proposal_or_404(pk)
     data = validated(ProposalRejectIn, request.data)
-    services.proposal_reject(proposal=proposal, reviewer=request.user, reason=data["reason"], note=data["note"])
+    services.proposal_reject(
+        proposal=proposal,
+        reviewer=request.user,
+        reason=data["reason"],
+        note=data["note"],
+        revision=data.get("revision"),
+    )
     return _proposal_response(request, pk)
 
 

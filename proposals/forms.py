@@ -160,7 +160,17 @@ class SuggestForm(forms.Form):
         self.slots = [by_prefix.get(slot.prefix, slot) for slot in self.slots]
 
 
+def _revision_field() -> forms.IntegerField:
+    # The revision the page showed; the template writes it (proposal.revision), the services compare it.
+    return forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+
+
+class ApproveForm(forms.Form):
+    revision = _revision_field()
+
+
 class RejectForm(forms.Form):
+    revision = _revision_field()
     reason = forms.ChoiceField(label=_("Reason"), choices=[("", _("Choose a reason…")), *RejectReason.choices])
     note = forms.CharField(
         label=_("Note to the author"),

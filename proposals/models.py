@@ -111,6 +111,11 @@ class Proposal(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=16, choices=RejectReason.choices, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
+    revision = models.PositiveIntegerField(
+        _("revision"),
+        default=1,
+        help_text=_("Raised by every edit of the changes or the rationale: a decision names the revision it read."),
+    )
 
     objects = ProposalQuerySet.as_manager()
 
@@ -136,6 +141,7 @@ class Proposal(models.Model):
                 name="proposal_decided_iff_closed",
             ),
             models.CheckConstraint(condition=~Q(rationale=""), name="proposal_rationale_not_empty"),
+            models.CheckConstraint(condition=Q(revision__gte=1), name="proposal_revision_positive"),
         ]
         indexes = [
             models.Index(fields=["skill", "status"], name="proposal_skill_status"),
@@ -186,6 +192,35 @@ class ProposalChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} · {self.level}"
+
+
+class ProposalRevision(models.Model):
+    """A proposal as it read at one revision, kept when its author edited it.
+
+    The current revision lives on the proposal itself; these rows let a reviewer who read
+    an older one see what changed since (proposals.revisions).
+    """
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="past_revisions", verbose_name=_("proposal"), db_index=False
+    )
+    number = models.PositiveIntegerField(_("number"))
+    rationale = models.TextField(_("rationale"))
+    # [{"role": id, "level": id, "description": str, "required": bool, "proficiency": str}, ...]
+    changes = models.JSONField(_("changes"))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("past revision of a proposal")
+        verbose_name_plural = _("past revisions of proposals")
+        constraints = [
+            # Also the index of the foreign key, which it begins with.
+            models.UniqueConstraint(fields=["proposal", "number"], name="proposalrevision_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="proposalrevision_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.proposal_id} r{self.number}"
 
 
 class CommentQuerySet(models.QuerySet):

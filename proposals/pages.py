@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from proposals import access, review_checks, selectors, services
+from proposals import access, review_checks, revisions, selectors, services
 from proposals.forms import CommentForm, RejectForm
 from proposals.models import Comment, Proposal, ProposalChange
 from skills.models import Proficiency, Skill
@@ -140,7 +140,9 @@ def proposal_page(
     reject_form: RejectForm | None = None,
     comment_form: CommentForm | None = None,
     error: str = "",
+    edits: revisions.RevisionEdits | None = None,
 ) -> HttpResponse:
+    """The proposal page; with edits, first what changed since the revision the reviewer read."""
     user = request.user
     views = change_views(proposal)
     warnings = selectors.proposal_warnings(proposal=proposal)
@@ -159,6 +161,7 @@ def proposal_page(
         "warnings": warnings,
         "stale": stale,
         "error": error,
+        "edits": edits,
         "can_decide": proposal.is_open and access.can_decide(user, proposal),
         "can_withdraw": proposal.is_open and access.can_withdraw(user, proposal),
         "reject_form": reject_form or RejectForm(),

@@ -109,9 +109,24 @@ class ProposalUpdateIn(_ChangesIn):
     rationale = StrictCharField(max_length=TEXT_MAX_LENGTH, required=False)
 
 
+def _revision_in() -> StrictIntegerField:
+    return StrictIntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        help_text="The proposal's `revision` you reviewed. If the author edited the proposal since, nothing is "
+        "done: 409 with what changed. Send it: without it, the decision applies to whatever the proposal says now.",
+    )
+
+
+class ProposalApproveIn(serializers.Serializer):
+    revision = _revision_in()
+
+
 class ProposalRejectIn(serializers.Serializer):
     reason = serializers.ChoiceField(choices=RejectReason.choices)
     note = StrictCharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
+    revision = _revision_in()
 
 
 class ProposalFilterIn(serializers.Serializer):
@@ -256,9 +271,11 @@ class ProposalOut(serializers.ModelSerializer):
             "decided_at",
             "reason",
             "decision_note",
+            "revision",
             "changes",
             "comment_count",
         ]
+        extra_kwargs = {"revision": {"help_text": "Raised by every edit; send it with a decision (approve, reject)."}}
 
     def get_decided_by(self, proposal) -> str | None:
         return proposal.decided_by.get_username() if proposal.decided_by_id else None
@@ -299,6 +316,40 @@ class CellConflictOut(serializers.Serializer):
 class ConflictOut(serializers.Serializer):
     detail = serializers.CharField()
     conflicts = CellConflictOut(many=True)
+
+
+class ProposedCellOut(serializers.Serializer):
+    role = serializers.CharField()
+    level = serializers.CharField()
+    description = serializers.CharField()
+    required = serializers.BooleanField()
+    proficiency = serializers.CharField()
+
+
+class CellEditOut(serializers.Serializer):
+    role = serializers.CharField()
+    level = serializers.CharField()
+    seen = CurrentCellOut(allow_null=True, help_text="As proposed in the revision you read; null: not proposed then.")
+    now = CurrentCellOut(allow_null=True, help_text="As proposed now; null: no longer proposed.")
+
+
+class RationaleEditOut(serializers.Serializer):
+    seen = serializers.CharField()
+    now = serializers.CharField()
+
+
+class DecisionConflictOut(ConflictOut):
+    """A 409 on a decision. When the proposal was edited after the revision you sent, the fields below say how."""
+
+    revision = serializers.IntegerField(required=False, help_text="The proposal's revision now.")
+    seen_revision = serializers.IntegerField(required=False, help_text="The revision you sent.")
+    rationale = RationaleEditOut(required=False, allow_null=True, help_text="Null when the rationale is unchanged.")
+    edits = CellEditOut(
+        many=True,
+        required=False,
+        help_text="The cells whose proposed content changed since the revision you sent (empty if it is unknown).",
+    )
+    changes = ProposedCellOut(many=True, required=False, help_text="Every change the proposal makes now.")
 
 
 class WatchOut(serializers.Serializer):

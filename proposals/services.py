@@ -14,10 +14,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from proposals import access, notifications, throttling
+from proposals import access, notifications, revisions, throttling
 from proposals.models import (
     HIDE_REASON_MAX_LENGTH,
     TEXT_MAX_LENGTH,
@@ -168,6 +169,24 @@ def _lock_open(proposal: Proposal) -> Proposal:
     return locked
 
 
+class ProposalEdited(Conflict):
+    """The proposal was edited after the revision the reviewer read: the decision would be on unseen text."""
+
+    def __init__(self, edits: revisions.RevisionEdits):
+        message = _(
+            "The author edited this proposal after you opened it (you read revision %(seen)d; it is now revision "
+            "%(now)d). Nothing was done: read the proposal again, then decide."
+        ) % {"seen": edits.seen_revision, "now": edits.revision}
+        super().__init__(message, details=edits.as_json())
+        self.edits = edits
+
+
+def _require_revision(proposal: Proposal, revision: int | None) -> None:
+    """On the locked row: the revision the reviewer read, when they say which, is still the current one."""
+    if revision is not None and revision != proposal.revision:
+        raise ProposalEdited(revisions.edits_since(proposal, revision))
+
+
 @transaction.atomic
 def proposal_update_changes(
     *,
@@ -176,23 +195,33 @@ def proposal_update_changes(
     changes: Sequence[ChangeInput],
     rationale: str | None = None,
 ) -> Proposal:
-    """The author edits an open proposal: new changes (rebased on the current cells) and, if given, rationale."""
+    """The author edits an open proposal: new changes (rebased on the current cells) and, if given, rationale.
+
+    The edit raises the revision, and the text it replaces is kept: a reviewer who read it is told what changed.
+    """
     access.require(access.can_edit_proposal(user, proposal), _("Only the author can edit this proposal."))
     proposal = _lock_open(proposal)
     built = _build_changes(skill=proposal.skill, changes=changes)
     if rationale is not None:
-        proposal.rationale = _clean_text(rationale, field="rationale", label=_("A rationale"))
+        rationale = _clean_text(rationale, field="rationale", label=_("A rationale"))
+    revisions.record(proposal)
+    if rationale is not None:
+        proposal.rationale = rationale
     proposal.changes.all().delete()
     for change in built:
         change.proposal = proposal
     ProposalChange.objects.bulk_create(built)
-    proposal.save(update_fields=["rationale", "updated"])
+    proposal.revision += 1
+    proposal.save(update_fields=["rationale", "revision", "updated"])
     return proposal
 
 
 @transaction.atomic
-def proposal_approve(*, proposal: Proposal, reviewer: AbstractBaseUser) -> Proposal:
-    """Apply every change of the proposal, or none: if any target cell moved past its base, raise Conflict."""
+def proposal_approve(*, proposal: Proposal, reviewer: AbstractBaseUser, revision: int | None = None) -> Proposal:
+    """Apply every change of the proposal, or none: if any target cell moved past its base, raise Conflict.
+
+    revision: the one the reviewer read; if the author edited the proposal since, ProposalEdited (nothing applied).
+    """
     access.require_can_decide(
         reviewer,
         proposal,
@@ -200,6 +229,7 @@ def proposal_approve(*, proposal: Proposal, reviewer: AbstractBaseUser) -> Propo
         own_proposal=_("You cannot approve your own proposal."),
     )
     proposal = _lock_open(proposal)
+    _require_revision(proposal, revision)
     changes = list(proposal.changes.select_related("role", "level").order_by("pk"))
     cells = _cells_by_axes(proposal.skill, changes, lock=True)
 
@@ -241,7 +271,10 @@ def proposal_approve(*, proposal: Proposal, reviewer: AbstractBaseUser) -> Propo
 
 
 @transaction.atomic
-def proposal_reject(*, proposal: Proposal, reviewer: AbstractBaseUser, reason: str, note: str = "") -> Proposal:
+def proposal_reject(
+    *, proposal: Proposal, reviewer: AbstractBaseUser, reason: str, note: str = "", revision: int | None = None
+) -> Proposal:
+    """Close the proposal with a reason; given the revision the reviewer read, only if it is still the current one."""
     access.require_can_decide(
         reviewer,
         proposal,
@@ -258,6 +291,7 @@ def proposal_reject(*, proposal: Proposal, reviewer: AbstractBaseUser, reason: s
     if len(note) > TEXT_MAX_LENGTH:
         raise ValidationError({"note": _("The note is limited to %(max)d characters.") % {"max": TEXT_MAX_LENGTH}})
     proposal = _lock_open(proposal)
+    _require_revision(proposal, revision)
     proposal.status = ProposalStatus.REJECTED
     proposal.reason = reason
     proposal.decision_note = note
@@ -308,8 +342,23 @@ def comment_create(
     return comment
 
 
+def _lock_comment(comment: Comment) -> Comment:
+    """Lock the comment's row and read it again: edit, hide and delete of one comment take turns.
+
+    The rules are checked on what this returns, never on the caller's copy, which may be older than a
+    hide or a delete that committed meanwhile. A comment deleted meanwhile is a 404.
+    """
+    locked = (
+        Comment.objects.select_for_update(of=("self",)).select_related("author", "hidden_by").filter(pk=comment.pk)
+    ).first()
+    if locked is None:
+        raise Http404(_("No comment with this id."))
+    return locked
+
+
 @transaction.atomic
 def comment_edit(*, comment: Comment, user: AbstractBaseUser, body: str) -> Comment:
+    comment = _lock_comment(comment)
     refusal = access.comment_edit_refusal(user, comment)
     access.require(refusal is None, refusal)
     comment.body = _clean_text(body, field="body", label=_("A comment"))
@@ -320,6 +369,7 @@ def comment_edit(*, comment: Comment, user: AbstractBaseUser, body: str) -> Comm
 
 @transaction.atomic
 def comment_delete(*, comment: Comment, user: AbstractBaseUser) -> None:
+    comment = _lock_comment(comment)
     access.require(access.can_delete_comment(user, comment), _("Only the author can delete this comment."))
     comment.delete()
 
@@ -334,6 +384,7 @@ def comment_hide(*, comment: Comment, reviewer: AbstractBaseUser, reason: str) -
         raise ValidationError(
             {"reason": _("The reason is limited to %(max)d characters.") % {"max": HIDE_REASON_MAX_LENGTH}}
         )
+    comment = _lock_comment(comment)
     comment.hidden = True
     comment.hidden_by = reviewer
     comment.hidden_at = timezone.now()

@@ -24,7 +24,11 @@ class ConflictError(exceptions.APIException):
     def __init__(self, conflict: Conflict):
         super().__init__(conflict.message)
         # A plain dict, so that versions stay numbers (APIException would turn them into strings).
-        self.detail = {"detail": conflict.message, "conflicts": [asdict(item) for item in conflict.conflicts]}
+        self.detail = {
+            **conflict.details,
+            "detail": conflict.message,
+            "conflicts": [asdict(item) for item in conflict.conflicts],
+        }
 
 
 def as_api_exception(exc: Exception) -> Exception:

@@ -4,19 +4,22 @@ Kept here, outside the apps, so that every app may raise them (``skills`` never 
 The API turns them into responses in one place: skillmatrix/exception_handlers.py.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 
 class Conflict(Exception):
     """The request cannot be carried out in the current state of the data (HTTP 409).
 
     conflicts: dataclass instances naming what moved on (e.g. the cells changed since a proposal's base).
+    details: more of the current state, JSON-ready, that the API answers beside them (e.g. what a proposal
+    says now, when it changed since the reviewer read it).
     """
 
-    def __init__(self, message: str, conflicts: Sequence = ()):
+    def __init__(self, message: str, conflicts: Sequence = (), *, details: Mapping | None = None):
         super().__init__(message)
         self.message = message
         self.conflicts = list(conflicts)
+        self.details = dict(details or {})
 
 
 class RateLimited(Exception):

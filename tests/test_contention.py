@@ -186,3 +186,96 @@ def test_a_burst_of_approvals_leaves_each_cell_at_one_version_per_applied_change
         updates = ExpectationEvent.objects.filter(pgh_obj_id=cell.pk, pgh_label="update").count()
         assert updates == applied[(cell.role_id, cell.level_id)]
     assert sum(applied.values()) > len(cells)  # some cells took several changes, one after the other
+
+
+def test_an_approval_racing_the_authors_edit_applies_only_the_revision_read(server, levels, author):
+    """Twenty times: the author replaces the changes while a reviewer approves the revision they read."""
+    skill = make_catalog(skills=1, roles=2, levels=levels)["skills"][0]
+    cells = list(Expectation.objects.filter(skill=skill).select_related("role", "level").order_by("pk"))[:2]
+    (reviewer,) = reviewer_users(1)
+    approver, editor = token_header(reviewer), token_header(author)
+    outcomes = Counter()
+    for attempt in range(20):
+        cell, other = cells[attempt % 2], cells[(attempt + 1) % 2]
+        read = f"Reviewed text {attempt}."
+        proposal = services.proposal_create(
+            author=author,
+            skill=skill,
+            rationale="Read by the reviewer.",
+            changes=[
+                services.ChangeInput(cell.role, cell.level, read, cell.required, cell.proficiency),
+            ],
+        )
+        unseen = {
+            "rationale": "Rewritten meanwhile.",
+            "changes": [
+                {
+                    "role": other.role.slug,
+                    "level": other.level.slug,
+                    "description": f"Unseen text {attempt}.",
+                    "required": other.required,
+                    "proficiency": other.proficiency,
+                }
+            ],
+        }
+        url = f"{server}/api/proposals/{proposal.pk}/"
+        approve, edit = burst(
+            [
+                lambda url=url: requests.post(f"{url}approve/", json={"revision": 1}, headers=approver, timeout=60),
+                lambda url=url, unseen=unseen: requests.patch(url, json=unseen, headers=editor, timeout=60),
+            ]
+        )
+        proposal.refresh_from_db()
+        applied = set(Expectation.objects.filter(skill=skill).values_list("description", flat=True))
+        if approve.status_code == 200:
+            # The approval came first: the edit found a closed proposal.
+            assert edit.status_code == 409, edit.text
+            assert (proposal.status, proposal.revision, proposal.rationale) == ("approved", 1, "Read by the reviewer.")
+            assert read in applied
+            outcomes["approved"] += 1
+        else:
+            # The edit came first: the approval names the revision it read, and applies nothing.
+            assert (approve.status_code, edit.status_code) == (409, 200), (approve.text, edit.text)
+            assert approve.json()["revision"] == 2 and approve.json()["seen_revision"] == 1
+            assert (proposal.status, proposal.revision) == ("open", 2)
+            assert read not in applied
+            services.proposal_withdraw(proposal=proposal, user=author)
+            outcomes["edited"] += 1
+        assert f"Unseen text {attempt}." not in applied
+    assert sum(outcomes.values()) == 20
+
+
+def comment_calls(server, comment, *, author, reviewer) -> dict:
+    url = f"{server}/api/comments/{comment.pk}/"
+    return {
+        "edit": lambda: requests.patch(url, json={"body": "Edited."}, headers=author, timeout=60),
+        "hide": lambda: requests.post(f"{url}hide/", json={"reason": "Off topic."}, headers=reviewer, timeout=60),
+        "delete": lambda: requests.delete(url, headers=author, timeout=60),
+    }
+
+
+@pytest.mark.parametrize(("first", "second"), [("edit", "hide"), ("edit", "delete"), ("hide", "delete")])
+def test_edit_hide_and_delete_of_one_comment_take_turns(server, levels, author, first, second):
+    """Twenty times each pair: the end state is one that some order of the two writes produces."""
+    skill = make_catalog(skills=1, roles=1, levels=levels)["skills"][0]
+    (reviewer,) = reviewer_users(1)
+    headers = {"author": token_header(author), "reviewer": token_header(reviewer)}
+    allowed = {"edit": {200, 403, 404}, "hide": {200, 404}, "delete": {204}}
+    for _attempt in range(20):
+        comment = services.comment_create(author=author, skill=skill, body="Original.")
+        calls = comment_calls(server, comment, **headers)
+        one, two = burst([calls[first], calls[second]])
+        statuses = {first: one.status_code, second: two.status_code}
+        for action, code in statuses.items():
+            assert code in allowed[action], (action, code, one.text, two.text)
+        stored = Comment.objects.filter(pk=comment.pk).first()
+        if "delete" in statuses:
+            assert stored is None  # nothing, edited or hidden, outlives the delete
+            continue
+        assert stored.hidden and stored.hidden_reason == "Off topic."
+        if statuses["edit"] == 200:
+            # Edited, then hidden: never an edit after the hide.
+            assert (stored.body, stored.edited < stored.hidden_at) == ("Edited.", True)
+        else:
+            assert statuses["edit"] == 403 and "hidden comment" in one.json()["detail"]
+            assert (stored.body, stored.edited) == ("Original.", None)

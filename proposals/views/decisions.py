@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from proposals import access, services
-from proposals.forms import RejectForm
+from proposals.forms import ApproveForm, RejectForm
 from proposals.models import Proposal
 from proposals.pages import cell_label, conflict_cells, proposal_page
 from proposals.view_helpers import add_service_errors, load_proposal
@@ -28,8 +28,13 @@ def proposal_approve(request, pk: int):
     if not request.user.is_authenticated:
         return _sign_in_first(request, pk)
     proposal = load_proposal(pk)
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        return proposal_page(request, proposal, status=400, error=_("Reload the page, read the proposal, and approve."))
     try:
-        services.proposal_approve(proposal=proposal, reviewer=request.user)
+        services.proposal_approve(proposal=proposal, reviewer=request.user, revision=form.cleaned_data["revision"])
+    except services.ProposalEdited as edited:
+        return proposal_page(request, load_proposal(pk), status=409, error=edited.message, edits=edited.edits)
     except services.Conflict as conflict:
         if conflict.conflicts:
             message = _(
@@ -54,11 +59,19 @@ def proposal_reject(request, pk: int):
         return proposal_page(request, proposal, status=400, reject_form=form)
     try:
         services.proposal_reject(
-            proposal=proposal, reviewer=request.user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
+            proposal=proposal,
+            reviewer=request.user,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+            revision=form.cleaned_data["revision"],
         )
     except ValidationError as error:
         add_service_errors(form, error, fields=("reason", "note"))
         return proposal_page(request, proposal, status=400, reject_form=form)
+    except services.ProposalEdited as edited:
+        # The reason and note typed are kept; the form now carries the revision shown.
+        page = load_proposal(pk)
+        return proposal_page(request, page, status=409, error=edited.message, edits=edited.edits, reject_form=form)
     except services.Conflict as conflict:
         return proposal_page(request, load_proposal(pk), status=409, error=conflict.message)
     messages.success(request, _("Rejected. The author has been told why."))

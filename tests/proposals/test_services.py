@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.http import Http404
 
 from proposals import services
 from proposals.models import Comment, Proposal, ProposalStatus, RejectReason, Watch
@@ -304,6 +305,42 @@ def test_comment_hide_by_a_reviewer_with_a_reason(member, reviewer, author, skil
     assert (comment.hidden, comment.hidden_by, comment.hidden_reason) == (True, reviewer, "Spam")
     with pytest.raises(PermissionDenied):
         services.comment_edit(comment=comment, user=author, body="Not spam, honest.")
+
+
+def test_an_edit_from_a_copy_read_before_the_hide_is_refused(author, reviewer, skill):
+    comment = services.comment_create(author=author, skill=skill, body="Spam.")
+    read_by_the_author = Comment.objects.get(pk=comment.pk)
+    services.comment_hide(comment=Comment.objects.get(pk=comment.pk), reviewer=reviewer, reason="Spam")
+    with pytest.raises(PermissionDenied, match=r"A hidden comment cannot be edited\."):
+        services.comment_edit(comment=read_by_the_author, user=author, body="Edited after the hide.")
+    stored = Comment.objects.get(pk=comment.pk)
+    assert (stored.body, stored.edited, stored.hidden) == ("Spam.", None, True)
+
+
+@pytest.mark.parametrize("action", ["edit", "hide", "delete"])
+def test_a_comment_deleted_meanwhile_is_a_404_to_every_write(author, reviewer, skill, action):
+    comment = services.comment_create(author=author, skill=skill, body="Soon gone.")
+    stale = Comment.objects.get(pk=comment.pk)
+    services.comment_delete(comment=comment, user=author)
+    call = {
+        "edit": lambda: services.comment_edit(comment=stale, user=author, body="Edited after the delete."),
+        "hide": lambda: services.comment_hide(comment=stale, reviewer=reviewer, reason="Spam"),
+        "delete": lambda: services.comment_delete(comment=stale, user=author),
+    }[action]
+    with pytest.raises(Http404):
+        call()
+    assert not Comment.objects.filter(pk=comment.pk).exists()
+
+
+def test_a_hide_from_a_copy_read_before_an_edit_keeps_the_edit_and_hides_it(author, reviewer, skill):
+    comment = services.comment_create(author=author, skill=skill, body="First.")
+    read_by_the_reviewer = Comment.objects.get(pk=comment.pk)
+    services.comment_edit(comment=comment, user=author, body="Second.")
+    hidden = services.comment_hide(comment=read_by_the_reviewer, reviewer=reviewer, reason="Spam")
+    stored = Comment.objects.get(pk=comment.pk)
+    assert (stored.body, stored.hidden) == ("Second.", True)
+    assert stored.edited < stored.hidden_at
+    assert hidden.body == "Second."
 
 
 # --- watches ---------------------------------------------------------------------
