@@ -10,7 +10,8 @@ from tests.browser.helpers import axe_violations, screenshot
 from tests.browser.world import SEED, cell
 from tests.skills.test_as_of import Clock, at
 
-pytestmark = pytest.mark.browser
+# axe-core comes from npm: node_tools installs it when missing.
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("node_tools")]
 
 NEW_TEXT = "Keeps every run's parameters, metrics and artifacts in the team's tracking server."
 

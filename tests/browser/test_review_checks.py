@@ -7,7 +7,8 @@ from proposals.models import Proposal, ProposalStatus
 from tests.browser.helpers import axe_violations, screenshot, sign_in
 from tests.browser.world import SEED
 
-pytestmark = pytest.mark.browser
+# axe-core comes from npm: node_tools installs it when missing.
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("node_tools")]
 
 SHORT = "Logs runs."
 WARNING = "The description for Data Scientist at Middle is very short"
