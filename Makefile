@@ -42,7 +42,7 @@ test: install
 
 # Deep API fuzzing: ten times the examples of `make test`, a new random seed each run (long: tens of minutes).
 fuzz: install
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-1000} FUZZ_DEEP=1 $(VENV)/bin/pytest tests/test_api_fuzz.py
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-1000} FUZZ_DEEP=1 $(VENV)/bin/pytest tests/skillmatrix/test_api_fuzz.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -71,4 +71,4 @@ def seeded_catalog(db):
 def pytest_collection_modifyitems(config, items):
     # The replica tests copy the test database, which PostgreSQL allows only while nobody else is
     # connected to it; the browser tests' live server (session-wide) keeps a connection once started.
-    items.sort(key=lambda item: item.nodeid.split("::")[0] != "tests/test_db_router.py")
+    items.sort(key=lambda item: item.nodeid.split("::")[0] != "tests/skillmatrix/test_db_router.py")

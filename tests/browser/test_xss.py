@@ -8,8 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.browser.conftest import Site
-from tests.browser.helpers import script_hazards, settled, sign_in
+from tests.browser.helpers import Site, script_hazards, settled, sign_in
 from tests.payloads import SEED, plant, xss_payloads
 
 pytestmark = pytest.mark.browser
