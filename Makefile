@@ -37,8 +37,11 @@ install: $(VENV)/.synced
 run: install
 	PORT=$(PORT) bin/serve
 
+# One pytest-xdist worker per core, each with its own test database (test_skillmatrix_gw0, ...).
+TEST_WORKERS ?= 2
+
 test: install
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS)
 
 # Deep API fuzzing: ten times the examples of `make test`, a new random seed each run (long: tens of minutes).
 fuzz: install

@@ -8,6 +8,7 @@ axe-core and the Nu HTML Checker come from npm, installed once into
 .cache/node/ by the `node_tools` fixture.
 """
 
+import fcntl
 import os
 import subprocess
 
@@ -49,15 +50,19 @@ def _empty_cache(db):
 @pytest.fixture(scope="session")
 def node_tools():
     """axe-core and vnu-jar from npm, installed into .cache/node/ when missing."""
-    if not (AXE_JS.exists() and VNU_JAR.exists()):
-        npm = require_tool("npm", "axe-core and the Nu HTML Checker are installed with npm (apt-get install npm)")
-        options = ["--no-save", "--ignore-scripts", "--no-audit", "--no-fund", "--prefix", str(NODE_PREFIX)]
-        subprocess.run(
-            [npm, "install", *options, "axe-core", "vnu-jar"],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
+    NODE_PREFIX.mkdir(parents=True, exist_ok=True)
+    # Each xdist worker has its own session: one installs while the others wait, then finds both there.
+    with open(NODE_PREFIX / ".install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (AXE_JS.exists() and VNU_JAR.exists()):
+            npm = require_tool("npm", "axe-core and the Nu HTML Checker are installed with npm (apt-get install npm)")
+            options = ["--no-save", "--ignore-scripts", "--no-audit", "--no-fund", "--prefix", str(NODE_PREFIX)]
+            subprocess.run(
+                [npm, "install", *options, "axe-core", "vnu-jar"],
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
     return {"axe": AXE_JS, "vnu": VNU_JAR}
 
 
