@@ -11,7 +11,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def database_url() -> str:
     """The test database, as a DATABASE_URL (a socket directory goes in the host part, percent-encoded)."""
-    connection.ensure_connection()  # the embedded server's socket is known once it is joined
     db = connection.settings_dict
     credentials = quote(db["USER"] or "", safe="") + (":" + quote(db["PASSWORD"], safe="") if db["PASSWORD"] else "")
     host = quote(db["HOST"] or "", safe="") + (f":{db['PORT']}" if db["PORT"] else "")
