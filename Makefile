@@ -62,12 +62,15 @@ run: $(VENV)/.synced-run
 dev: $(VENV)/.synced-run
 	PORT=$(PORT) bin/serve dev
 
+# One pytest-xdist worker per core, each with its own test database (test_skillmatrix_gw0, ...).
+TEST_WORKERS ?= 2
+
 test: install
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS)
 
 # Deep API fuzzing: ten times the examples of `make test`, a new random seed each run (long: tens of minutes).
 fuzz: install
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-1000} FUZZ_DEEP=1 $(VENV)/bin/pytest tests/test_api_fuzz.py
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-1000} FUZZ_DEEP=1 $(VENV)/bin/pytest tests/skillmatrix/test_api_fuzz.py
 
 lint: install
 	$(VENV)/bin/ruff check .

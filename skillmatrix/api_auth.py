@@ -17,7 +17,10 @@ from rest_framework.authtoken.models import Token
 
 class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key):
-        """Fast path for DRF's ORM lookup (super().authenticate_credentials); tests/test_api_auth.py compares them."""
+        """Fast path for DRF's ORM lookup (super().authenticate_credentials).
+
+        tests/skillmatrix/test_api_auth.py compares the two.
+        """
         # Longer than any key, or with a NUL (which PostgreSQL refuses in text): no token, not an error.
         if len(key) > Token._meta.get_field("key").max_length or "\x00" in key:
             raise exceptions.AuthenticationFailed(_("Invalid token."))

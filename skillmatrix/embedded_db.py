@@ -4,6 +4,10 @@ pgserver ships PostgreSQL 16 binaries in a wheel. The server keeps its data
 under ``.data/pg`` and listens only on a Unix socket inside that folder.
 pgserver counts the processes that use it and stops the server when the last
 one exits, so ``make test`` and ``make run`` leave nothing running.
+
+Settings only name the server (``database_settings``); the project's database
+backend (skillmatrix/postgresql) starts or joins it on its first connection, so a
+process that never queries (a test without a database) never starts it.
 """
 
 import atexit
@@ -12,6 +16,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 import warnings
 from pathlib import Path
 
@@ -20,6 +25,7 @@ DATA_DIR = Path(os.environ.get("EMBEDDED_DB_DIR", BASE_DIR / ".data" / "pg"))
 DATABASE_NAME = "skillmatrix"
 
 _server = None
+_starting = threading.Lock()
 # Taken as early as possible: the parent may die while the server is starting.
 _PARENT_AT_START = os.getppid()
 
@@ -39,7 +45,6 @@ def _exit_once(signum, frame) -> None:
 
 def _exit_with_parent() -> None:
     """Exit when the process that started us goes away (make run killed with SIGTERM)."""
-    import threading
     import time
 
     parent = _PARENT_AT_START
@@ -94,9 +99,14 @@ def _repair_handle_list(path: Path) -> None:
 
 def start():
     """Start (or join) the embedded server and return it."""
-    global _server
-    if _server is not None:
+    with _starting:  # the first connections of several threads (a live server's) may come at once
+        if _server is None:
+            _start()
         return _server
+
+
+def _start() -> None:
+    global _server
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR
         import pgserver
@@ -116,17 +126,25 @@ def start():
     exists = _server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
     if "(1 row)" not in exists:
         _server.psql(f"CREATE DATABASE {DATABASE_NAME};")
-    return _server
+
+
+def socket_dir() -> str:
+    """Where the server listens (its Unix socket's folder), starting it if needed."""
+    return str(start().get_postmaster_info().socket_dir)
 
 
 def database_settings() -> dict:
-    """Django DATABASES['default'] for the embedded server, starting it if needed."""
-    server = start()
+    """Django DATABASES['default'] for the embedded server, which is started on the first connection.
+
+    HOST stays empty until then: skillmatrix.postgresql fills it in from socket_dir() when it
+    connects to a database whose EMBEDDED_DB_DIR is set.
+    """
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": DATABASE_NAME,
         "USER": "postgres",
         "PASSWORD": "",
-        "HOST": str(server.get_postmaster_info().socket_dir),
+        "HOST": "",
         "PORT": "",
+        "EMBEDDED_DB_DIR": str(DATA_DIR),
     }

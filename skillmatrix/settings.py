@@ -142,6 +142,7 @@ DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": _connection_settings(dj_database_url.parse(DATABASE_URL))}
 else:
+    # Named only: the backend starts the embedded server on its first connection.
     from skillmatrix import embedded_db
 
     DATABASES = {"default": _connection_settings(embedded_db.database_settings())}

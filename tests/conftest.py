@@ -76,6 +76,9 @@ def seeded_catalog(db):
 
 
 def pytest_collection_modifyitems(config, items):
-    # The replica tests copy the test database, which PostgreSQL allows only while nobody else is
-    # connected to it; the browser tests' live server (session-wide) keeps a connection once started.
-    items.sort(key=lambda item: item.nodeid.split("::")[0] != "tests/test_db_router.py")
+    # The replica tests come first in their process: they copy the test database, which PostgreSQL allows
+    # only while nobody else is connected to it, and the browser tests leave a live server that keeps a
+    # connection and Playwright's asyncio loop on the main thread, which gives each context of `fresh()`
+    # connections of its own. pytest-xdist (make test) hands tests out from the front of this order, so
+    # whichever worker runs a replica test has run nothing else before it.
+    items.sort(key=lambda item: item.nodeid.split("::")[0] != "tests/skillmatrix/test_db_router.py")

@@ -171,7 +171,7 @@ def escaped_text(text: str) -> str:
 # Markdown (no list or heading marker, no emphasis, link, code or escape) or to HTML (no <, > or &),
 # so its HTML is the line in a paragraph. Most catalog cells are such a sentence or two, and a
 # skill page shows up to hundreds of them: a fast path for _sanitized_html (Markdown, then nh3).
-# tests/test_markdown.py checks that both ways give the same HTML.
+# tests/skills/test_markdown.py checks that both ways give the same HTML.
 PLAIN_LINE = re.compile(r"[^\W\d_](?:[^\W_]| (?! )|[,.;:?!'\"()/%+=-])*(?<! )")
 
 

@@ -8,13 +8,14 @@ axe-core and the Nu HTML Checker come from npm, installed once into
 .cache/node/ by the `node_tools` fixture.
 """
 
+import fcntl
 import os
 import subprocess
 
 import pytest
 from django.core.cache import cache
 
-from tests.browser.helpers import AXE_JS, NODE_PREFIX, SCREENSHOTS, VNU_JAR, require_tool
+from tests.browser.helpers import AXE_JS, NODE_PREFIX, SCREENSHOTS, VNU_JAR, Site, require_tool
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -49,15 +50,19 @@ def _empty_cache(db):
 @pytest.fixture(scope="session")
 def node_tools():
     """axe-core and vnu-jar from npm, installed into .cache/node/ when missing."""
-    if not (AXE_JS.exists() and VNU_JAR.exists()):
-        npm = require_tool("npm", "axe-core and the Nu HTML Checker are installed with npm (apt-get install npm)")
-        options = ["--no-save", "--ignore-scripts", "--no-audit", "--no-fund", "--prefix", str(NODE_PREFIX)]
-        subprocess.run(
-            [npm, "install", *options, "axe-core", "vnu-jar"],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
+    NODE_PREFIX.mkdir(parents=True, exist_ok=True)
+    # Each xdist worker has its own session: one installs while the others wait, then finds both there.
+    with open(NODE_PREFIX / ".install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (AXE_JS.exists() and VNU_JAR.exists()):
+            npm = require_tool("npm", "axe-core and the Nu HTML Checker are installed with npm (apt-get install npm)")
+            options = ["--no-save", "--ignore-scripts", "--no-audit", "--no-fund", "--prefix", str(NODE_PREFIX)]
+            subprocess.run(
+                [npm, "install", *options, "axe-core", "vnu-jar"],
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
     return {"axe": AXE_JS, "vnu": VNU_JAR}
 
 
@@ -65,43 +70,6 @@ def node_tools():
 def screenshots():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
-
-
-class Site:
-    """The page of a test and the live server it talks to; records script errors and dialogs as they happen."""
-
-    def __init__(self, page, base_url: str):
-        self.page = page
-        self.base_url = base_url
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        page.set_default_timeout(15_000)
-        page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
-        page.on("console", self._console)
-        page.on("response", self._response)
-        page.on("dialog", self._dialog)
-
-    def _console(self, message) -> None:
-        # A failed load is reported with its address by _response.
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            self.errors.append(message.text)
-
-    def _response(self, response) -> None:
-        # Chromium asks for /favicon.ico on its own; the site has none.
-        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
-            self.errors.append(f"{response.status} {response.request.method} {response.url}")
-
-    def _dialog(self, dialog) -> None:
-        self.dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    def url(self, path: str) -> str:
-        return self.base_url + path
-
-    def goto(self, path: str):
-        response = self.page.goto(self.url(path))
-        assert response is not None and response.status == 200, f"{path}: {response and response.status}"
-        return response
 
 
 @pytest.fixture

@@ -106,3 +106,40 @@ def script_hazards(page: Page) -> list[str]:
             return found;
         }"""
     )
+
+
+class Site:
+    """The page of a test and the live server it talks to; records script errors and dialogs as they happen."""
+
+    def __init__(self, page, base_url: str):
+        self.page = page
+        self.base_url = base_url
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        page.set_default_timeout(15_000)
+        page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+        page.on("console", self._console)
+        page.on("response", self._response)
+        page.on("dialog", self._dialog)
+
+    def _console(self, message) -> None:
+        # A failed load is reported with its address by _response.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.errors.append(message.text)
+
+    def _response(self, response) -> None:
+        # Chromium asks for /favicon.ico on its own; the site has none.
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            self.errors.append(f"{response.status} {response.request.method} {response.url}")
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def goto(self, path: str):
+        response = self.page.goto(self.url(path))
+        assert response is not None and response.status == 200, f"{path}: {response and response.status}"
+        return response

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import axe_violations, screenshot
 from tests.browser.world import SEED, cell
-from tests.skills.test_as_of import Clock, at
+from tests.skills.helpers import Clock, at
 
 # axe-core comes from npm: node_tools installs it when missing.
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("node_tools")]

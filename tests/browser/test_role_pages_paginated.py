@@ -10,13 +10,13 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.helpers import DESKTOP, PHONE, axe_violations, require_tool, screenshot
-from tests.skills.test_role_pages_paginated import _big_role
+from tests.skills.helpers import big_role
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_reader_pages_through_a_large_matrix_and_jumps_to_a_domain(site, levels):
-    big = _big_role(levels)
+    big = big_role(levels)
     url = big.role.get_absolute_url()
     page = site.page
     site.goto(url)
@@ -44,7 +44,7 @@ def test_a_reader_pages_through_a_large_matrix_and_jumps_to_a_domain(site, level
 
 
 def test_matrix_pages_have_no_serious_accessibility_violations(site, levels):
-    big = _big_role(levels)
+    big = big_role(levels)
     url = big.role.get_absolute_url()
     problems = {}
     modes = {"light": (DESKTOP, "light"), "dark": (DESKTOP, "dark"), "phone": (PHONE, "light")}
@@ -63,7 +63,7 @@ def test_matrix_pages_have_no_serious_accessibility_violations(site, levels):
 
 def test_matrix_pages_are_valid_html(tmp_path, node_tools, levels):
     java = require_tool("java", "the Nu HTML Checker runs on Java (apt-get install default-jre-headless)")
-    big = _big_role(levels)
+    big = big_role(levels)
     url = big.role.get_absolute_url()
     day = timezone.localdate().isoformat()
     files = []

@@ -13,7 +13,7 @@ from django.test import Client
 from skills.models import Skill
 from tests.browser.helpers import require_tool
 from tests.browser.world import ERROR_STATUS, MAIN_PAGES, SEED, SHORT_TEXT, build_world, page_path
-from tests.proposals.test_pages import suggest_data
+from tests.proposals.helpers import suggest_data
 
 
 def rendered_pages(users: dict) -> dict[str, str]:

@@ -1,15 +1,14 @@
 """No payload of tests/payloads/xss.txt runs in the browser, wherever members can write.
 
 The browser ignores the Content Security Policy here (bypass_csp): what is tested
-is that the sanitizer alone holds. (tests/test_security.py checks the policy.)
+is that the sanitizer alone holds. (tests/skillmatrix/test_security.py checks the policy.)
 """
 
 from urllib.parse import quote
 
 import pytest
 
-from tests.browser.conftest import Site
-from tests.browser.helpers import script_hazards, settled, sign_in
+from tests.browser.helpers import Site, script_hazards, settled, sign_in
 from tests.payloads import SEED, plant, xss_payloads
 
 pytestmark = pytest.mark.browser

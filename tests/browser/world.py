@@ -10,7 +10,7 @@ from growth import services as growth_services
 from proposals import services
 from proposals.services import ChangeInput
 from skills.models import Expectation, Level, Role
-from tests.skills.test_as_of import Clock, at
+from tests.skills.helpers import Clock, at
 
 SEED = "ml-experiment-tracking"
 SHORT_TEXT = "Logs runs."  # the review checks call it very short

@@ -4,8 +4,9 @@ import pytest
 from django.test import Client
 
 from growth import services
-from skills.models import Expectation, Level, Proficiency, Role
+from skills.models import Level, Proficiency, Role
 from tests.factories import DomainFactory, SkillFactory, SkillGroupFactory, make_role
+from tests.growth.helpers import cell
 
 
 @dataclass
@@ -17,12 +18,6 @@ class PlanWorld:
     senior: Level
     lead: Level
     cells: dict  # "<skill slug>@<level slug>" -> Expectation
-
-
-def cell(skill, role, level, description, *, required=False, proficiency=Proficiency.WORKING) -> Expectation:
-    return Expectation.objects.create(
-        skill=skill, role=role, level=level, description=description, required=required, proficiency=proficiency
-    )
 
 
 @pytest.fixture

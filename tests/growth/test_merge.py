@@ -7,7 +7,7 @@ from growth.models import Tick
 from growth.selectors import plan_for
 from skills.merge import Decision, merge_followers, skill_merge
 from tests.factories import SkillFactory, UserFactory
-from tests.growth.conftest import cell
+from tests.growth.helpers import cell
 
 KEEP, TAKE = Decision.KEEP_TARGET.value, Decision.TAKE_SOURCE.value
 

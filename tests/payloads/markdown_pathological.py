@@ -3,7 +3,7 @@
 Each kind makes a text of about n characters from one construct that a Markdown parser may handle in
 worse than linear time (brackets, emphasis delimiters, backticks, link references, nested containers,
 raw HTML, entities, tables...). Most follow the pathological inputs that CommonMark implementations
-test themselves against. Used by tests/test_markdown.py and bench/markdown_corpus.py.
+test themselves against. Used by tests/skills/test_markdown.py and bench/markdown_corpus.py.
 """
 
 import json

@@ -3,9 +3,9 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from proposals import services
-from proposals.services import ChangeInput
 from skills.models import Expectation, Proficiency
 from tests.factories import make_catalog
+from tests.proposals.helpers import change_for
 
 
 @pytest.fixture(autouse=True)
@@ -28,17 +28,6 @@ def skill(catalog):
 @pytest.fixture
 def cell(skill, catalog):
     return Expectation.objects.get(skill=skill, role=catalog["roles"][0], level=catalog["levels"][0])
-
-
-def change_for(cell: Expectation, **overrides) -> ChangeInput:
-    values = {
-        "role": cell.role,
-        "level": cell.level,
-        "description": f"Better text for {cell.role} at {cell.level}.",
-        "required": cell.required,
-        "proficiency": cell.proficiency,
-    }
-    return ChangeInput(**(values | overrides))
 
 
 @pytest.fixture

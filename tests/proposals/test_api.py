@@ -9,26 +9,13 @@ from proposals import services
 from proposals.models import Comment, Proposal, ProposalStatus, Watch
 from skills.models import Expectation
 from tests.factories import UserFactory, make_catalog
-from tests.proposals.conftest import change_for
+from tests.proposals.helpers import change_for, proposal_body
 
 CAST = ["anonymous", "member", "author", "reviewer", "staff"]
 
 
 def user_of(request, who):
     return None if who == "anonymous" else request.getfixturevalue(who)
-
-
-def proposal_body(cell, **overrides):
-    """The request body exactly as DESIGN section 4 shows it."""
-    change = {
-        "role": cell.role.slug,
-        "level": cell.level.slug,
-        "description": "A clearer description.",
-        "required": False,
-        "proficiency": "working",
-        "base_version": cell.version,
-    }
-    return {"skill": cell.skill.slug, "rationale": "Clearer.", "changes": [change]} | overrides
 
 
 # --- Who may write what --------------------------------------------------------------

@@ -11,7 +11,7 @@ from proposals.models import Proposal, ProposalStatus
 from proposals.services import Conflict
 from skills.models import Expectation
 from tests.factories import UserFactory
-from tests.proposals.conftest import change_for
+from tests.proposals.helpers import change_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,12 +9,11 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from proposals import selectors, services
-from proposals.forms import cell_digest
 from proposals.models import Comment, Proposal, ProposalChange, ProposalStatus, Watch
 from proposals.throttling import WriteRateThrottle
 from skills.models import Expectation, Proficiency
 from tests.factories import UserFactory, make_catalog
-from tests.proposals.conftest import change_for
+from tests.proposals.helpers import change_for, key, suggest_data
 
 CAST = ["anonymous", "member", "author", "reviewer", "staff"]
 
@@ -32,31 +31,6 @@ def client_for(user=None, **kwargs) -> Client:
 
 def text(response) -> str:
     return response.content.decode()
-
-
-def suggest_data(skill, *, rationale="Clearer wording.", **cells) -> dict:
-    """The suggest form as the page renders it (every cell unchanged), with `cells` overriding some values.
-
-    cells: {"<role slug>__<level slug>": {"description": ..., "required": ..., "proficiency": ..., "version": ...}}
-    """
-    data = {"rationale": rationale}
-    for slot in selectors.suggest_slots(skill=skill):
-        cell = slot.cell
-        shown = (cell.description, cell.required, cell.proficiency) if cell else ("", False, "")
-        values = {"description": shown[0], "required": shown[1], "proficiency": shown[2]}
-        values.update(cells.get(f"{slot.role.slug}__{slot.level.slug}", {}))
-        prefix = slot.prefix
-        data[f"{prefix}-description"] = values["description"]
-        if values["required"]:
-            data[f"{prefix}-required"] = "on"
-        data[f"{prefix}-proficiency"] = values["proficiency"]
-        data[f"{prefix}-version"] = values.get("version", cell.version if cell else 0)
-        data[f"{prefix}-original"] = cell_digest(*shown)
-    return data
-
-
-def key(cell) -> str:
-    return f"{cell.role.slug}__{cell.level.slug}"
 
 
 @pytest.fixture

@@ -21,8 +21,7 @@ from proposals.review_checks import (
 from proposals.services import ChangeInput
 from skills.models import Expectation, Level, Proficiency, Role
 from tests.factories import UserFactory, make_catalog
-from tests.proposals.conftest import change_for
-from tests.proposals.test_pages import key, suggest_data
+from tests.proposals.helpers import change_for, key, suggest_data
 
 # --- The pure function, on objects in memory ---------------------------------------
 

@@ -14,7 +14,7 @@ from proposals import revisions, services
 from proposals.models import Proposal, ProposalRevision, ProposalStatus
 from proposals.services import Conflict, ProposalEdited
 from skills.models import Expectation, Proficiency
-from tests.proposals.conftest import change_for
+from tests.proposals.helpers import change_for
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from proposals.models import Comment, Proposal, ProposalStatus, RejectReason, Wa
 from proposals.services import ChangeInput, Conflict
 from skills.models import Expectation, ExpectationEvent, RoleLevel, Skill
 from tests.factories import make_role
-from tests.proposals.conftest import change_for
+from tests.proposals.helpers import change_for
 
 
 def today():

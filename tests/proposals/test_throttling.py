@@ -13,7 +13,7 @@ from proposals import services, throttling
 from proposals.models import Comment, Proposal
 from proposals.throttling import WriteRateThrottle
 from tests.factories import UserFactory
-from tests.proposals.test_api import proposal_body
+from tests.proposals.helpers import proposal_body
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ to a chosen day, as if they had been written then.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -14,21 +14,15 @@ from rest_framework.test import APIClient
 
 from skills import selectors
 from skills.models import (
-    DomainEvent,
     Expectation,
     ExpectationEvent,
     LevelEvent,
     Proficiency,
     Role,
-    RoleEvent,
-    RoleLevelEvent,
     Skill,
-    SkillEvent,
-    SkillGroupEvent,
 )
 from tests.factories import ExpectationFactory, SkillFactory, make_catalog, make_role
-
-EVENT_MODELS = [SkillEvent, ExpectationEvent, RoleEvent, RoleLevelEvent, LevelEvent, DomainEvent, SkillGroupEvent]
+from tests.skills.helpers import Clock, at
 
 # Days in the past, fixed when the module loads; "today" is asked when a test runs (a run may cross midnight).
 DAY0 = timezone.localdate() - timedelta(days=30)  # before anything existed
@@ -46,26 +40,6 @@ ROLE_QUERIES = 7  # role, its role levels, the levels, its cells, their skills, 
 # The pages add the live views' revision check (skills/freshness/conditional.py) to the above.
 SKILL_PAGE_QUERIES = SKILL_QUERIES + 1
 ROLE_PAGE_QUERIES = ROLE_QUERIES + 1
-
-
-def at(day: date, hour: int = 12, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=timezone.get_default_timezone())
-
-
-class Clock:
-    """Stamps the audit events written since the last call (or ever, on the first call) with a moment of the past."""
-
-    def __init__(self):
-        self.seen = dict.fromkeys(EVENT_MODELS, 0)
-
-    @staticmethod
-    def _last(model) -> int:
-        return model.objects.order_by("-pgh_id").values_list("pgh_id", flat=True).first() or 0
-
-    def stamp(self, moment: datetime) -> None:
-        for model in EVENT_MODELS:
-            model.objects.filter(pgh_id__gt=self.seen[model]).update(pgh_created_at=moment)
-            self.seen[model] = self._last(model)
 
 
 @dataclass

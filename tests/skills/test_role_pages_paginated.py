@@ -1,59 +1,21 @@
 """The role page's skill matrix, 100 skills (rows) a page: ?page=N, live and as of a past day."""
 
 import re
-from dataclasses import dataclass
 from html import unescape
 
 import pytest
 from django.utils import timezone
 
 from skills import pages
-from skills.models import Domain, Expectation, Proficiency, Role, Skill
 from skills.views import roles as role_views
-from tests.factories import DomainFactory, SkillFactory, SkillGroupFactory, make_role
+from tests.skills.helpers import DOMAINS, BigRole, big_role
 
-# Rows 1-60 are Alpha, 61-180 Beta, 181-250 Gamma: Beta spans pages 1 and 2, Gamma pages 2 and 3.
-DOMAINS = [("Alpha", 60), ("Beta", 120), ("Gamma", 70)]
 SIZE = sum(count for _name, count in DOMAINS)
-
-
-@dataclass
-class BigRole:
-    role: Role
-    names: list[str]  # the skills in matrix order
-    domains: dict[str, Domain]
-    required: int
-
-
-def _big_role(levels, *, domains=DOMAINS) -> BigRole:
-    """A role with one cell per skill, at a level that varies, every tenth required."""
-    role = make_role(levels, name="Data Platform Engineer")
-    names, made, skills = [], {}, []
-    for position, (domain_name, count) in enumerate(domains, start=1):
-        domain = made[domain_name] = DomainFactory(name=domain_name, position=position)
-        group = SkillGroupFactory(domain=domain)
-        for number in range(1, count + 1):
-            name = f"{domain_name} skill {number:03d}"  # zero-padded: the name order is the number order
-            names.append(name)
-            skills.append(SkillFactory.build(group=group, name=name, slug=f"{domain_name.lower()}-{number:03d}"))
-    Skill.objects.bulk_create(skills)
-    Expectation.objects.bulk_create(
-        Expectation(
-            skill=skill,
-            role=role,
-            level=levels[index % len(levels)],
-            description=f"{skill.name} for {role.name}.",
-            required=index % 10 == 0,
-            proficiency=Proficiency.WORKING,
-        )
-        for index, skill in enumerate(skills)
-    )
-    return BigRole(role=role, names=names, domains=made, required=sum(i % 10 == 0 for i in range(len(skills))))
 
 
 @pytest.fixture
 def big(levels) -> BigRole:
-    return _big_role(levels)
+    return big_role(levels)
 
 
 def _html(response) -> str:
@@ -167,7 +129,7 @@ def test_a_bad_or_out_of_range_page_shows_the_nearest_page(client, big, value, s
 
 
 def test_a_small_role_has_no_pager_and_no_domain_index(client, levels):
-    small = _big_role(levels, domains=[("Alpha", 30), ("Beta", 70)])  # exactly one full page
+    small = big_role(levels, domains=[("Alpha", 30), ("Beta", 70)])  # exactly one full page
     url = small.role.get_absolute_url()
 
     for query in ({}, {"page": 2}, {"page": "x"}):

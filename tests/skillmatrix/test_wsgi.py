@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.test_contention import ROOT, database_url
+from tests.helpers import ROOT, database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

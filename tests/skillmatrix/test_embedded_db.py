@@ -11,7 +11,15 @@ from pathlib import Path
 import psutil
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers import ROOT
+
+# A command that queries: the backend starts (or joins) the server on its first connection.
+CONNECT = [
+    "manage.py",
+    "shell",
+    "-c",
+    "from django.db import connection; connection.ensure_connection(); print(connection.pg_version)",
+]
 
 
 def postgres_running_on(pgdata: Path) -> bool:
@@ -46,13 +54,7 @@ def embedded_env(tmp_path_factory):
 def test_a_command_starts_the_server_and_stops_it_when_done(embedded_env):
     env, pgdata = embedded_env
     result = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "shell",
-            "-c",
-            "from django.db import connection; connection.ensure_connection(); print(connection.pg_version)",
-        ],
+        [sys.executable, *CONNECT],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -63,6 +65,25 @@ def test_a_command_starts_the_server_and_stops_it_when_done(embedded_env):
     assert result.stdout.strip().splitlines()[-1].startswith("16")
     assert (pgdata / "PG_VERSION").exists()
     assert wait_for(lambda: not postgres_running_on(pgdata), timeout=20)
+
+
+def test_a_test_file_without_the_database_starts_no_server_and_needs_no_variables(tmp_path):
+    # Straight from the virtualenv, as a developer runs one file: no DEBUG, nothing pytest-xdist passes on.
+    pgdata = tmp_path / "pg"
+    dropped = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "TEST_DATABASE_NAME", "EMBEDDED_DB_EXIT_WITH_PARENT"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped and not k.startswith(("PYTEST_", "DJANGO_"))}
+    env["EMBEDDED_DB_DIR"] = str(pgdata)
+    result = subprocess.run(
+        [Path(sys.executable).parent / "pytest", "tests/skills/test_diff.py", "-q", "-p", "no:cacheprovider"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " passed" in result.stdout
+    assert not pgdata.exists()
 
 
 # Once, or again and again while it stops (`timeout` or make passing the first SIGTERM on): the second
@@ -128,9 +149,8 @@ def test_a_process_killed_outright_does_not_keep_the_server_up(embedded_env):
     assert wait_for(lambda: postgres_running_on(pgdata))
     victim.kill()  # no atexit: it stays in pgserver's list of users
     victim.wait(timeout=10)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+    # The next process to use the server forgets the killed one, and stops the server when it is done.
+    result = subprocess.run([sys.executable, *CONNECT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert wait_for(lambda: not postgres_running_on(pgdata), timeout=20)
 

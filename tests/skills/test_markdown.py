@@ -133,7 +133,7 @@ def test_plain_lines_give_the_html_markdown_would():
     assert 1000 < plain < 19000  # both ways were tried on many texts, not on a few
 
 
-CATALOG_FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "catalog.json"
+CATALOG_FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "catalog.json"
 
 
 def _texts(value):

@@ -14,7 +14,7 @@ import time
 import pytest
 import requests
 
-from tests.test_contention import ROOT, database_url, free_port
+from tests.helpers import ROOT, database_url, free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

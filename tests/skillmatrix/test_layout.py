@@ -8,7 +8,7 @@ from the source (ast), so these tests import nothing of the project and need no 
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # The project's own packages; any other top-level package (one with an __init__.py) counts too.
 PACKAGES = {"skillmatrix", "skills", "proposals", "growth", "bench", "teams", "accounts"}
 NOT_OURS = {"tests"}

@@ -10,7 +10,7 @@ from proposals.models import HIDE_REASON_MAX_LENGTH, TEXT_MAX_LENGTH, Comment
 from proposals.serializers import CommentHideIn
 from skills.selectors import SEARCH_MAX_CHARS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LITERAL_LIMIT = re.compile(r"""maxlength\s*[=:]\s*["']?\d|maxLength\s*[=:]\s*\d""")
 
 

@@ -12,7 +12,6 @@ import re
 import secrets
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -20,8 +19,8 @@ from django.core import mail
 from django.core.cache import cache
 
 from tests.factories import UserFactory
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "correct horse battery staple"
 HOST = "skills.example.com"
 

@@ -1,9 +1,9 @@
 """The README is the contract a newcomer reads: its commands and every setting."""
 
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers import ROOT
+
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 

@@ -32,7 +32,7 @@ from proposals.throttling import WriteRateThrottle
 from skillmatrix.wsgi import application
 from skills.models import Expectation
 from tests.factories import make_catalog
-from tests.proposals.conftest import change_for
+from tests.proposals.helpers import change_for
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
 DEEP = os.environ.get("FUZZ_DEEP", "") == "1"

@@ -4,11 +4,11 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers import ROOT
+
 PRIMARY = "postgres://app:secret@primary.internal:5432/skillmatrix"
 
 DUMP = """

@@ -8,45 +8,25 @@ requests) and stay on 127.0.0.1.
 """
 
 import os
-import socket
 import subprocess
 import sys
 import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import requests
 from django.contrib.auth.models import Group
-from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from proposals import services
 from proposals.models import Comment, Proposal, ProposalChange, ProposalStatus
 from skills.models import Expectation, ExpectationEvent
 from tests.factories import UserFactory, make_catalog
+from tests.helpers import ROOT, database_url, free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def database_url() -> str:
-    """The test database, as a DATABASE_URL (a socket directory goes in the host part, percent-encoded)."""
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="") + (":" + quote(db["PASSWORD"], safe="") if db["PASSWORD"] else "")
-    host = quote(db["HOST"] or "", safe="") + (f":{db['PORT']}" if db["PORT"] else "")
-    return f"postgres://{credentials}@{host}/{db['NAME']}"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
