@@ -21,7 +21,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from skills import merge, services
+from skills import locking, merge, services
 from skills.models import (
     CELL_HAS_ROLE_LEVEL,
     Domain,
@@ -166,6 +166,13 @@ class SkillAdmin(CatalogRulesAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(cell_count=Count("expectations"))
+
+    def save_model(self, request, obj, form, change):
+        # The skill's row first (skills/locking.py); a skill merged away while its page was open is gone,
+        # and saving must not create it again under its old id.
+        if change and not locking.lock_skills([obj.pk]):
+            raise services.skill_gone(obj)
+        super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Expectation:
