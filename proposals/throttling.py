@@ -112,7 +112,7 @@ def insert_within_rate(instance: models.Model, limit: Rate) -> bool:
     is; tests/proposals/test_throttling.py runs both on many histories and compares them. One
     difference: PostgreSQL checks a value's length when it plans the statement, so a value too
     long for its column is an error (DataError) even at the limit, where the ordinary path
-    refuses first. comment_create passes no such value.
+    refuses first. comment_create and proposal_create pass no such value.
     True when the row is written (the instance then has its primary key, as after save()),
     False when the author is at the limit (nothing written). The model's pre_save and
     post_save signals are sent as save() sends them.

@@ -21,6 +21,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from skillmatrix.exceptions import Conflict
 from skills import locking, merge, services
 from skills.models import (
     CELL_HAS_ROLE_LEVEL,
@@ -237,8 +238,9 @@ class SkillAdmin(CatalogRulesAdmin):
                     self.message_user(request, message, messages.ERROR)
                 if error.code in ("target_gone", "source_gone"):
                     return HttpResponseRedirect(request.path)
-            except DatabaseError:
-                # A deadlock or serialization failure with a concurrent write: nothing was written.
+            except (DatabaseError, Conflict):
+                # A deadlock or serialization failure with a concurrent write, after the service's retries
+                # (Conflict), or another database error: nothing was written.
                 busy = gettext("The catalog was busy; nothing was merged. Try again.")
                 self.message_user(request, busy, messages.ERROR)
             else:
