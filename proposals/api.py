@@ -161,6 +161,7 @@ class ProposalList(generics.ListAPIView):
 
     serializer_class = ProposalOut
     parser_classes = JSON_ONLY
+    # An early refusal, before the body is validated; the exact check is the service's (rate=).
     throttle_classes = [WriteRateThrottle]
     throttle_scope = "proposals"
 
@@ -198,6 +199,7 @@ class ProposalList(generics.ListAPIView):
             skill=data["skill"],
             rationale=data["rationale"],
             changes=_change_inputs(data["changes"]),
+            rate=throttling.rate("proposals"),
         )
         return _proposal_response(request, proposal.pk, status.HTTP_201_CREATED)
 

@@ -5,6 +5,12 @@ raised, never returned: PermissionDenied (who), ValidationError (what was
 sent), Conflict (the state of the data moved on: a closed proposal, a cell
 changed since the proposal was written), RateLimited (the member writes
 faster than the rate the caller passed).
+
+Locks follow the order of skills/locking.py: the member's write-rate lock, then the skill's row,
+then the proposal's row alone, then the cells. A comment, proposal or watch whose skill is merged
+into another while it is written follows the skill where it can (comments and watches land on the
+target) and is refused with the target's name where it cannot (a proposal's changes were written
+against the source's cells).
 """
 
 from collections.abc import Sequence
@@ -30,6 +36,8 @@ from proposals.models import (
     Watch,
 )
 from skillmatrix.exceptions import Conflict, RateLimited
+from skillmatrix.lock_conflicts import retry_on_lock_conflict
+from skills import locking
 from skills.audit import audit_context
 from skills.models import Expectation, Level, Role, Skill
 from skills.services import CellChange, cell_save, cell_validate
@@ -77,7 +85,7 @@ def _cells_by_axes(skill: Skill, changes: Sequence, *, lock: bool = False) -> di
         where |= Q(role_id=change.role.pk, level_id=change.level.pk)
     cells = Expectation.objects.filter(where, skill=skill).order_by("pk")
     if lock:
-        # A stable order (primary key) so that two approvals touching the same cells cannot deadlock.
+        # By primary key, after the skill's row (skills/locking.py, taken by _lock_open).
         cells = cells.select_for_update()
     return {(cell.role_id, cell.level_id): cell for cell in cells}
 
@@ -144,14 +152,60 @@ def _build_changes(*, skill: Skill, changes: Sequence[ChangeInput]) -> list[Prop
     return built
 
 
-@transaction.atomic
+def _merged_away(error: IntegrityError, skill: Skill | None) -> Skill | None:
+    """The skill `skill` went into, when a write on it failed because a merge deleted it meanwhile.
+
+    The write read the skill, then waited for the merge's lock on its row (the foreign key's check), and
+    found the row gone (SQLSTATE 23503). Inside a caller's transaction nothing more can be read: None.
+    """
+    if skill is None or getattr(error.__cause__, "sqlstate", None) != "23503":
+        return None
+    if transaction.get_connection().in_atomic_block:
+        return None
+    return locking.merged_into(skill)
+
+
+@retry_on_lock_conflict
 def proposal_create(
-    *, author: AbstractBaseUser, skill: Skill, rationale: str, changes: Sequence[ChangeInput]
+    *,
+    author: AbstractBaseUser,
+    skill: Skill,
+    rationale: str,
+    changes: Sequence[ChangeInput],
+    rate: throttling.Rate | None = None,
 ) -> Proposal:
+    """Open a proposal; with `rate`, only while the author is under it (RateLimited otherwise).
+
+    The rate is checked after the author's write-rate lock, in the proposal's INSERT: two proposals
+    sent at once by one member are counted one after the other (proposals/throttling.py).
+    """
     access.require(access.can_propose(author), _("Sign in to suggest changes."))
     rationale = _clean_text(rationale, field="rationale", label=_("A rationale"))
+    try:
+        return _proposal_insert(author=author, skill=skill, rationale=rationale, changes=changes, rate=rate)
+    except IntegrityError as error:
+        target = _merged_away(error, skill)
+        if target is None:
+            raise
+        # Not moved onto the target: the changes were written against the source's cells and texts.
+        raise Conflict(
+            _("%(skill)s was merged into %(target)s while you wrote; suggest your change there.")
+            % {"skill": skill.name, "target": target.name}
+        ) from None
+
+
+@transaction.atomic
+def _proposal_insert(
+    *, author: AbstractBaseUser, skill: Skill, rationale: str, changes: Sequence[ChangeInput], rate
+) -> Proposal:
+    if rate is not None:
+        throttling.lock_writer(rate, author.pk)
     built = _build_changes(skill=skill, changes=changes)
-    proposal = Proposal.objects.create(author=author, skill=skill, rationale=rationale)
+    proposal = Proposal(author=author, skill=skill, rationale=rationale)
+    if rate is None:
+        proposal.save(force_insert=True)
+    elif not throttling.insert_within_rate(proposal, rate):
+        raise RateLimited(throttling.wait_seconds(rate, author.pk) or 1.0)
     for change in built:
         change.proposal = proposal
     ProposalChange.objects.bulk_create(built)
@@ -159,9 +213,39 @@ def proposal_create(
     return proposal
 
 
-def _lock_open(proposal: Proposal) -> Proposal:
-    """Lock the proposal's row and check it is still open (another reviewer may have decided it meanwhile)."""
-    locked = Proposal.objects.select_for_update().select_related("skill", "author").get(pk=proposal.pk)
+def _lock_skill_of(proposal: Proposal) -> None:
+    """FOR NO KEY UPDATE on the proposal's skill, before the proposal's row (skills/locking.py).
+
+    A merge may have moved the proposal to another skill since it was read: then its skill is gone,
+    and the lock is taken on the skill the proposal has now.
+    """
+    skill_id = proposal.skill_id
+    for _attempt in range(3):
+        if locking.lock_skills([skill_id]):
+            return
+        skill_id = Proposal.objects.filter(pk=proposal.pk).values_list("skill_id", flat=True).first()
+        if skill_id is None:
+            raise Http404(_("This proposal no longer exists."))
+    raise Conflict(_("This proposal's skill is being merged; try again in a moment."))
+
+
+def _lock_open(proposal: Proposal, *, skill: bool = True) -> Proposal:
+    """Lock the proposal's row and check it is still open (another reviewer may have decided it meanwhile).
+
+    skill: lock the skill's row first (skills/locking.py), for an approval (its cells are written) or an
+    edit (a merge must not move the proposal half-way); a rejection or withdrawal writes the proposal alone.
+    Only the proposal's row is locked, FOR NO KEY UPDATE: comments on it can still be written meanwhile.
+    """
+    if skill:
+        _lock_skill_of(proposal)
+    locked = (
+        Proposal.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("skill", "author")
+        .filter(pk=proposal.pk)
+        .first()
+    )
+    if locked is None:
+        raise Http404(_("This proposal no longer exists."))
     if not locked.is_open:
         raise Conflict(
             _("This proposal is no longer open (it is %(status)s).") % {"status": locked.get_status_display().lower()}
@@ -290,7 +374,7 @@ def proposal_reject(
         raise ValidationError({"note": _("Say why when the reason is “other”.")})
     if len(note) > TEXT_MAX_LENGTH:
         raise ValidationError({"note": _("The note is limited to %(max)d characters.") % {"max": TEXT_MAX_LENGTH}})
-    proposal = _lock_open(proposal)
+    proposal = _lock_open(proposal, skill=False)
     _require_revision(proposal, revision)
     proposal.status = ProposalStatus.REJECTED
     proposal.reason = reason
@@ -305,7 +389,7 @@ def proposal_reject(
 @transaction.atomic
 def proposal_withdraw(*, proposal: Proposal, user: AbstractBaseUser) -> Proposal:
     access.require(access.can_withdraw(user, proposal), _("Only the author can withdraw this proposal."))
-    proposal = _lock_open(proposal)
+    proposal = _lock_open(proposal, skill=False)
     proposal.status = ProposalStatus.WITHDRAWN
     proposal.decided_by = user
     proposal.decided_at = timezone.now()
@@ -326,20 +410,39 @@ def comment_create(
 ) -> Comment:
     """Post a comment; with `rate`, only while the author is under it (RateLimited otherwise).
 
-    The rate is checked in the INSERT itself: a post is one statement, atomic on its own, with no
-    transaction around it (which would cost a BEGIN and a COMMIT, two round trips, on every post).
+    With a rate, the post is a short transaction: the author's write-rate lock, then the INSERT that
+    checks the rate itself (throttling.insert_within_rate). The lock makes the count exact when one
+    member posts many comments at once: each INSERT counts the comments committed before it.
+    A skill merged into another while the comment was written: the comment lands on the target.
     """
     access.require(access.can_comment(author), _("Sign in to comment."))
     if (skill is None) == (proposal is None):
         raise ValueError("A comment belongs to exactly one skill or one proposal.")
     body = _clean_text(body, field="body", label=_("A comment"))
     comment = Comment(author=author, skill=skill, proposal=proposal, body=body)
-    if rate is None:
-        comment.save(force_insert=True)
-    elif not throttling.insert_within_rate(comment, rate):
+    try:
+        written = _comment_insert(comment, rate)
+    except IntegrityError as error:
+        target = _merged_away(error, skill)
+        if target is None:
+            raise
+        comment = Comment(author=author, skill=target, body=body)
+        written = _comment_insert(comment, rate)
+    if not written:
         # Rows that aged out of the period between the two statements: the member may retry at once.
         raise RateLimited(throttling.wait_seconds(rate, author.pk) or 1.0)
     return comment
+
+
+@retry_on_lock_conflict
+def _comment_insert(comment: Comment, rate: throttling.Rate | None) -> bool:
+    if rate is None:
+        comment.save(force_insert=True)
+        return True
+    # savepoint=False: inside a caller's transaction, no SAVEPOINT and RELEASE around two statements.
+    with transaction.atomic(savepoint=False):
+        throttling.lock_writer(rate, comment.author_id)
+        return throttling.insert_within_rate(comment, rate)
 
 
 def _lock_comment(comment: Comment) -> Comment:
@@ -396,14 +499,28 @@ def comment_hide(*, comment: Comment, reviewer: AbstractBaseUser, reason: str) -
 # --- Watches ---------------------------------------------------------------------
 
 
-@transaction.atomic
 def watch_set(*, user: AbstractBaseUser, skill: Skill) -> Watch:
+    """Watch the skill; one merged into another meanwhile: watch the target (as the merge moved the others)."""
     access.require(access.can_watch(user), _("Sign in to watch skills."))
+    try:
+        return _watch_insert(user=user, skill=skill)
+    except IntegrityError as error:
+        target = _merged_away(error, skill)
+        if target is None:
+            raise
+        return _watch_insert(user=user, skill=target)
+
+
+@transaction.atomic
+def _watch_insert(*, user: AbstractBaseUser, skill: Skill) -> Watch:
     watch, _created = Watch.objects.get_or_create(user=user, skill=skill)
     return watch
 
 
 @transaction.atomic
 def watch_clear(*, user: AbstractBaseUser, skill: Skill) -> None:
+    """Stop watching; a skill merged into another meanwhile took its watchers along: stop watching the target."""
     access.require(access.can_watch(user), _("Sign in to watch skills."))
-    Watch.objects.filter(user=user, skill=skill).delete()
+    deleted, _counts = Watch.objects.filter(user=user, skill=skill).delete()
+    if not deleted and (target := locking.merged_into(skill)) is not None:
+        Watch.objects.filter(user=user, skill=target).delete()

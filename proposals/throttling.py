@@ -5,11 +5,17 @@ indexed query, nothing written besides the comment or proposal itself. It also
 makes mistakes free (refused input writes no row) and lets the pages and the
 API share one limit without sharing a counter.
 
-A proposal is checked before its transaction (WriteRateThrottle, on the API
-view and the page). A comment is a single INSERT, and its check goes into that
-statement (insert_within_rate): one round trip for the whole post, the most
-frequent write there is. Like any count read before the write, two posts sent
-at the very same instant at the limit can both pass; the next one is refused.
+The check and the write are serialised per member and kind of write: the
+service takes a transaction-scoped advisory lock (lock_writer) first, and the
+INSERT that follows counts, in its own snapshot, every row the member's earlier
+writes committed, so a burst of posts from one member, through pages and API
+together, stores exactly the limit. The check goes into that INSERT
+(insert_within_rate): a post is the lock and one INSERT. A lock inside the
+INSERT itself would not do: the statement's snapshot is taken before any lock
+in it is granted, and would miss the rows committed while it waited.
+
+WriteRateThrottle refuses a proposal early, before it is validated, on the API
+(the page's throttle_wait does the same); the service's check is the exact one.
 """
 
 import datetime
@@ -25,6 +31,9 @@ from proposals.models import Comment, Proposal
 
 # Scope (the view's throttle_scope) -> the rows that count: each has `author` and `created`.
 COUNTED = {"comments": Comment, "proposals": Proposal}
+
+# The first key of each kind's advisory lock (lock_writer); the second is the member's id.
+LOCK_KEYS = {Comment: 2101, Proposal: 2102}
 
 
 class WriteRateThrottle(ScopedRateThrottle):
@@ -83,6 +92,19 @@ def wait_seconds(limit: Rate, author_id: int) -> float | None:
     return max((nth[0] + limit.period - now).total_seconds(), 1.0)
 
 
+def lock_writer(limit: Rate, author_id: int) -> None:
+    """Hold the author's lock for this kind of write until the transaction ends (the first lock it takes).
+
+    Ids beyond 32 bits share a lock with another member's: those two only wait for each other.
+    """
+    connection = connections[router.db_for_write(limit.model)]
+    if not connection.in_atomic_block:
+        raise RuntimeError("lock_writer() holds its lock until the transaction ends: call it inside one.")
+    with connection.cursor() as cursor:
+        key = [LOCK_KEYS[limit.model], author_id % 2**31]
+        cursor.execute("SELECT pg_advisory_xact_lock(%s::integer, %s::integer)", key)
+
+
 def insert_within_rate(instance: models.Model, limit: Rate) -> bool:
     """Save a new `instance` unless its author is at the rate: one INSERT ... WHERE NOT EXISTS.
 
@@ -90,7 +112,7 @@ def insert_within_rate(instance: models.Model, limit: Rate) -> bool:
     is; tests/proposals/test_throttling.py runs both on many histories and compares them. One
     difference: PostgreSQL checks a value's length when it plans the statement, so a value too
     long for its column is an error (DataError) even at the limit, where the ordinary path
-    refuses first. comment_create passes no such value.
+    refuses first. comment_create and proposal_create pass no such value.
     True when the row is written (the instance then has its primary key, as after save()),
     False when the author is at the limit (nothing written). The model's pre_save and
     post_save signals are sent as save() sends them.

@@ -3,7 +3,8 @@
 Services raise Django's ValidationError and PermissionDenied or our Conflict and RateLimited
 (skillmatrix/exceptions.py); views let them through, and this turns them into DRF's answers:
 400 with messages by field, 403, 409 with the cells that moved on, 429 with Retry-After.
-A Django 404 answers DRF's generic "Not found.".
+A Django 404 answers DRF's generic "Not found.". A deadlock or serialization failure that
+reaches the view (skillmatrix/lock_conflicts.py) is a 409 too: nothing was written.
 """
 
 from dataclasses import asdict
@@ -15,6 +16,7 @@ from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from skillmatrix.exceptions import Conflict, RateLimited
+from skillmatrix.lock_conflicts import busy_message, is_lock_conflict
 
 
 class ConflictError(exceptions.APIException):
@@ -43,6 +45,8 @@ def as_api_exception(exc: Exception) -> Exception:
         return ConflictError(exc)
     if isinstance(exc, RateLimited):
         return exceptions.Throttled(wait=exc.wait)
+    if is_lock_conflict(exc):
+        return ConflictError(Conflict(busy_message()))
     return exc
 
 

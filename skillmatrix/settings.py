@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "skills.audit.AuditContextMiddleware",
     "skills.redirects.SkillRedirectMiddleware",  # merged skills' old addresses: 301 instead of 404
+    "skillmatrix.lock_conflicts.LockConflictMiddleware",  # a deadlock that reaches a view: 409, not 500
 ]
 
 # Requests that may write get an audit context (skills/audit.py); a GET never writes, and pghistory's

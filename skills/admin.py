@@ -21,7 +21,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from skills import merge, services
+from skillmatrix.exceptions import Conflict
+from skills import locking, merge, services
 from skills.models import (
     CELL_HAS_ROLE_LEVEL,
     Domain,
@@ -167,6 +168,13 @@ class SkillAdmin(CatalogRulesAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(cell_count=Count("expectations"))
 
+    def save_model(self, request, obj, form, change):
+        # The skill's row first (skills/locking.py); a skill merged away while its page was open is gone,
+        # and saving must not create it again under its old id.
+        if change and not locking.lock_skills([obj.pk]):
+            raise services.skill_gone(obj)
+        super().save_model(request, obj, form, change)
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not Expectation:
             return super().save_formset(request, form, formset, change)
@@ -230,8 +238,9 @@ class SkillAdmin(CatalogRulesAdmin):
                     self.message_user(request, message, messages.ERROR)
                 if error.code in ("target_gone", "source_gone"):
                     return HttpResponseRedirect(request.path)
-            except DatabaseError:
-                # A deadlock or serialization failure with a concurrent write: nothing was written.
+            except (DatabaseError, Conflict):
+                # A deadlock or serialization failure with a concurrent write, after the service's retries
+                # (Conflict), or another database error: nothing was written.
                 busy = gettext("The catalog was busy; nothing was merged. Try again.")
                 self.message_user(request, busy, messages.ERROR)
             else:

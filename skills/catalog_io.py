@@ -16,7 +16,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from skills import services
+from skillmatrix.lock_conflicts import retry_on_lock_conflict
+from skills import locking, services
 from skills.audit import audit_context, preserve_last_updated
 from skills.models import (
     CELL_HAS_ROLE_LEVEL,
@@ -348,6 +349,7 @@ def _upsert(model, lookup: dict, values: dict, existing, stats: ImportStats):
 Progress = Callable[[int, int], None]
 
 
+@retry_on_lock_conflict
 def import_catalog(data: Any, *, progress: Progress | None = None, source_name: str = "") -> ImportStats:
     validate(data)
     stats = ImportStats()
@@ -366,6 +368,9 @@ def import_catalog(data: Any, *, progress: Progress | None = None, source_name: 
 
 
 def _import_all(data: dict, stats: ImportStats, progress: Progress | None) -> None:
+    # The file's skills before anything else (skills/locking.py): their cells are written below, and a
+    # merge racing the import waits for it, or the import for the merge, reading the skills afterwards.
+    locking.lock_skills_by_slug(s["slug"] for s in data["skills"])
     levels = {lv.slug: lv for lv in Level.objects.all()}
     if data["levels"]:
         # Positions are unique: park the ones that move, then set them.

@@ -8,6 +8,11 @@ source's. Everything that hangs on the source from other apps (watchers,
 comments, proposals) is moved by the participants that those apps register
 here: `skills` never imports them. The source's address then answers 301 to
 the target (SkillRedirect), and the source is deleted.
+
+Locks follow the order of skills/locking.py: both skills' rows (FOR UPDATE, by primary key), then
+their cells (by primary key), then the rows the participants move. A member's comment, proposal or
+watch racing the merge waits for the source's row and then finds it gone: proposals.services answers
+with the target (skills.locking.merged_into).
 """
 
 import hashlib
@@ -23,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from skillmatrix.lock_conflicts import retry_on_lock_conflict
 from skills.audit import audit_context
 from skills.models import Expectation, Skill, SkillRedirect
 
@@ -155,6 +161,7 @@ def _validate(plan: MergePlan, decisions: Mapping[Axes, str]) -> dict[Axes, Deci
     return resolved
 
 
+@retry_on_lock_conflict
 @transaction.atomic
 def skill_merge(
     *,
@@ -171,7 +178,7 @@ def skill_merge(
     """
     if source.pk == target.pk:
         raise ValidationError(_("A skill cannot be merged into itself."), code="same_skill")
-    # Both skills locked, in a stable order, so that two merges of the same pair cannot interleave.
+    # Both skills locked first, by primary key (skills/locking.py): FOR UPDATE, the source is deleted.
     pair = Skill.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")
     locked = {skill.pk: skill for skill in pair}
     if target.pk not in locked:

@@ -10,6 +10,8 @@ even when the database is the one to refuse (the catalog changed meanwhile).
 Bulk writers that do not come through here say why where they write: the
 import's bulk insert of new cells (skills/catalog_io.py) and the merge of two
 skills (skills/merge.py).
+
+Locks follow the order in skills/locking.py: the skill's row before its cells.
 """
 
 import contextlib
@@ -19,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from skills import locking
 from skills.models import CELL_HAS_ROLE_LEVEL, Expectation, Level, Proficiency, Role, RoleLevel, Skill
 
 
@@ -35,6 +38,12 @@ def violates(error: IntegrityError, constraint: str) -> bool:
     """Whether the database refused a write because of this constraint (by name)."""
     diag = getattr(error.__cause__, "diag", None)
     return getattr(diag, "constraint_name", None) == constraint
+
+
+def skill_gone(skill: Skill) -> ValidationError:
+    return ValidationError(
+        {"skill": _("The skill %(skill)s no longer exists (it was merged or deleted); reload.") % {"skill": skill}}
+    )
 
 
 def role_lacks_level(role: Role, level: Level) -> str:
@@ -83,9 +92,18 @@ def cell_save(*, skill: Skill, change: CellChange, cell: Expectation | None = No
     }
     axes = {"skill": skill, "role": change.role, "level": change.level}
     if cell is not None and cell.pk is not None:
+        # The cell may move to another skill: both skills' rows first (their "Last updated" both change).
+        stored = Expectation.objects.filter(pk=cell.pk).values_list("skill_id", flat=True).first()
+        locked = locking.lock_skills([skill.pk, stored])
         current = Expectation.objects.select_for_update().filter(pk=cell.pk).first()
+        if current is not None and current.skill_id not in locked:
+            # Moved by a merge between the two reads: its skill is not ours to write.
+            raise ValidationError(_("This cell moved to another skill meanwhile (a merge); reload."))
     else:
+        locked = locking.lock_skills([skill.pk])
         current = Expectation.objects.select_for_update().filter(**axes).first()
+    if skill.pk not in locked:
+        raise skill_gone(skill)
     if current is None:
         with _refusal_as_validation_error(change.role, change.level):
             return Expectation.objects.create(**axes, **content), True
@@ -103,4 +121,7 @@ def cell_save(*, skill: Skill, change: CellChange, cell: Expectation | None = No
 
 @transaction.atomic
 def cell_delete(*, cell: Expectation) -> None:
+    # The skill's row first (the delete's trigger writes its "Last updated"); the skill as stored, which
+    # a merge may have changed since the caller read the cell.
+    locking.lock_skills(Expectation.objects.filter(pk=cell.pk).values_list("skill_id", flat=True))
     cell.delete()

@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from proposals import review_checks, selectors, services
+from proposals import review_checks, selectors, services, throttling
 from proposals.forms import SuggestForm
 from proposals.pages import cell_label, conflict_cells
-from proposals.view_helpers import add_service_errors, throttle_wait, throttled_message
+from proposals.view_helpers import add_service_errors, throttle_wait, throttled_message, whole_seconds
 from skills.models import Skill
 
 
@@ -43,17 +43,25 @@ def suggest(request, slug: str):
             else:
                 status = 400
         # Only a proposal that could be created counts against the rate: mistakes in the form are free.
+        # This early refusal spares the checks below; the service's check is the exact one.
         elif form.is_valid() and (wait := throttle_wait(request, "proposals")) is not None:
             form.add_error(None, throttled_message(wait))
             status = 429
         elif form.is_valid():
             try:
                 proposal = services.proposal_create(
-                    author=request.user, skill=skill, rationale=form.cleaned_data["rationale"], changes=form.changes
+                    author=request.user,
+                    skill=skill,
+                    rationale=form.cleaned_data["rationale"],
+                    changes=form.changes,
+                    rate=throttling.rate("proposals"),
                 )
             except ValidationError as error:
                 add_service_errors(form, error, fields=("rationale",))
                 status = 400
+            except services.RateLimited as error:
+                form.add_error(None, throttled_message(whole_seconds(error.wait)))
+                status = 429
             except services.Conflict as conflict:
                 labels = {(s.role.slug, s.level.slug): cell_label(s.role, s.level) for s in slots}
                 form.add_error(

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from skillmatrix.exceptions import Conflict
 from skills.catalog_io import CatalogError, import_catalog
 from skills.models import Skill
 
@@ -41,6 +42,8 @@ class Command(BaseCommand):
             if more:
                 lines += f"\n  … and {more} more"
             raise CommandError(f"{file}: nothing imported, {len(error.errors)} error(s):\n{lines}") from None
+        except Conflict as error:  # deadlocks with concurrent writes, after the retries: nothing imported
+            raise CommandError(f"{file}: nothing imported: {error.message}") from None
         self.stdout.write(self.style.SUCCESS(f"Imported {file}: {stats}."))
 
     def _progress(self, done: int, total: int) -> None:
