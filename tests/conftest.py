@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import caches
+from django.utils import translation
 
 from proposals.access import REVIEWERS_GROUP
 from tests.factories import UserFactory, make_levels
@@ -25,6 +26,13 @@ def _no_revision_listener(django_db_blocker):
     settings.REVISION_LISTENER = False
     yield
     freshness.listener.stop()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A test that activates a language must not leave it to the next test its worker runs (xdist's order varies).
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

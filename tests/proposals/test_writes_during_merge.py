@@ -12,7 +12,7 @@ from proposals.models import Comment, Proposal, ProposalStatus, Watch
 from skills.merge import skill_merge
 from skills.models import Expectation, Skill
 from tests.factories import make_catalog
-from tests.proposals.conftest import change_for
+from tests.proposals.helpers import change_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

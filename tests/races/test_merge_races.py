@@ -19,8 +19,8 @@ from skills import catalog_io
 from skills.merge import merge_plan, skill_merge
 from skills.models import Expectation, Skill, SkillRedirect
 from tests.factories import UserFactory, make_catalog
-from tests.proposals.conftest import change_for
-from tests.races.conftest import burst, no_server_errors, page_post, page_session, token_header
+from tests.proposals.helpers import change_for
+from tests.races.helpers import burst, no_server_errors, page_post, page_session, token_header
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

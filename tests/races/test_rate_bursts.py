@@ -9,7 +9,7 @@ import requests
 
 from proposals.models import Comment, Proposal
 from tests.factories import make_catalog
-from tests.races.conftest import burst, no_server_errors, page_post, page_session, suggest_data, token_header
+from tests.races.helpers import burst, no_server_errors, page_post, page_session, suggest_data, token_header
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
