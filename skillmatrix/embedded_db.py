@@ -29,18 +29,51 @@ _starting = threading.Lock()
 # Taken as early as possible: the parent may die while the server is starting.
 _PARENT_AT_START = os.getppid()
 
+# What a terminal (SIGINT, SIGHUP, SIGQUIT), a process manager and a container runtime (SIGTERM) send.
+# SIGHUP, SIGQUIT and SIGTERM would end the process without running atexit, and so without stopping
+# the server; SIGINT already ends it through KeyboardInterrupt.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+_deferred: list[int] = []  # signals that arrived while the server was starting
+_deferring = False
 
-def _exit_on_sigterm() -> None:
-    """Turn SIGTERM into a normal exit so that atexit handlers stop the server."""
-    if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
-        signal.signal(signal.SIGTERM, _exit_once)
+
+def _in_main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
 
 
-def _exit_once(signum, frame) -> None:
-    # A second SIGTERM (a wrapper such as `timeout` or make passing the first one on) must not
-    # interrupt the atexit handler that is stopping the server.
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+def _exit_on_signals() -> None:
+    """Turn the stop signals into a normal exit, so that the atexit handler stops the server.
+
+    Only where they still have Python's default behaviour: a server with its own handlers
+    (gunicorn's workers) exits through them, and atexit runs all the same.
+    """
+    if not _in_main_thread():  # signal handlers can only be set there
+        return
+    for signum in STOP_SIGNALS:
+        default = signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL
+        if signal.getsignal(signum) in (default, None):
+            signal.signal(signum, _on_signal)
+
+
+def _on_signal(signum, frame) -> None:
+    if _deferring:
+        # Starting the server and registering this process in pgserver's list go together:
+        # leaving between the two would leave a server that nobody stops.
+        _deferred.append(signum)
+        return
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    # A second signal (a wrapper such as `timeout` or make passing the first one on, or the whole
+    # group signalled again) must not interrupt the exit that stops the server.
+    _ignore_stop_signals()
     sys.exit(128 + signum)
+
+
+def _ignore_stop_signals() -> None:
+    """From here on, the process is stopping: no signal interrupts it, nor pg_ctl, which inherits SIG_IGN."""
+    if _in_main_thread():
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, signal.SIG_IGN)
 
 
 def _exit_with_parent() -> None:
@@ -66,25 +99,30 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def _forget_dead_handles(server) -> None:
-    """Drop processes that died without saying goodbye (SIGKILL) from pgserver's list.
+def _live_handles(server, *, without: int | None = None) -> list[int]:
+    """pgserver's list of users, without the processes that died without saying goodbye (SIGKILL).
 
-    pgserver stops the server when the last process in its list exits; a
-    killed process would otherwise stay in the list and keep the server up.
+    The list is rewritten without them: they would otherwise keep the server up for ever. Called
+    with pgserver's lock held.
     """
+    pids = server.global_process_id_list.get()
+    alive = [pid for pid in pids if pid != without and (pid == os.getpid() or _alive(pid))]
+    if alive != pids:
+        server.global_process_id_list.put(alive)
+    return alive
+
+
+def _forget_dead_handles(server) -> None:
     with server._lock:
-        pids = server.global_process_id_list.get()
-        alive = [pid for pid in pids if pid == os.getpid() or _alive(pid)]
-        if alive != pids:
-            server.global_process_id_list.put(alive)
+        _live_handles(server)
 
 
 def _repair_handle_list(path: Path) -> None:
     """Start pgserver's list of handles afresh if it cannot be read.
 
-    A process stopped while pgserver rewrote the file (a second signal during its exit)
-    can leave it empty, and pgserver would then fail on every start. The processes it
-    named are forgotten: the server stops when the next one to join exits.
+    A process killed while pgserver rewrote the file can leave it empty, and pgserver would then
+    fail on every start. The processes it named are forgotten: the server stops when the next one
+    to join exits.
     """
     try:
         handles = json.loads(path.read_text())
@@ -92,9 +130,68 @@ def _repair_handle_list(path: Path) -> None:
         return
     except ValueError:
         handles = None
-    if not isinstance(handles, list):
+    if not isinstance(handles, list) or not all(isinstance(pid, int) for pid in handles):
         logging.getLogger(__name__).warning("%s could not be read; starting it afresh", path)
         path.write_text("[]")
+
+
+def _postmaster_running(pgdata: Path):
+    """The postmaster serving pgdata (a psutil.Process), or None."""
+    import psutil
+
+    try:
+        pid = int((pgdata / "postmaster.pid").read_text().split()[0])
+        process = psutil.Process(pid)
+        if process.status() != psutil.STATUS_ZOMBIE and process.name() == "postgres":
+            return process
+    except (OSError, ValueError, IndexError, psutil.Error):
+        pass
+    return None
+
+
+def _stop_postmaster(pgdata: Path, system_user) -> None:
+    import subprocess
+
+    import psutil
+    from pgserver._commands import pg_ctl
+
+    try:
+        # Fast shutdown: the clients of a process that is going away need not be waited for.
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=system_user, timeout=120)
+        return
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        pass
+    process = _postmaster_running(pgdata)
+    if process is None:
+        return
+    process.send_signal(signal.SIGINT)  # what pg_ctl's fast mode sends
+    try:
+        process.wait(30)
+    except psutil.TimeoutExpired:
+        process.kill()
+
+
+def _release(pgdata: Path, system_user=None, *, stopping: bool = True) -> None:
+    """Leave pgserver's list, and stop the server if no living process is left in it.
+
+    It replaces pgserver's own cleanup, which stops the server only when the list holds exactly
+    this process: a list emptied before the server stopped (an exit interrupted halfway, a list
+    started afresh) or naming only dead processes would leave it running.
+    """
+    from pgserver.postgres_server import PostgresServer
+    from pgserver.utils import DiskList
+
+    if stopping:
+        _ignore_stop_signals()
+    with PostgresServer._lock:
+        _repair_handle_list(pgdata / ".handle_pids.json")
+        handles = DiskList(pgdata / ".handle_pids.json")
+        pids = handles.get()
+        others = [pid for pid in pids if pid != os.getpid() and _alive(pid)]
+        if others != pids:
+            handles.put(others)
+        if not others and _postmaster_running(pgdata) is not None:
+            _stop_postmaster(pgdata, system_user)
 
 
 def start():
@@ -106,21 +203,38 @@ def start():
 
 
 def _start() -> None:
-    global _server
+    global _server, _deferring
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR
         import pgserver
     logging.getLogger("pgserver").setLevel(logging.WARNING)
     DATA_DIR.parent.mkdir(parents=True, exist_ok=True)
+    pgdata = DATA_DIR.expanduser().resolve()
     from pgserver.postgres_server import PostgresServer
 
-    with PostgresServer._lock:  # the lock pgserver itself takes around the list
-        _repair_handle_list(DATA_DIR / ".handle_pids.json")
-    _server = pgserver.get_server(DATA_DIR, cleanup_mode="stop")
-    _forget_dead_handles(_server)
-    # atexit runs last-registered first: this runs before pgserver's own cleanup.
-    atexit.register(_forget_dead_handles, _server)
-    _exit_on_sigterm()
+    _exit_on_signals()
+    _deferring = True
+    try:
+        with PostgresServer._lock:  # the lock pgserver itself takes around the list
+            _repair_handle_list(pgdata / ".handle_pids.json")
+        try:
+            # Joins a running server, whatever its list says: a server whose list is empty or names
+            # only dead processes is adopted, and stopped when this process is done with it.
+            server = pgserver.get_server(pgdata, cleanup_mode="stop")
+        except BaseException:
+            # pg_ctl, in this process group, may have been killed by a signal sent to the whole
+            # group after it had started the server (which runs in its own session).
+            PostgresServer._instances.pop(pgdata, None)
+            _release(pgdata, stopping=False)
+            raise
+        atexit.unregister(server._cleanup)
+        atexit.register(_release, pgdata, server.system_user)
+        _forget_dead_handles(server)
+        _server = server
+    finally:
+        _deferring = False
+    if _deferred:
+        _on_signal(_deferred[0], None)
     if os.environ.get("EMBEDDED_DB_EXIT_WITH_PARENT"):
         _exit_with_parent()
     exists = _server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")

@@ -1,5 +1,6 @@
 """The embedded PostgreSQL starts on demand and is not left running."""
 
+import contextlib
 import json
 import os
 import signal
@@ -175,3 +176,179 @@ def test_a_readable_handle_list_is_left_alone(tmp_path):
     assert path.read_text() == "[12, 34]"
     embedded_db._repair_handle_list(tmp_path / "missing.json")
     assert not (tmp_path / "missing.json").exists()
+
+
+# A process that uses the embedded database and waits, after starting `children` more that do the same:
+# a group of users, as `make run` and its server processes are.
+USER = """
+import signal, subprocess, sys, time
+sys.path.insert(0, sys.argv[1])
+from skillmatrix import embedded_db
+embedded_db.start()
+children = [subprocess.Popen([sys.executable, "-c", __doc__, sys.argv[1], "0"]) for _ in range(int(sys.argv[2]))]
+while True:
+    time.sleep(1)
+"""
+
+
+def server_up(pgdata: Path) -> bool:
+    """Whether the postmaster named in pgdata/postmaster.pid is alive (pg_ctl status, which refuses to run as root)."""
+    try:
+        pid = int((pgdata / "postmaster.pid").read_text().split()[0])
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except (OSError, ValueError, IndexError, psutil.Error):
+        return False
+
+
+def live_users(pgdata: Path) -> list[int]:
+    try:
+        pids = json.loads((pgdata / ".handle_pids.json").read_text())
+    except (OSError, ValueError):
+        return []
+    return [pid for pid in pids if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+
+
+def start_users(env: dict, children: int) -> subprocess.Popen:
+    """The main process of a group of 1 + children users, in its own process group, once all have joined."""
+    script = f"__doc__ = {USER!r}\n{USER}"
+    main = subprocess.Popen(
+        [sys.executable, "-c", script, str(ROOT), str(children)],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stderr=subprocess.PIPE,
+    )
+    group = psutil.Process(main.pid)
+    joined = wait_for(lambda: main.poll() is not None or len(live_users(Path(env["EMBEDDED_DB_DIR"]))) == children + 1)
+    assert main.poll() is None and joined, main.stderr.read().decode() if main.poll() is not None else "not joined"
+    assert len(group.children()) == children
+    return main
+
+
+def group_members(main: subprocess.Popen) -> list[psutil.Process]:
+    members = []
+    for proc in psutil.process_iter(attrs=["pid"]):
+        try:
+            if os.getpgid(proc.pid) == main.pid:
+                members.append(proc)
+        except OSError:
+            pass
+    return members
+
+
+def kill_all(main: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(main.pid, signal.SIGKILL)
+    main.wait(timeout=30)
+
+
+def assert_stopped_or_adopted(env: dict, pgdata: Path) -> str:
+    """No server is left for pgdata: it stops within seconds, or the next start adopts it and stops it on exit."""
+    if wait_for(lambda: not server_up(pgdata), timeout=15):
+        return "stopped"
+    assert not live_users(pgdata), "a server is up with no one to stop it, and its list names a living process"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import sys; sys.path.insert(0, {str(ROOT)!r}); from skillmatrix import embedded_db; embedded_db.start()",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert wait_for(lambda: not server_up(pgdata), timeout=15), "the next start did not adopt the server"
+    return "adopted"
+
+
+@pytest.fixture
+def users_env(tmp_path_factory):
+    base = Path(f"/tmp/smsig-{os.getpid()}")  # short: the server's Unix socket lives in the data folder
+    pgdata = base / "pg"
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "EMBEDDED_DB_EXIT_WITH_PARENT")}
+    env.update(EMBEDDED_DB_DIR=str(pgdata))
+    yield env, pgdata
+    if server_up(pgdata):
+        os.kill(int((pgdata / "postmaster.pid").read_text().split()[0]), signal.SIGQUIT)  # immediate shutdown
+    subprocess.run(["rm", "-rf", str(base)], check=False)
+
+
+# Signals sent to the whole group (a terminal, a container runtime): each alone, and two in quick succession,
+# the second landing while the first is being handled (the server stopping, pgserver's list rewritten).
+@pytest.mark.parametrize(
+    "signals",
+    [
+        [signal.SIGINT],
+        [signal.SIGTERM],
+        [signal.SIGHUP],
+        [signal.SIGQUIT],
+        [signal.SIGINT, signal.SIGINT],
+        [signal.SIGTERM, signal.SIGINT],
+        [signal.SIGHUP, signal.SIGTERM],
+        [signal.SIGTERM, signal.SIGTERM],
+    ],
+    ids=lambda signals: "-".join(signal.Signals(s).name for s in signals),
+)
+def test_signals_to_the_group_stop_the_server_with_its_last_user(users_env, signals):
+    env, pgdata = users_env
+    main = start_users(env, children=2)
+    try:
+        for delay, signum in zip([0, 0.05], signals, strict=False):
+            time.sleep(delay)
+            os.killpg(main.pid, signum)
+        main.wait(timeout=60)
+        assert wait_for(lambda: not group_members(main), timeout=60)
+        assert wait_for(lambda: not server_up(pgdata), timeout=15)
+        assert wait_for(lambda: not postgres_running_on(pgdata), timeout=15)
+        assert isinstance(json.loads((pgdata / ".handle_pids.json").read_text()), list)
+    finally:
+        kill_all(main)
+
+
+def test_a_process_manager_sigterm_to_the_main_process_then_sigkill(users_env):
+    env, pgdata = users_env
+    main = start_users(env, children=1)
+    try:
+        main.send_signal(signal.SIGTERM)
+        main.wait(timeout=60)
+        time.sleep(2)  # the grace period
+    finally:
+        kill_all(main)
+    assert_stopped_or_adopted(env, pgdata)
+    assert wait_for(lambda: not postgres_running_on(pgdata), timeout=15)
+
+
+@pytest.mark.parametrize("grace", [0, 0.3, 1.0])
+def test_a_container_runtime_sigterm_to_the_group_then_sigkill_to_all(users_env, grace):
+    env, pgdata = users_env
+    main = start_users(env, children=2)
+    os.killpg(main.pid, signal.SIGTERM)
+    time.sleep(grace)
+    kill_all(main)
+    assert_stopped_or_adopted(env, pgdata)
+    assert wait_for(lambda: not postgres_running_on(pgdata), timeout=15)
+
+
+def test_every_user_killed_outright_leaves_a_server_the_next_start_adopts(users_env):
+    env, pgdata = users_env
+    main = start_users(env, children=1)
+    kill_all(main)
+    assert server_up(pgdata)  # nobody stopped it: the next start must
+    assert assert_stopped_or_adopted(env, pgdata) == "adopted"
+
+
+def test_a_signal_to_the_group_while_the_server_starts(users_env):
+    # pg_ctl, which starts the server in its own session, is in the group and is signalled too.
+    env, pgdata = users_env
+    script = f"__doc__ = {USER!r}\n{USER}"
+    main = subprocess.Popen([sys.executable, "-c", script, str(ROOT), "0"], cwd=ROOT, env=env, start_new_session=True)
+    try:
+        assert wait_for(lambda: (pgdata / "postmaster.pid").exists() or main.poll() is not None, timeout=120)
+        os.killpg(main.pid, signal.SIGTERM)
+        main.wait(timeout=60)
+    finally:
+        kill_all(main)
+    assert wait_for(lambda: not server_up(pgdata), timeout=15)
