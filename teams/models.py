@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from skills.diff import Segment, word_diff
 from skills.models import Expectation, Level, Role, Skill
 
 NOTE_MAX_LENGTH = 2000  # an assessment's evidence note (Markdown)
@@ -174,3 +175,14 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         level = self.level.name if self.level_id else _("none")
         return f"{self.subject} · {self.skill} · {self.kind} · {level}"
+
+    @property
+    def made_against_older_text(self) -> bool:
+        """The cell it was made against changed since (or is gone); needs `expectation` loaded."""
+        return self.version is not None and (self.expectation is None or self.expectation.version != self.version)
+
+    def text_segments(self) -> list[Segment]:
+        """The text it was made against → the cell's text now."""
+        if not self.made_against_older_text or self.expectation is None:
+            return []
+        return word_diff(self.description, self.expectation.description)
