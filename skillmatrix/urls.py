@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/", include("proposals.api_urls")),
     path("api/", include("skills.api_urls")),
     path("api/", include("growth.api_urls")),
+    path("api/", include("teams.api_urls")),
     path("accounts/", include("allauth.urls")),
     path("accounts/profile/", include("accounts.urls")),
     path("", include("proposals.urls")),

@@ -171,13 +171,14 @@ def people_skills(users: list, memberships: dict[int, Membership] | None = None)
 # --- Teams -----------------------------------------------------------------------
 
 
+def my_memberships_queryset(*, user) -> QuerySet:
+    """The user's teams and invitations, invitations first."""
+    # "invited" sorts after "active": reversed, invitations come first.
+    return Membership.objects.filter(user=user).select_related("team", "invited_by").order_by("-status", "team__name")
+
+
 def my_memberships(*, user) -> list[Membership]:
-    """The user's teams and invitations, invitations first (one query)."""
-    return list(
-        Membership.objects.filter(user=user)
-        .select_related("team", "invited_by")
-        .order_by("-status", "team__name")  # "invited" sorts after "active": reversed, invitations first
-    )
+    return list(my_memberships_queryset(user=user))
 
 
 def invitations(*, user) -> list[Membership]:
