@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("proposals.urls")),
     path("", include("skills.urls")),
     path("", include("growth.urls")),
+    path("", include("teams.urls")),
 ]
 
 if settings.BENCH_FLOOR:  # benchmark-only pre-rendered pages (bench/run); never in production

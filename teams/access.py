@@ -56,6 +56,8 @@ def get_team_or_404(slug: str, *, user: User) -> TeamAccess:
         raise Http404(_("No team with this address."))
     team = Team.objects.filter(slug=slug).first()
     membership = Membership.objects.filter(team=team, user=user).first() if team is not None else None
+    if membership is not None:
+        membership.team = team
     staff = is_staff(user)
     if team is None or (membership is None and not staff):
         raise Http404(_("No team with this address."))
