@@ -1,5 +1,6 @@
 """Serializers of the teams API: one input and one output shape per operation."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from growth.serializers import StrictSlugField
@@ -13,6 +14,18 @@ from teams.models import (
     MembershipStatus,
 )
 
+
+class StrictCharField(serializers.CharField):
+    """Text given as a JSON string: DRF's own field would take 0 for "0"."""
+
+    default_error_messages = {"not_a_string": _("Not a valid string.")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return super().to_internal_value(data)
+
+
 ROLE_HELP = "In the team: " + " or ".join(MembershipRole.values) + "."
 STATUS_HELP = " or ".join(MembershipStatus.values) + "."
 
@@ -20,14 +33,14 @@ STATUS_HELP = " or ".join(MembershipStatus.values) + "."
 
 
 class TeamCreateIn(serializers.Serializer):
-    name = serializers.CharField(max_length=TEAM_NAME_MAX_LENGTH)
+    name = StrictCharField(max_length=TEAM_NAME_MAX_LENGTH)
     slug = StrictSlugField(
         max_length=TEAM_NAME_MAX_LENGTH, required=False, allow_blank=True, help_text="Defaults to the name, slugified."
     )
 
 
 class InviteIn(serializers.Serializer):
-    user = serializers.CharField(max_length=254, help_text="The username or the email of an existing member.")
+    user = StrictCharField(max_length=254, help_text="The username or the email of an existing member.")
 
 
 class AssessmentIn(serializers.Serializer):
@@ -36,10 +49,10 @@ class AssessmentIn(serializers.Serializer):
         allow_null=True,
         help_text="The level whose expectation is met: one of the role's levels, or null for none.",
     )
-    evidence_url = serializers.CharField(
+    evidence_url = StrictCharField(
         max_length=EVIDENCE_URL_MAX_LENGTH, required=False, allow_blank=True, help_text="An http(s) link."
     )
-    note = serializers.CharField(
+    note = StrictCharField(
         max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, trim_whitespace=True, help_text="Markdown."
     )
 
