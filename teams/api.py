@@ -105,7 +105,7 @@ class TeamList(generics.ListAPIView):
     )
     def post(self, request):
         data = validated(TeamCreateIn, request.data)
-        team = services.team_create(user=request.user, name=data["name"], slug=data.get("slug", ""))
+        team = services.team_create(user=request.user, name=data["name"])
         response = _team_detail(request, access.get_team_or_404(team.slug, user=request.user))
         response.status_code = status.HTTP_201_CREATED
         return response

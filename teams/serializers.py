@@ -33,9 +33,9 @@ STATUS_HELP = " or ".join(MembershipStatus.values) + "."
 
 
 class TeamCreateIn(serializers.Serializer):
-    name = StrictCharField(max_length=TEAM_NAME_MAX_LENGTH)
-    slug = StrictSlugField(
-        max_length=TEAM_NAME_MAX_LENGTH, required=False, allow_blank=True, help_text="Defaults to the name, slugified."
+    name = StrictCharField(
+        max_length=TEAM_NAME_MAX_LENGTH,
+        help_text="The team's address is made from it (with -2, -3, ... when another team has it).",
     )
 
 

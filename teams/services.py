@@ -31,24 +31,34 @@ from teams.models import (
 
 @transaction.atomic
 def team_create(*, user, name: str, slug: str = "") -> Team:
-    """A new team; its creator is its first lead."""
+    """A new team; its creator is its first lead. A slug given must be free; else one is made from the name."""
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Give the team a name.")})
     if len(name) > TEAM_NAME_MAX_LENGTH:
         raise ValidationError({"name": _("At most %(max)d characters.") % {"max": TEAM_NAME_MAX_LENGTH}})
-    slug = slugify(slug or name)[:TEAM_NAME_MAX_LENGTH]
-    if not slug:
-        raise ValidationError({"slug": _("Give the team an address of letters, digits or hyphens.")})
-    if Team.objects.filter(slug=slug).exists():
-        raise ValidationError(
-            {"slug": _("A team with the address “%(slug)s” exists; choose another.") % {"slug": slug}}
-        )
+    if slug:
+        slug = slugify(slug)[:TEAM_NAME_MAX_LENGTH]
+        if not slug:
+            raise ValidationError({"slug": _("Give the team an address of letters, digits or hyphens.")})
+        if Team.objects.filter(slug=slug).exists():
+            message = _("A team with the address “%(slug)s” exists; choose another.") % {"slug": slug}
+            raise ValidationError({"slug": message})
+    else:
+        slug = _free_slug(slugify(name)[: TEAM_NAME_MAX_LENGTH - 8] or "team")
     team = Team.objects.create(name=name, slug=slug)
     Membership.objects.create(
         team=team, user=user, role=MembershipRole.LEAD, status=MembershipStatus.ACTIVE, invited_by=user
     )
     return team
+
+
+def _free_slug(base: str) -> str:
+    """The name's address, or with -2, -3, ... when taken: names need not be unique, addresses are."""
+    taken = set(Team.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    if base not in taken:
+        return base
+    return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
 
 
 def _locked_memberships(team: Team) -> dict[int, Membership]:

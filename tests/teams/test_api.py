@@ -140,13 +140,15 @@ def test_invite_errors_and_a_form_body_are_refused(cast, world):
     assert client.post("/api/teams/core/members/", {"user": "outsider"}).status_code == 415
 
 
-def test_create_gives_201_and_a_taken_slug_400(cast, world):
+def test_create_gives_201_and_a_free_address(cast, world):
     client = client_for(cast["outsider"])
     created = call(client, "post", "/api/teams/", {"name": "Data Platform"})
     assert created.status_code == 201
     assert created.json()["my_role"] == "lead" and created.json()["slug"] == "data-platform"
     again = call(client, "post", "/api/teams/", {"name": "Data Platform"})
-    assert again.status_code == 400 and "slug" in again.json()
+    assert again.status_code == 201 and again.json()["slug"] == "data-platform-2"
+    empty = call(client, "post", "/api/teams/", {"name": "  "})
+    assert empty.status_code == 400 and "name" in empty.json()
 
 
 def test_the_last_lead_names_a_successor_to_leave_and_then_sees_nothing(cast, world, assessed):

@@ -204,6 +204,6 @@ def test_a_lead_who_leaves_loses_the_heatmap_at_once(cast, world, assessed):
 
 
 def test_the_create_form_reports_a_taken_address(cast, world):
-    response = client_for(cast["outsider"]).post("/teams/new/", {"name": "Core"})
+    response = client_for(cast["outsider"]).post("/teams/new/", {"name": "Another", "slug": "core"})
     assert response.status_code == 400
     assert "exists" in response.content.decode()

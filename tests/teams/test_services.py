@@ -14,10 +14,12 @@ def test_the_creator_leads_the_new_team(world, cast):
     assert world.team.slug == "core"
 
 
-def test_a_taken_address_or_empty_name_is_a_field_error(world, cast):
+def test_a_taken_address_given_or_an_empty_name_is_a_field_error(world, cast):
     with pytest.raises(ValidationError) as taken:
-        services.team_create(user=cast["outsider"], name="Core")
+        services.team_create(user=cast["outsider"], name="Another", slug="core")
     assert "slug" in taken.value.message_dict
+    assert services.team_create(user=cast["outsider"], name="Core").slug == "core-2"
+    assert services.team_create(user=cast["outsider"], name="Core").slug == "core-3"
     with pytest.raises(ValidationError) as empty:
         services.team_create(user=cast["outsider"], name="   ")
     assert "name" in empty.value.message_dict
