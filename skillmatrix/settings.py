@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "skills",
     "proposals",
     "growth",
+    "teams",
     "accounts",
     "bench",  # benchmark-only tools (generate_catalog; the floor view, mounted only with BENCH_FLOOR)
 ]

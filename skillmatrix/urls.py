@@ -23,11 +23,13 @@ urlpatterns = [
     path("api/", include("proposals.api_urls")),
     path("api/", include("skills.api_urls")),
     path("api/", include("growth.api_urls")),
+    path("api/", include("teams.api_urls")),
     path("accounts/", include("allauth.urls")),
     path("accounts/profile/", include("accounts.urls")),
     path("", include("proposals.urls")),
     path("", include("skills.urls")),
     path("", include("growth.urls")),
+    path("", include("teams.urls")),
 ]
 
 if settings.BENCH_FLOOR:  # benchmark-only pre-rendered pages (bench/run); never in production

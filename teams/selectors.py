@@ -1,0 +1,364 @@
+"""Reads of teams and assessments: a person's skills with expected and assessed levels, a team's heatmap.
+
+Both cost a fixed number of queries whatever the size of the team or the
+catalog: the people (with their role and level), the levels of their roles,
+their roles' cells, and their current assessments (DISTINCT ON), one query each.
+
+The gap counts steps of the person's role's levels from the assessed level up
+to the expected one ("none" is the step below the first level): 0 or less
+meets the expectation. It is measured on the lead's assessment where there is
+one, else on the member's own.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from growth.models import PlanProfile
+from skills.models import Domain, Expectation, Level, Role, RoleLevel, Skill
+from teams.models import Assessment, AssessmentKind, Membership, MembershipRole, Team
+
+NOT_ASSESSED = None
+
+
+@dataclass
+class SkillCell:
+    """One person by one skill of their role."""
+
+    skill: Skill
+    levels: list[Level]  # the person's role's levels, in order
+    expected: Level | None  # the person's level, or the highest lower level where the role has this skill
+    required: bool  # the expected cell is required
+    self_assessment: Assessment | None = None
+    lead_assessment: Assessment | None = None
+
+    @property
+    def assessed(self) -> Assessment | None:
+        return self.lead_assessment or self.self_assessment
+
+    def _step(self, level: Level | None) -> int:
+        ids = [lv.pk for lv in self.levels]
+        return ids.index(level.pk) if level is not None and level.pk in ids else -1
+
+    @property
+    def gap(self) -> int | None:
+        """Steps below the expectation (negative: above); None while nobody assessed it."""
+        if self.assessed is None:
+            return NOT_ASSESSED
+        return self._step(self.expected) - self._step(self.assessed.level)
+
+    @property
+    def meets(self) -> bool:
+        return self.gap is not None and self.gap <= 0
+
+    @property
+    def below(self) -> bool:
+        return self.gap is not None and self.gap > 0
+
+    @property
+    def disagree(self) -> bool:
+        return (
+            self.self_assessment is not None
+            and self.lead_assessment is not None
+            and self.self_assessment.level_id != self.lead_assessment.level_id
+        )
+
+
+@dataclass
+class PersonSkills:
+    user: object
+    profile: PlanProfile | None
+    membership: Membership | None = None
+    cells: list[SkillCell] = field(default_factory=list)
+
+    @property
+    def by_skill(self) -> dict[int, SkillCell]:
+        return {cell.skill.pk: cell for cell in self.cells}
+
+    @property
+    def gap_total(self) -> int:
+        return sum(cell.gap for cell in self.cells if cell.gap and cell.gap > 0)
+
+
+def _profiles(users: list) -> dict[int, PlanProfile]:
+    return {
+        profile.user_id: profile
+        for profile in PlanProfile.objects.select_related("role", "level").filter(user__in=[u.pk for u in users])
+    }
+
+
+def _role_levels(role_ids: set[int]) -> dict[int, list[Level]]:
+    levels: dict[int, list[Level]] = defaultdict(list)
+    for row in RoleLevel.objects.filter(role__in=role_ids).select_related("level").order_by("level__position"):
+        levels[row.role_id].append(row.level)
+    return levels
+
+
+def _role_cells(role_ids: set[int]) -> QuerySet:
+    return (
+        Expectation.objects.filter(role__in=role_ids)
+        .select_related("skill__group__domain")
+        .only(
+            "id",
+            "role_id",
+            "level_id",
+            "required",
+            "skill__id",
+            "skill__name",
+            "skill__slug",
+            "skill__group__id",
+            "skill__group__domain__id",
+            "skill__group__domain__name",
+            "skill__group__domain__slug",
+            "skill__group__domain__position",
+        )
+        .order_by("skill__group__domain__position", "skill__group__domain__name", "skill__name", "skill_id")
+    )
+
+
+def current_assessments(user_ids: list[int]) -> dict[tuple[int, str, int], Assessment]:
+    """(subject id, kind, skill id) -> the current assessment, with its level, cell and assessor (one query)."""
+    rows = (
+        Assessment.objects.filter(subject__in=user_ids)
+        .current()
+        .select_related("level", "expectation", "assessor")
+        .defer("assessor__password")
+    )
+    return {(row.subject_id, row.kind, row.skill_id): row for row in rows}
+
+
+def people_skills(users: list, memberships: dict[int, Membership] | None = None) -> list[PersonSkills]:
+    """Each user's skills of their role with expected and current assessed levels (four queries for any number)."""
+    profiles = _profiles(users)
+    role_ids = {profile.role_id for profile in profiles.values()}
+    levels = _role_levels(role_ids)
+    by_role: dict[int, dict[int, list[Expectation]]] = defaultdict(lambda: defaultdict(list))
+    skills_of_role: dict[int, list[Skill]] = defaultdict(list)
+    for cell in _role_cells(role_ids):
+        cells = by_role[cell.role_id][cell.skill_id]
+        if not cells:
+            skills_of_role[cell.role_id].append(cell.skill)
+        cells.append(cell)
+    assessments = current_assessments([u.pk for u in users])
+
+    people = []
+    for user in users:
+        profile = profiles.get(user.pk)
+        person = PersonSkills(user=user, profile=profile, membership=(memberships or {}).get(user.pk))
+        people.append(person)
+        if profile is None:
+            continue
+        role_levels = levels.get(profile.role_id, [])
+        positions = {level.pk: level.position for level in role_levels}
+        own = profile.level.position
+        for skill in skills_of_role.get(profile.role_id, []):
+            cells = [c for c in by_role[profile.role_id][skill.pk] if positions.get(c.level_id, own + 1) <= own]
+            expected = max(cells, key=lambda c: positions[c.level_id]) if cells else None
+            person.cells.append(
+                SkillCell(
+                    skill=skill,
+                    levels=role_levels,
+                    expected=next((lv for lv in role_levels if expected and lv.pk == expected.level_id), None),
+                    required=bool(expected and expected.required),
+                    self_assessment=assessments.get((user.pk, AssessmentKind.SELF, skill.pk)),
+                    lead_assessment=assessments.get((user.pk, AssessmentKind.LEAD, skill.pk)),
+                )
+            )
+    return people
+
+
+# --- Teams -----------------------------------------------------------------------
+
+
+def my_memberships_queryset(*, user) -> QuerySet:
+    """The user's teams and invitations, invitations first."""
+    # "invited" sorts after "active": reversed, invitations come first.
+    return Membership.objects.filter(user=user).select_related("team", "invited_by").order_by("-status", "team__name")
+
+
+def my_memberships(*, user) -> list[Membership]:
+    return list(my_memberships_queryset(user=user))
+
+
+def invitations(*, user) -> list[Membership]:
+    return list(
+        Membership.objects.invited().filter(user=user).select_related("team", "invited_by").order_by("-created")
+    )
+
+
+def team_members(*, team: Team) -> list[Membership]:
+    """Everyone in the team, leads first, then by username; invitations last (one query)."""
+    rows = Membership.objects.filter(team=team).select_related("user").order_by("user__username")
+    return sorted(rows, key=lambda m: (not m.is_active, m.role != MembershipRole.LEAD))
+
+
+@dataclass
+class DomainColumns:
+    domain: Domain
+    skills: list[Skill]
+
+
+@dataclass
+class SkillSummary:
+    skill: Skill
+    meets: int = 0
+    below: int = 0
+    not_assessed: int = 0
+
+
+@dataclass
+class Heatmap:
+    team: Team
+    people: list[PersonSkills]
+    columns: list[DomainColumns]
+    summaries: dict[int, SkillSummary]
+    domains: list[Domain]  # every domain of the team's skills, for the filter
+
+    @property
+    def skills(self) -> list[Skill]:
+        return [skill for group in self.columns for skill in group.skills]
+
+
+@dataclass(frozen=True)
+class HeatmapFilters:
+    domain: str = ""
+    required_only: bool = False
+    disagreements_only: bool = False
+    sort_by_gap: bool = False
+
+
+def heatmap(*, team: Team, filters: HeatmapFilters = HeatmapFilters()) -> Heatmap:
+    """The team's active members by the skills of their roles, grouped by domain (five queries)."""
+    memberships = list(Membership.objects.active().filter(team=team).select_related("user").order_by("user__username"))
+    people = people_skills([m.user for m in memberships], {m.user_id: m for m in memberships})
+
+    domains: dict[int, Domain] = {}
+    for person in people:
+        for cell in person.cells:
+            domains.setdefault(cell.skill.group.domain.pk, cell.skill.group.domain)
+
+    def keep(cell: SkillCell) -> bool:
+        return (
+            (not filters.domain or cell.skill.group.domain.slug == filters.domain)
+            and (not filters.required_only or cell.required)
+            and (not filters.disagreements_only or cell.disagree)
+        )
+
+    for person in people:
+        person.cells = [cell for cell in person.cells if keep(cell)]
+    if filters.sort_by_gap:
+        people.sort(key=lambda person: -person.gap_total)  # stable: by username within equal gaps
+
+    columns: dict[int, DomainColumns] = {}
+    seen: dict[int, Skill] = {}
+    summaries: dict[int, SkillSummary] = {}
+    for person in people:
+        for cell in person.cells:
+            skill = cell.skill
+            if skill.pk not in seen:
+                seen[skill.pk] = skill
+                summaries[skill.pk] = SkillSummary(skill)
+            summary = summaries[skill.pk]
+            if cell.meets:
+                summary.meets += 1
+            elif cell.below:
+                summary.below += 1
+            else:
+                summary.not_assessed += 1
+    for skill in sorted(seen.values(), key=_skill_order):
+        domain = skill.group.domain
+        columns.setdefault(domain.pk, DomainColumns(domain, [])).skills.append(skill)
+    return Heatmap(
+        team=team,
+        people=people,
+        columns=list(columns.values()),
+        summaries=summaries,
+        domains=sorted(domains.values(), key=lambda d: (d.position, d.name)),
+    )
+
+
+def _skill_order(skill: Skill) -> tuple:
+    return (skill.group.domain.position, skill.group.domain.name, skill.name, skill.pk)
+
+
+# --- A member's own skills, and a target --------------------------------------------
+
+
+@dataclass
+class TargetItem:
+    cell: Expectation
+    assessed: Assessment | None
+
+    @property
+    def met(self) -> bool:
+        return (
+            self.assessed is not None
+            and self.assessed.level is not None
+            and self.assessed.level.position >= self.cell.level.position
+        )
+
+
+@dataclass
+class Target:
+    role: Role
+    level: Level
+    items: list[TargetItem]  # required first, then by domain and name
+
+    @property
+    def missing(self) -> list[TargetItem]:
+        return [item for item in self.items if not item.met]
+
+    def _count(self, required: bool, met: bool | None = None) -> int:
+        return sum(1 for i in self.items if i.cell.required == required and (met is None or i.met == met))
+
+    @property
+    def required_met(self) -> int:
+        return self._count(True, True)
+
+    @property
+    def required_total(self) -> int:
+        return self._count(True)
+
+    @property
+    def optional_met(self) -> int:
+        return self._count(False, True)
+
+    @property
+    def optional_total(self) -> int:
+        return self._count(False)
+
+
+def default_target(profile: PlanProfile, levels: list[Level]) -> tuple[Role, Level] | None:
+    """The next level of the member's own role, if there is one."""
+    ids = [lv.pk for lv in levels]
+    if profile.level_id in ids and ids.index(profile.level_id) + 1 < len(levels):
+        return profile.role, levels[ids.index(profile.level_id) + 1]
+    return None
+
+
+def target_for(*, person: PersonSkills, role: Role, level: Level) -> Target:
+    """What the target (role, level) asks, beside the member's assessments of their role's skills (one query).
+
+    A skill outside the member's role has no assessment yet: it counts as missing.
+    """
+    assessed = {cell.skill.pk: cell.assessed for cell in person.cells}
+    cells = (
+        Expectation.objects.filter(role=role, level=level)
+        .select_related("skill__group__domain", "level", "role")
+        .order_by("skill__group__domain__position", "skill__group__domain__name", "skill__name")
+    )
+    items = []
+    for cell in cells:
+        items.append(TargetItem(cell=cell, assessed=assessed.get(cell.skill_id)))
+    items.sort(key=lambda item: not item.cell.required)
+    return Target(role=role, level=level, items=items)
+
+
+def assessment_history(*, subject, skill: Skill) -> list[Assessment]:
+    """Every assessment of one skill of the subject, newest first (one query)."""
+    return list(
+        Assessment.objects.filter(subject=subject, skill=skill)
+        .select_related("level", "expectation", "assessor")
+        .order_by("-created", "-id")
+    )

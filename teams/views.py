@@ -1,0 +1,280 @@
+"""Teams pages: my teams and invitations, a team (the heatmap for its leads and staff), its CSV,
+a member's skills for their lead, and my skills with a target.
+
+Every page is for a signed-in member; the team is looked up through
+teams.access (404 outside it, 403 for what one's place does not allow).
+Writes are POST forms with CSRF that call teams.services and redirect back.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from growth import selectors as growth_selectors
+from skills.exports import write_csv
+from skills.models import Skill
+from teams import access, pages, selectors, services
+from teams.forms import AssessmentForm, InviteForm, TeamForm
+
+
+def _refused(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# --- My teams ----------------------------------------------------------------------
+
+
+def _team_list(request, form: TeamForm, status: int = 200):
+    context = {"memberships": selectors.my_memberships(user=request.user), "form": form}
+    return render(request, "teams/team_list.html", context, status=status)
+
+
+@login_required
+@require_GET
+def team_list(request):
+    return _team_list(request, TeamForm())
+
+
+@login_required
+@require_POST
+def team_create(request):
+    form = TeamForm(request.POST)
+    if form.is_valid():
+        try:
+            team = services.team_create(
+                user=request.user, name=form.cleaned_data["name"], slug=form.cleaned_data["slug"]
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Team created: you are its lead."))
+            return redirect(team.get_absolute_url())
+    return _team_list(request, form, status=400)
+
+
+@login_required
+@require_POST
+def invitation_answer(request, slug: str, answer: str):
+    team_access = access.get_team_or_404(slug, user=request.user)
+    try:
+        if answer == "accept":
+            services.invitation_accept(team=team_access.team, user=request.user)
+            messages.success(request, _("You joined %(team)s.") % {"team": team_access.team.name})
+            return redirect(team_access.team.get_absolute_url())
+        services.invitation_decline(team=team_access.team, user=request.user)
+        messages.success(request, _("Invitation declined."))
+    except ValidationError as error:
+        _refused(request, error)
+    return redirect("teams:list")
+
+
+# --- A team ------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def team(request, slug: str):
+    team_access = access.get_team_or_404(slug, user=request.user)
+    context = {
+        "access": team_access,
+        "team": team_access.team,
+        "members": selectors.team_members(team=team_access.team),
+        "own_invitation": [team_access.membership] if team_access.is_invited else [],
+    }
+    if team_access.can_view_matrix:
+        filters = pages.filters_from(request.GET)
+        heatmap = selectors.heatmap(team=team_access.team, filters=filters)
+        context.update(
+            heatmap=heatmap,
+            rows=pages.heat_rows(heatmap),
+            filters=filters,
+            summaries=[heatmap.summaries[skill.pk] for skill in heatmap.skills],
+            invite_form=InviteForm(),
+        )
+    return render(request, "teams/team.html", context)
+
+
+@login_required
+@require_GET
+def team_csv(request, slug: str):
+    team_access = access.get_team_or_404(slug, user=request.user)
+    access.require_matrix(team_access)
+    heatmap = selectors.heatmap(team=team_access.team, filters=pages.filters_from(request.GET))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="team-{team_access.team.slug}.csv"'
+    write_csv(response, pages.CSV_COLUMNS, pages.csv_rows(heatmap))
+    return response
+
+
+@login_required
+@require_POST
+def member_invite(request, slug: str):
+    team_access = access.get_team_or_404(slug, user=request.user)
+    access.require_lead(team_access)
+    form = InviteForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Give a username or an email."))
+        membership = services.member_invite(
+            team=team_access.team, by=request.user, identifier=form.cleaned_data["user"]
+        )
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("%(user)s is invited.") % {"user": membership.user.get_username()})
+    return redirect(team_access.team.get_absolute_url())
+
+
+@login_required
+@require_POST
+def member_remove(request, slug: str, username: str):
+    """A lead removes a member; a member (their own username) leaves, the last lead naming a new one."""
+    team_access = access.get_team_or_404(slug, user=request.user)
+    if username != request.user.get_username():
+        access.require_lead(team_access)
+    membership = access.get_membership_or_404(team_access, username)
+    new_lead = get_user_model().objects.filter(username=request.POST.get("new_lead", "")).first()
+    try:
+        services.member_remove(team=team_access.team, by=request.user, user=membership.user, new_lead=new_lead)
+    except ValidationError as error:
+        _refused(request, error)
+        return redirect(team_access.team.get_absolute_url())
+    if membership.user.pk == request.user.pk:
+        messages.success(request, _("You left %(team)s.") % {"team": team_access.team.name})
+        return redirect("teams:list")
+    messages.success(request, _("%(user)s is no longer in the team.") % {"user": username})
+    return redirect(team_access.team.get_absolute_url())
+
+
+@login_required
+@require_POST
+def member_make_lead(request, slug: str, username: str):
+    team_access = access.get_team_or_404(slug, user=request.user)
+    access.require_lead(team_access)
+    membership = access.get_membership_or_404(team_access, username)
+    try:
+        services.member_make_lead(team=team_access.team, by=request.user, user=membership.user)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("%(user)s is now a lead.") % {"user": username})
+    return redirect(team_access.team.get_absolute_url())
+
+
+# --- Assessments -------------------------------------------------------------------
+
+
+def _skills_context(person) -> dict:
+    levels = person.cells[0].levels if person.cells else []
+    forms = {
+        cell.skill.pk: AssessmentForm(levels=levels, prefix=cell.skill.slug, initial={"level": _initial_level(cell)})
+        for cell in person.cells
+    }
+    return {"person": person, "rows": [(cell, forms[cell.skill.pk]) for cell in person.cells]}
+
+
+def _initial_level(cell) -> str:
+    own = cell.self_assessment
+    return own.level.slug if own is not None and own.level is not None else "none"
+
+
+def _record_from_post(request, *, person, skill_slug: str, record) -> None:
+    cell = next((c for c in person.cells if c.skill.slug == skill_slug), None)
+    if cell is None:
+        raise Http404(_("This skill is not one of the role's skills."))
+    form = AssessmentForm(request.POST, levels=cell.levels, prefix=skill_slug)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return
+    try:
+        record(
+            skill=cell.skill,
+            level=form.level_obj(),
+            evidence_url=form.cleaned_data["evidence_url"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Assessment of %(skill)s recorded.") % {"skill": cell.skill.name})
+
+
+@login_required
+@require_GET
+def person(request, slug: str, username: str):
+    """An active member's skills, for a lead of the team (who records their assessment here) or staff."""
+    team_access = access.get_team_or_404(slug, user=request.user)
+    access.require_matrix(team_access)
+    membership = access.get_membership_or_404(team_access, username)
+    if not membership.is_active:
+        raise Http404(_("No such member in this team."))
+    (found,) = selectors.people_skills([membership.user], {membership.user_id: membership})
+    context = _skills_context(found) | {"team": team_access.team, "access": team_access}
+    return render(request, "teams/person.html", context)
+
+
+@login_required
+@require_POST
+def person_assess(request, slug: str, username: str, skill: str):
+    team_access = access.get_team_or_404(slug, user=request.user)
+    membership = access.get_assessable_member_or_404(team_access, username)
+    (found,) = selectors.people_skills([membership.user])
+
+    def record(**kwargs):
+        services.lead_assessment_record(team=team_access.team, lead=request.user, subject=membership.user, **kwargs)
+
+    _record_from_post(request, person=found, skill_slug=skill, record=record)
+    return redirect(reverse("teams:person", args=[slug, username]) + f"#skill-{skill}")
+
+
+def _target(request, found, roles):
+    """The target chosen by ?role=&level= among the roles given, else the next level of the member's role."""
+    roles_by_slug = {role.slug: role for role in roles}
+    role = roles_by_slug.get(request.GET.get("role", ""))
+    if role is not None:
+        level = next((rl.level for rl in role.role_levels.all() if rl.level.slug == request.GET.get("level")), None)
+        if level is not None:
+            return role, level
+    if found.profile is None:
+        return None
+    return selectors.default_target(found.profile, found.cells[0].levels if found.cells else [])
+
+
+@login_required
+@require_GET
+def my_skills(request):
+    (found,) = selectors.people_skills([request.user])
+    roles = growth_selectors.roles_for_choice()
+    chosen = _target(request, found, roles)
+    target = selectors.target_for(person=found, role=chosen[0], level=chosen[1]) if chosen else None
+    levels = {rl.level.pk: rl.level for role in roles for rl in role.role_levels.all()}
+    context = _skills_context(found) | {
+        "target": target,
+        "roles": roles,
+        "levels_for_choice": sorted(levels.values(), key=lambda level: level.position),
+    }
+    return render(request, "teams/my_skills.html", context)
+
+
+@login_required
+@require_POST
+def my_skill_assess(request, skill: str):
+    if not Skill.objects.filter(slug=skill).exists():
+        raise Http404(_("No skill with this slug."))
+    (found,) = selectors.people_skills([request.user])
+
+    def record(**kwargs):
+        services.self_assessment_record(user=request.user, **kwargs)
+
+    _record_from_post(request, person=found, skill_slug=skill, record=record)
+    return redirect(reverse("teams:my-skills") + f"#skill-{skill}")

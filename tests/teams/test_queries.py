@@ -1,0 +1,119 @@
+"""Each teams page and endpoint costs the same queries for a 3-person team on a 5-skill role and a
+20-person team on a 40-skill role (STYLE.md habit 2)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from growth.models import PlanProfile
+from skills.models import Expectation, Proficiency
+from teams import services
+from teams.models import Assessment, AssessmentKind, Membership, MembershipStatus
+from tests.factories import DomainFactory, SkillFactory, SkillGroupFactory, UserFactory, make_role
+from tests.teams.conftest import client_for
+
+SIZES = [(3, 5), (20, 40)]
+
+
+def build(levels, people: int, skills: int):
+    """A team of `people` Middle members of one role with `skills` skills over two domains, all assessed."""
+    junior, middle, senior, lead_level, _principal = levels
+    role = make_role([junior, middle, senior, lead_level], name="Counted role", slug="counted-role")
+    groups = [SkillGroupFactory(domain=DomainFactory()) for _ in range(2)]
+    skill_rows = [SkillFactory(group=groups[i % 2]) for i in range(skills)]
+    Expectation.objects.bulk_create(
+        Expectation(
+            skill=skill,
+            role=role,
+            level=level,
+            description=f"{skill.name} at {level.name}.",
+            required=i % 3 == 0,
+            proficiency=Proficiency.WORKING,
+        )
+        for i, skill in enumerate(skill_rows)
+        for level in (junior, middle, senior, lead_level)
+    )
+    lead = UserFactory(username="counted-lead")
+    PlanProfile.objects.create(user=lead, role=role, level=senior)
+    team = services.team_create(user=lead, name="Counted")
+    users = [UserFactory(username=f"person{i:02d}") for i in range(people - 1)]
+    PlanProfile.objects.bulk_create(PlanProfile(user=user, role=role, level=middle) for user in users)
+    Membership.objects.bulk_create(
+        Membership(team=team, user=user, status=MembershipStatus.ACTIVE, invited_by=lead) for user in users
+    )
+    cells = {(c.skill_id, c.level_id): c for c in Expectation.objects.filter(role=role)}
+    rows = []
+    for user in users:
+        for i, skill in enumerate(skill_rows):
+            for kind, assessor, level in (
+                (AssessmentKind.SELF, user, senior if i % 2 else middle),
+                (AssessmentKind.LEAD, lead, junior if i % 4 == 0 else middle),
+            ):
+                cell = cells[(skill.pk, level.pk)]
+                rows.append(
+                    Assessment(
+                        subject=user,
+                        assessor=assessor,
+                        kind=kind,
+                        skill=skill,
+                        role=role,
+                        level=level,
+                        expectation=cell,
+                        version=cell.version,
+                        description=cell.description,
+                        note="Note with *Markdown*.",
+                        evidence_url="https://example.com/proof",
+                    )
+                )
+    Assessment.objects.bulk_create(rows)
+    # One cell edited after the assessments: its rows are "made against an older text".
+    first = cells[(skill_rows[1].pk, senior.pk)]
+    first.description = "Changed since."
+    first.save()
+    return team, lead, users, skill_rows
+
+
+# session, user; team, own membership; the member list; the active members, profiles, role levels, cells,
+# current assessments
+HEATMAP = 10
+# session, user; team, own membership; active memberships; profiles, role levels, cells, current assessments
+MATRIX = 9
+# session, user; profiles, role levels, cells, current assessments; roles and their levels (target form); target cells
+MY_SKILLS = 9
+# session, user; team, own membership, the member; profiles, role levels, cells, current assessments
+PERSON = 9
+
+
+def count(client, url: str) -> tuple[int, object]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return len(queries), response
+
+
+@pytest.mark.parametrize(("people", "skills"), SIZES)
+def test_the_heatmap_csv_and_matrix(levels, people, skills):
+    team, lead, _users, _skills = build(levels, people, skills)
+    client = client_for(lead)
+    n, response = count(client, f"/teams/{team.slug}/")
+    assert response.status_code == 200 and response.content.decode().count("data-person=") == people * skills
+    assert n == HEATMAP
+    n, response = count(client, f"/teams/{team.slug}/?sort=gap&required=1")
+    assert (response.status_code, n) == (200, HEATMAP)
+    n, response = count(client, f"/teams/{team.slug}/matrix.csv")
+    assert response.status_code == 200 and len(response.content.decode().splitlines()) == 1 + people * skills
+    assert n == MATRIX
+    n, response = count(client, f"/api/teams/{team.slug}/matrix/")
+    assert response.status_code == 200 and len(response.json()["people"]) == people
+    assert n == MATRIX
+
+
+@pytest.mark.parametrize(("people", "skills"), SIZES)
+def test_me_skills_and_a_members_page(levels, people, skills):
+    team, lead, users, _skill_rows = build(levels, people, skills)
+    n, response = count(client_for(users[0]), "/me/skills/")
+    assert response.status_code == 200 and response.content.decode().count('class="card skill-row"') == skills
+    assert "Made against an older text" in response.content.decode()
+    assert n == MY_SKILLS
+    n, response = count(client_for(lead), f"/teams/{team.slug}/people/{users[0].username}/")
+    assert response.status_code == 200 and response.content.decode().count('class="card skill-row"') == skills
+    assert n == PERSON
