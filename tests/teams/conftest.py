@@ -8,16 +8,13 @@ in), teammate (active member of the same team as `member`), lead, other_lead (le
 from dataclasses import dataclass
 
 import pytest
-from django.test import Client
 
 from growth import services as growth_services
 from skills.models import Expectation, Level, Proficiency, Role
 from teams import services
 from teams.models import Team
 from tests.factories import DomainFactory, SkillFactory, SkillGroupFactory, UserFactory, make_role
-
-SECRET_NOTE = "Secret evidence note: shipped the tracker"
-SECRET_URL = "https://evidence.example.com/secret-proof"
+from tests.teams.helpers import SECRET_NOTE, SECRET_URL
 
 
 @dataclass
@@ -38,13 +35,6 @@ def make_cell(skill, role, level, description, *, required=False) -> Expectation
     return Expectation.objects.create(
         skill=skill, role=role, level=level, description=description, required=required, proficiency=Proficiency.WORKING
     )
-
-
-def client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture

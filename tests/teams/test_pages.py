@@ -6,7 +6,7 @@ import io
 import pytest
 
 from teams.models import Assessment, Membership
-from tests.teams.conftest import SECRET_NOTE, SECRET_URL, client_for
+from tests.teams.helpers import SECRET_NOTE, SECRET_URL, client_for
 
 PERSONAS = ["anonymous", "outsider", "invitee", "teammate", "member", "lead", "other_lead", "staff"]
 SEES_EVIDENCE = {"member", "lead", "staff"}

@@ -10,7 +10,7 @@ from skills.models import Expectation, Proficiency
 from teams import services
 from teams.models import Assessment, AssessmentKind, Membership, MembershipStatus
 from tests.factories import DomainFactory, SkillFactory, SkillGroupFactory, UserFactory, make_role
-from tests.teams.conftest import client_for
+from tests.teams.helpers import client_for
 
 SIZES = [(3, 5), (20, 40)]
 
