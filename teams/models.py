@@ -15,6 +15,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from skills.diff import Segment, word_diff
 from skills.models import Expectation, Level, Role, Skill
@@ -42,7 +43,7 @@ class Team(models.Model):
 
 
 class MembershipRole(models.TextChoices):
-    LEAD = "lead", _("Lead")
+    LEAD = "lead", pgettext_lazy("team role", "Lead")  # not the level called Lead
     MEMBER = "member", _("Member")
 
 
