@@ -5,6 +5,7 @@ import hashlib
 import logging
 
 from django.conf import settings
+from django.core import validators
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -84,11 +85,12 @@ def _role_level_main(slug: str, level: str, redline: bool) -> pages.RoleLevelPag
 def role_level_choose(request):
     """The home page's front door: `?role=&level=` to that role at that level (or its nearest level), remembered
     in a cookie for the next visit."""
-    role_levels = selectors.role_levels_of(role_slug=request.GET.get("role", ""))
+    role_slug, level_slug = (_slug(request.GET.get(name, "")) for name in ("role", "level"))
+    role_levels = selectors.role_levels_of(role_slug=role_slug)
     if not role_levels:
         raise Http404("No such role.")
-    level = next((rl for rl in role_levels if rl.level.slug == request.GET.get("level")), None)
-    chosen = level or pages.nearest_level(role_levels, selectors.level_position(request.GET.get("level", "")))
+    level = next((rl for rl in role_levels if rl.level.slug == level_slug), None)
+    chosen = level or pages.nearest_level(role_levels, selectors.level_position(level_slug))
     response = redirect("skills:role-level", chosen.role.slug, chosen.level.slug)
     response.set_cookie(
         pages.READING_COOKIE,
@@ -170,3 +172,8 @@ def html_to_pdf(html: str, *, base_url: str) -> bytes:
     # Only data: URLs may be fetched: catalog text can never make the server request anything.
     fetcher = weasyprint.URLFetcher(allowed_protocols=["data"])
     return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
+
+
+def _slug(value: str) -> str:
+    """A query parameter that names a role or level: a slug, or nothing (never a NUL for PostgreSQL to refuse)."""
+    return value if validators.slug_re.fullmatch(value) else ""

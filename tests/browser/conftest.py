@@ -73,5 +73,7 @@ def screenshots():
 
 
 @pytest.fixture
-def site(page, live_server):
+def site(page, live_server, settings):
+    # Emails link to SITE_URL: in a browser test, that is the live server the browser talks to.
+    settings.SITE_URL = live_server.url
     return Site(page, live_server.url)

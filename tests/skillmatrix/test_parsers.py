@@ -15,10 +15,12 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.exceptions import ParseError
 from rest_framework.test import APIClient
 
+from growth import services as growth_services
 from proposals import services
 from proposals.throttling import WriteRateThrottle
 from skillmatrix import parsers
 from skills.models import Expectation
+from teams import services as team_services
 from tests.factories import make_catalog
 
 WRITE_METHODS = ("post", "put", "patch", "delete")
@@ -85,7 +87,13 @@ def world(levels, member, author, reviewer, monkeypatch):
     )
     proposal = services.proposal_create(author=author, skill=skill, rationale="Why.", changes=[change])
     comment = services.comment_create(author=author, skill=skill, body="Mine.")
-    return {"skill": skill, "cell": cell, "proposal": proposal, "comment": comment}
+    # A team the member leads, with the author in it; both stand at the cell's role and level.
+    for user in (member, author):
+        growth_services.plan_settings_save(user=user, role=cell.role, level=cell.level)
+    team = team_services.team_create(user=member, name="Platform")
+    team_services.member_invite(team=team, by=member, identifier=author.username)
+    team_services.invitation_accept(team=team, user=author)
+    return {"skill": skill, "cell": cell, "proposal": proposal, "comment": comment, "team": team, "author": author}
 
 
 def change(cell: Expectation) -> dict:
@@ -113,7 +121,17 @@ VALID_BODIES = {
     ("post", "/api/proposals/{id}/comments/"): lambda w: {"body": "On the proposal."},
     ("post", "/api/proposals/{id}/reject/"): lambda w: {"reason": "duplicate", "note": "See the other one."},
     ("post", "/api/skills/{slug}/comments/"): lambda w: {"body": "On the skill."},
+    ("post", "/api/proposals/{id}/approve/"): lambda w: {"revision": w["proposal"].revision},
+    ("post", "/api/teams/"): lambda w: {"name": "Data"},
+    ("post", "/api/teams/{slug}/members/"): lambda w: {"user": "reviewer"},
+    ("put", "/api/me/assessments/{skill}/"): lambda w: assessment(w),
+    ("put", "/api/teams/{slug}/members/{username}/assessments/{skill}/"): lambda w: assessment(w),
 }
+
+
+def assessment(world: dict) -> dict:
+    return {"level": world["cell"].level.slug, "evidence_url": "https://example.com/proof", "note": "Shipped it."}
+
 
 # Who may call each operation: the author edits their own, reviewers hide and decide, any member does the rest.
 AUTHORS = {
@@ -127,8 +145,13 @@ REVIEWERS |= {("post", "/api/proposals/{id}/approve/")}
 
 def url(path: str, world: dict) -> str:
     target = world["comment"] if path.startswith("/api/comments/") else world["proposal"]
+    slug = world["team"].slug if path.startswith("/api/teams/") else world["skill"].slug
     return path.format(
-        id=target.pk, slug=world["skill"].slug, skill=world["skill"].slug, level=world["cell"].level.slug
+        id=target.pk,
+        slug=slug,
+        skill=world["skill"].slug,
+        level=world["cell"].level.slug,
+        username=world["author"].username,
     )
 
 
@@ -301,3 +324,16 @@ def test_a_body_with_surrogates_in_raw_bytes_is_a_400(world, request):
     raw = b'{"body": "\xed\xa0\x80"}'  # a surrogate encoded as UTF-8: not UTF-8
     response = send("post", "/api/skills/{slug}/comments/", world, request, raw)
     assert response.status_code == 400
+
+
+def test_no_view_takes_drf_s_own_json_parser():
+    """A view with its own parser list must list the project's parser: DRF's would parse any depth."""
+    from tests.helpers import ROOT
+
+    offenders = [
+        str(path.relative_to(ROOT))
+        for package in ("skillmatrix", "skills", "proposals", "growth", "teams", "accounts", "bench")
+        for path in (ROOT / package).rglob("*.py")
+        if path != ROOT / "skillmatrix" / "parsers.py" and "rest_framework.parsers" in path.read_text()
+    ]
+    assert offenders == []
