@@ -8,6 +8,10 @@ chains operations along the links Schemathesis infers from the schema (list
 skills, then read one and comment on it; create a proposal, then read, patch,
 approve or withdraw it ...).
 
+Schemathesis generates valid requests and invalid ones (negative mode: those must be refused with a 4xx),
+and one request in HOSTILE_ONE_IN gets one of the project's own hostile inputs mixed in (tests/hostile.py):
+deep nesting, NUL and lone surrogates in strings and keys, strings of 1-3 MB, bodies in the wrong encoding.
+
 The property: no answer is a 5xx, and every answer is one the schema
 documents, with the documented content type, headers and body shape.
 
@@ -24,6 +28,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck
+from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import negative_data_rejection
 
@@ -32,6 +37,7 @@ from proposals.throttling import WriteRateThrottle
 from skillmatrix.wsgi import application
 from skills.models import Expectation
 from tests.factories import make_catalog
+from tests.hostile import hostile_case
 from tests.proposals.helpers import change_for
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
@@ -40,6 +46,8 @@ DEEP = os.environ.get("FUZZ_DEEP", "") == "1"
 CONFIG = schemathesis.Config.from_dict(
     {
         "generation": {
+            # Valid requests, and requests that break the schema (which must be refused with a 4xx).
+            "mode": "all",
             "max-examples": FUZZ_EXAMPLES,
             "deterministic": not DEEP,
             "database": "none",
@@ -63,8 +71,8 @@ HYPOTHESIS_SETTINGS = hypothesis.settings(
 
 
 @pytest.fixture
-def fuzz_world(db, levels, author, reviewer, monkeypatch):
-    """A small catalog with an open proposal and a comment, and write limits out of the way."""
+def fuzz_world(db, levels, author, reviewer, member, monkeypatch):
+    """A small catalog with an open proposal and comments (one the member's), and write limits out of the way."""
     catalog = make_catalog(skills=3, roles=2, levels=levels)
     skill = catalog["skills"][0]
     cell = Expectation.objects.filter(skill=skill).select_related("role", "level").first()
@@ -73,6 +81,17 @@ def fuzz_world(db, levels, author, reviewer, monkeypatch):
     )
     services.comment_create(author=author, skill=skill, body="A first comment.")
     services.comment_create(author=author, proposal=proposal, body="On the proposal.")
+    comment = services.comment_create(author=member, skill=skill, body="The member's own comment.")
+    monkeypatch.setitem(
+        REAL_PATH_PARAMETERS,
+        "values",
+        {
+            "slug": [skill.slug],
+            "skill": [skill.slug],
+            "level": [cell.level.slug],
+            "id": [proposal.pk, comment.pk],
+        },
+    )
     monkeypatch.setattr(WriteRateThrottle, "THROTTLE_RATES", {"comments": "100000/min", "proposals": "100000/min"})
     return catalog
 
@@ -95,6 +114,22 @@ def member_headers(member):
 # Loaded once, at collection: one test per operation. (schemathesis.pytest.from_fixture would load it per test,
 # but its runner does not work with pytest 9.)
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application, config=CONFIG)
+
+
+# What the hostile requests put in their paths: the fuzz world's skill, level, proposal and comment.
+REAL_PATH_PARAMETERS: dict[str, dict[str, list]] = {}
+
+# One generated request in HOSTILE_ONE_IN has a hostile body or query parameter mixed in (tests/hostile.py).
+HOSTILE_ONE_IN = 10
+
+
+@schema.hook
+def flatmap_case(context, case):
+    # Hypothesis favours the first of the choices: the plain case.
+    hostile = st.sampled_from([False] * (HOSTILE_ONE_IN - 1) + [True])
+    return hostile.flatmap(
+        lambda mixed: hostile_case(case, REAL_PATH_PARAMETERS.get("values", {})) if mixed else st.just(case)
+    )
 
 
 # Schemathesis always asks for gzip, and its in-process (WSGI) transport hands the body on undecoded: the
