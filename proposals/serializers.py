@@ -17,7 +17,8 @@ from proposals.models import (
     ProposalStatus,
     RejectReason,
 )
-from skills.models import Domain, Level, Proficiency, Role, Skill, slug_max_length
+from skillmatrix.exceptions import Conflict
+from skills.models import Domain, Level, Proficiency, Role, Skill, SkillRedirect, slug_max_length
 from skills.templatetags.markdown_tags import render_markdown
 
 # --- Inputs ------------------------------------------------------------------------
@@ -101,6 +102,13 @@ class ProposalCreateIn(_ChangesIn):
     def validate_skill(self, slug: str) -> Skill:
         skill = Skill.objects.filter(slug=slug).first()
         if skill is None:
+            merged = SkillRedirect.objects.live(slug).first()
+            if merged is not None:
+                # Merged away (perhaps while the member wrote): the changes were written against cells that moved.
+                raise Conflict(
+                    _("%(skill)s was merged into %(target)s while you wrote; suggest your change there.")
+                    % {"skill": slug, "target": merged.skill.name}
+                )
             raise serializers.ValidationError(_("No skill with slug “%(slug)s”.") % {"slug": slug})
         return skill
 

@@ -81,3 +81,26 @@ def test_an_approval_read_before_the_merge_applies_on_the_target(pair, author, r
     assert approved.status == ProposalStatus.APPROVED and approved.skill_id == target.pk
     target_cell.refresh_from_db()
     assert target_cell.description == change_for(cell).description
+
+
+def test_a_proposal_sent_to_a_merged_skills_old_address_is_a_409_naming_the_target(pair, author, staff):
+    from rest_framework.test import APIClient
+
+    source, target = pair
+    cell = Expectation.objects.filter(skill=source).select_related("role", "level").first()
+    merge(source, target, staff)
+    client = APIClient()
+    client.force_authenticate(author)
+    change = {
+        "role": cell.role.slug,
+        "level": cell.level.slug,
+        "description": "Late.",
+        "required": cell.required,
+        "proficiency": cell.proficiency,
+        "base_version": cell.version,
+    }
+    body = {"skill": source.slug, "rationale": "Sent after the merge.", "changes": [change]}
+    response = client.post("/api/proposals/", body, format="json")
+    assert response.status_code == 409
+    assert target.name in response.json()["detail"]
+    assert not Proposal.objects.filter(rationale="Sent after the merge.").exists()
