@@ -348,8 +348,15 @@ def comment_hide(*, comment: Comment, reviewer: AbstractBaseUser, reason: str) -
 @transaction.atomic
 def watch_set(*, user: AbstractBaseUser, skill: Skill) -> Watch:
     access.require(access.can_watch(user), _("Sign in to watch skills."))
-    watch, _created = Watch.objects.get_or_create(user=user, skill=skill)
-    return watch
+    # get_or_create reads, then inserts in a savepoint; when a concurrent watch inserted first, it reads
+    # again, and a concurrent unwatch may have deleted that row in between: then it raises the
+    # IntegrityError, and another round inserts the watch (the unwatch came first).
+    for _retry in range(2):
+        try:
+            return Watch.objects.get_or_create(user=user, skill=skill)[0]
+        except IntegrityError:
+            pass
+    return Watch.objects.get_or_create(user=user, skill=skill)[0]
 
 
 @transaction.atomic
