@@ -513,8 +513,15 @@ def watch_set(*, user: AbstractBaseUser, skill: Skill) -> Watch:
 
 @transaction.atomic
 def _watch_insert(*, user: AbstractBaseUser, skill: Skill) -> Watch:
-    watch, _created = Watch.objects.get_or_create(user=user, skill=skill)
-    return watch
+    # get_or_create reads, then inserts in a savepoint; when a concurrent watch inserted first, it reads
+    # again, and a concurrent unwatch may have deleted that row in between: then it raises the
+    # IntegrityError, and another round inserts the watch (the unwatch came first).
+    for _retry in range(2):
+        try:
+            return Watch.objects.get_or_create(user=user, skill=skill)[0]
+        except IntegrityError:
+            pass
+    return Watch.objects.get_or_create(user=user, skill=skill)[0]
 
 
 @transaction.atomic

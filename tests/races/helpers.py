@@ -4,11 +4,14 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
+from django.contrib.auth.models import Group
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from proposals import selectors
+from proposals.access import REVIEWERS_GROUP
 from proposals.forms import cell_digest
+from tests.factories import UserFactory
 
 CSRF = "r" * 32  # a CSRF secret of our own: the cookie and the form field carry it alike
 
@@ -62,3 +65,10 @@ def suggest_data(skill, *, rationale: str, changed: dict[tuple[str, str], str]) 
 def no_server_errors(responses) -> None:
     errors = [(r.request.method, r.url, r.status_code, r.text[:300]) for r in responses if r.status_code >= 500]
     assert not errors, errors
+
+
+def reviewer_users(count: int) -> list:
+    group, _ = Group.objects.get_or_create(name=REVIEWERS_GROUP)
+    users = [UserFactory(username=f"reviewer{n}") for n in range(count)]
+    group.user_set.add(*users)
+    return users
