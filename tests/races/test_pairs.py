@@ -9,17 +9,17 @@ would, with a session cookie and a CSRF token; the API with a token.
 Every pair of writes issue 21 names, and where it is tested:
 
 - approve/approve: here, test_approve_approve (pages and API, mixed); also
-  tests/proposals/test_contention.py::test_a_burst_of_approvals_leaves_each_cell_at_one_version_per_applied_change
+  tests/races/test_contention.py::test_a_burst_of_approvals_leaves_each_cell_at_one_version_per_applied_change
   and tests/proposals/test_concurrency.py::test_two_reviewers_approving_at_once_exactly_one_wins (services).
 - approve/withdraw: here, test_approve_withdraw.
-- approve/edit: tests/proposals/test_contention.py::
+- approve/edit: tests/races/test_contention.py::
   test_an_approval_racing_the_authors_edit_applies_only_the_revision_read.
 - approve/merge: tests/races/test_merge_races.py::test_approving_while_the_admin_merges_the_same_skill.
 - merge/import: tests/races/test_merge_races.py::test_importing_while_the_admin_merges.
 - merge/comment, merge/proposal (and merge/watch): tests/races/test_merge_races.py::
   test_member_writes_while_the_admin_merges_the_skill.
 - token create/create (and create/revoke): tests/accounts/test_token_races.py.
-- edit/hide/delete of a comment: tests/proposals/test_contention.py::
+- edit/hide/delete of a comment: tests/races/test_contention.py::
   test_edit_hide_and_delete_of_one_comment_take_turns.
 - watch/unwatch (and watch/watch): here, test_watch_unwatch, test_watch_watch, test_watch_unwatch_crowd.
 - tick/untick (and tick/tick): here, test_tick_untick, test_tick_tick, test_tick_untick_crowd.

@@ -7,75 +7,22 @@ environment, as an operator would. The bursts are bounded (at most 50
 requests) and stay on 127.0.0.1.
 """
 
-import os
-import subprocess
-import sys
-import threading
-import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from django.contrib.auth.models import Group
-from rest_framework.authtoken.models import Token
 
 from proposals import services
 from proposals.models import Comment, Proposal, ProposalChange, ProposalStatus
 from skills.models import Expectation, ExpectationEvent
 from tests.factories import UserFactory, make_catalog
-from tests.helpers import ROOT, database_url, free_port
+from tests.races.helpers import burst, reviewer_users, token_header
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(scope="module")
-def server(django_db_setup):
-    """gunicorn serving the test database (both tests of the module); its base URL."""
-    port = free_port()
-    env = {name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env |= {
-        "DEBUG": "true",
-        "DATABASE_URL": database_url(),
-        "RATE_LIMIT_COMMENTS": "1000/min",
-        "RATE_LIMIT_PROPOSALS": "1000/min",
-        "EMBEDDED_DB_EXIT_WITH_PARENT": "0",
-    }
-    command = [sys.executable, "-m", "gunicorn", "skillmatrix.wsgi", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", "2", "--worker-class", "gthread", "--threads", "16", "--preload", "--log-level", "warning"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"{url}/api/levels/", timeout=10).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            assert process.poll() is None, "gunicorn stopped while starting"
-            assert time.monotonic() < deadline, "gunicorn did not answer within a minute"
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def burst(calls) -> list:
-    """Send every request at the same moment; each thread waits at a barrier first."""
-    barrier = threading.Barrier(len(calls))
-
-    def send(call):
-        barrier.wait(timeout=30)
-        return call()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(send, calls))
-
-
-def token_header(user) -> dict:
-    return {"Authorization": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
+# The module's server (tests/races/conftest.py) takes the write rates up, as an operator would.
+SERVER_ENV = {"RATE_LIMIT_COMMENTS": "1000/min", "RATE_LIMIT_PROPOSALS": "1000/min"}
 
 
 def test_fifty_concurrent_comments_all_persist_exactly_once(server, levels, member, author):
@@ -94,13 +41,6 @@ def test_fifty_concurrent_comments_all_persist_exactly_once(server, levels, memb
     assert len(stored) == 50
     assert Counter(body for _, body in stored) == Counter(f"Comment {n}" for n in range(50))
     assert {response.json()["id"] for response in responses} == {pk for pk, _ in stored}
-
-
-def reviewer_users(count: int) -> list:
-    group, _ = Group.objects.get_or_create(name="Reviewers")
-    users = [UserFactory(username=f"reviewer{n}") for n in range(count)]
-    group.user_set.add(*users)
-    return users
 
 
 def test_a_burst_of_approvals_leaves_each_cell_at_one_version_per_applied_change(server, levels):
