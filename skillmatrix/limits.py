@@ -6,6 +6,7 @@ JavaScript reads, so no template or script repeats the number.
 """
 
 from django import template
+from django.contrib.auth.models import AbstractUser
 
 from proposals.models import HIDE_REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 from skills.selectors import SEARCH_MAX_CHARS
@@ -16,6 +17,8 @@ LIMITS = {
     "text": TEXT_MAX_LENGTH,
     "hide_reason": HIDE_REASON_MAX_LENGTH,
     "search": SEARCH_MAX_CHARS,
+    # A username or an email address (the team invitation's field).
+    "user": max(AbstractUser._meta.get_field(name).max_length for name in ("username", "email")),
 }
 
 

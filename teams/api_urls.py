@@ -1,6 +1,9 @@
 from django.urls import path
 
-from teams import api
+from teams import (
+    api,
+    converters,  # noqa: F401 (registers <username:...>)
+)
 
 app_name = "teams-api"
 
@@ -11,9 +14,9 @@ urlpatterns = [
     path("teams/<slug:slug>/accept/", api.team_accept, name="team-accept"),
     path("teams/<slug:slug>/decline/", api.team_decline, name="team-decline"),
     path("teams/<slug:slug>/matrix/", api.team_matrix, name="team-matrix"),
-    path("teams/<slug:slug>/members/<str:username>/", api.team_member, name="team-member"),
+    path("teams/<slug:slug>/members/<username:username>/", api.team_member, name="team-member"),
     path(
-        "teams/<slug:slug>/members/<str:username>/assessments/<slug:skill>/",
+        "teams/<slug:slug>/members/<username:username>/assessments/<slug:skill>/",
         api.member_assessment,
         name="member-assessment",
     ),

@@ -18,6 +18,7 @@ from growth import services as growth_services
 from proposals import services
 from proposals.throttling import WriteRateThrottle
 from skills.models import Expectation
+from teams import services as team_services
 from tests.factories import make_catalog
 
 # Every query parameter a view reads (grep request.GET, query_params and the forms bound to them).
@@ -60,7 +61,12 @@ def routes() -> list[str]:
 def template(route: str) -> str:
     route = route.replace("^", "").replace("$", "").replace("\\.", ".")
     kind = next(
-        (k for k in ("skill", "role", "domain", "level", "comment") if f"{k}s/<" in route or f"{k}s/(" in route), ""
+        (
+            k
+            for k in ("skill", "role", "domain", "level", "comment", "team")
+            if f"{k}s/<" in route or f"{k}s/(" in route
+        ),
+        "",
     )
 
     def name(match):
@@ -85,7 +91,12 @@ def world(levels, reviewer, author, monkeypatch):
     proposal = services.proposal_create(author=author, skill=skill, rationale="Why.", changes=[change])
     comment = services.comment_create(author=author, skill=skill, body="Mine.")
     growth_services.plan_settings_save(user=reviewer, role=cell.role, level=levels[0])
+    team = team_services.team_create(user=reviewer, name="Core")
+    team_services.member_invite(team=team, by=reviewer, identifier=author.username)
+    team_services.invitation_accept(team=team, user=author)
     return {
+        "team": team.slug,
+        "username": author.username,
         "skill": skill.slug,
         "role": cell.role.slug,
         "level": cell.level.slug,
