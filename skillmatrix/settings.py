@@ -289,18 +289,31 @@ CACHES = {
     },
 }
 # Heavy answers (career-track PDFs, the whole catalog as JSON) are built once per catalog revision into
-# files here, which every server process reads (skills/stored.py). Builds run at most HEAVY_BUILD_SLOTS at
-# a time per process; a request waits HEAVY_BUILD_SLOT_WAIT seconds for a slot, or HEAVY_BUILD_WAIT for
-# the same answer being built by another request, and is then answered 503 with Retry-After. Files are
-# kept per database (host, port, name): empty the folder when a database is recreated or restored under
-# the same name, whose counters may come back to values they had before.
+# files here, which every server process reads (skills/stored.py). HEAVY_BUILD_SLOTS builds run at once on
+# the whole server (every process that shares the folder); a request waits HEAVY_BUILD_SLOT_WAIT seconds for
+# a slot, or HEAVY_BUILD_WAIT for the same answer being built by another request, and is then answered 503
+# with Retry-After. At most HEAVY_REQUESTS_PER_PROCESS threads of one server process build or wait at once;
+# the next is answered 503 at once, so that a flood of heavy requests leaves threads for every other page.
+# Files are kept per database (host, port, name): empty the folder when a database is recreated or restored
+# under the same name, whose counters may come back to values they had before.
 STORED_ANSWERS_DIR = Path(env_str("STORED_ANSWERS_DIR", str(BASE_DIR / ".data" / "stored")))
 HEAVY_BUILD_SLOTS = env_int("HEAVY_BUILD_SLOTS", 1)
 HEAVY_BUILD_SLOT_WAIT = env_int("HEAVY_BUILD_SLOT_WAIT", 5)
 HEAVY_BUILD_WAIT = env_int("HEAVY_BUILD_WAIT", 60)
 HEAVY_BUILD_RETRY_AFTER = env_int("HEAVY_BUILD_RETRY_AFTER", 10)
-if HEAVY_BUILD_SLOTS < 1 or min(HEAVY_BUILD_SLOT_WAIT, HEAVY_BUILD_WAIT, HEAVY_BUILD_RETRY_AFTER) < 0:
-    raise ImproperlyConfigured("HEAVY_BUILD_SLOTS must be at least 1, and the HEAVY_BUILD_* seconds 0 or more.")
+HEAVY_REQUESTS_PER_PROCESS = env_int("HEAVY_REQUESTS_PER_PROCESS", 2)
+if min(HEAVY_BUILD_SLOTS, HEAVY_REQUESTS_PER_PROCESS) < 1 or min(
+    HEAVY_BUILD_SLOT_WAIT, HEAVY_BUILD_WAIT, HEAVY_BUILD_RETRY_AFTER
+) < 0:
+    raise ImproperlyConfigured(
+        "HEAVY_BUILD_SLOTS and HEAVY_REQUESTS_PER_PROCESS must be at least 1, and the HEAVY_BUILD_* seconds 0 or more."
+    )
+# A career-track PDF is made in a child process (skills/pdf_process.py) with this nice value (0 to 19: the
+# higher, the more the pages go first) and killed after PDF_BUILD_TIMEOUT seconds.
+PDF_BUILD_NICE = env_int("PDF_BUILD_NICE", 10)
+PDF_BUILD_TIMEOUT = env_int("PDF_BUILD_TIMEOUT", 120)
+if not 0 <= PDF_BUILD_NICE <= 19 or PDF_BUILD_TIMEOUT < 1:
+    raise ImproperlyConfigured("PDF_BUILD_NICE must be 0 to 19, and PDF_BUILD_TIMEOUT at least 1 second.")
 # A role with more cells than this has no career-track PDF (its build's time and memory grow with it):
 # its PDF address offers the role's CSV instead.
 PDF_MAX_CELLS = env_int("PDF_MAX_CELLS", 1000)

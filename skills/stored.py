@@ -8,9 +8,13 @@ the revision; later requests, in any process, are sent that file.
 - One build per answer: a request that finds no file takes an exclusive lock (flock)
   on a lock file beside the target, which serialises threads and processes alike, and
   looks again once it holds it: requests that arrive during a build wait for it.
-- Few builds at once: a build also needs one of this process's HEAVY_BUILD_SLOTS; a
-  request that waits longer than HEAVY_BUILD_SLOT_WAIT for one is refused (Busy), so a
-  flood of different answers cannot hold every server thread.
+- Few builds at once: a build also needs one of the server's HEAVY_BUILD_SLOTS (lock files
+  that every process shares); a request that waits longer than HEAVY_BUILD_SLOT_WAIT for
+  one is refused (Busy).
+- Few threads held: a request that has to build or wait takes one of its process's
+  HEAVY_REQUESTS_PER_PROCESS places first, and is refused at once (Busy) when none is
+  free. A flood of heavy requests, the same answer or many, holds at most that many
+  threads of each process, and every other page is served by the rest.
 - Old revisions are removed after a new one is built.
 """
 
@@ -88,7 +92,10 @@ class Shelf:
         if found is not None:
             return found
         self.folder.mkdir(parents=True, exist_ok=True)
-        with _exclusive(self.folder / f"{name}.lock", wait=settings.HEAVY_BUILD_WAIT):
+        with (
+            _heavy_request() if slot else contextlib.nullcontext(),
+            _exclusive(self.folder / f"{name}.lock", wait=settings.HEAVY_BUILD_WAIT),
+        ):
             found = self.find(name, gzip_too=gzip_too)
             if found is not None:  # built by the request we waited for
                 return found
@@ -183,21 +190,50 @@ class _exclusive:
         self.handle.close()
 
 
-_slots: dict[int, threading.BoundedSemaphore] = {}
-_slots_guard = threading.Lock()
+_places: dict[int, threading.BoundedSemaphore] = {}
+_places_guard = threading.Lock()
 
 
-class _build_slot:
-    """One of this process's HEAVY_BUILD_SLOTS, waited for up to HEAVY_BUILD_SLOT_WAIT seconds (then Busy)."""
+class _heavy_request:
+    """One of this process's HEAVY_REQUESTS_PER_PROCESS places for a thread that builds or waits, or Busy at once."""
 
     def __enter__(self):
-        with _slots_guard:
-            self.semaphore = _slots.setdefault(
-                settings.HEAVY_BUILD_SLOTS, threading.BoundedSemaphore(settings.HEAVY_BUILD_SLOTS)
-            )
-        if not self.semaphore.acquire(timeout=settings.HEAVY_BUILD_SLOT_WAIT):
+        size = settings.HEAVY_REQUESTS_PER_PROCESS
+        with _places_guard:
+            self.semaphore = _places.setdefault(size, threading.BoundedSemaphore(size))
+        if not self.semaphore.acquire(blocking=False):
             raise Busy(retry_after=settings.HEAVY_BUILD_RETRY_AFTER)
         return self
 
     def __exit__(self, *exc):
         self.semaphore.release()
+
+
+class _build_slot:
+    """One of the server's HEAVY_BUILD_SLOTS, waited for up to HEAVY_BUILD_SLOT_WAIT seconds (then Busy).
+
+    A slot is an exclusive flock on one of HEAVY_BUILD_SLOTS lock files beside the database's answers,
+    so the bound holds across every server process (and thread: each holder opens the file itself).
+    """
+
+    def __enter__(self):
+        folder = Path(settings.STORED_ANSWERS_DIR) / _database() / ".build-slots"
+        folder.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + settings.HEAVY_BUILD_SLOT_WAIT
+        while True:
+            for number in range(settings.HEAVY_BUILD_SLOTS):
+                handle = open(folder / f"{number}.lock", "a")
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    handle.close()
+                    continue
+                self.handle = handle
+                return self
+            if time.monotonic() >= deadline:
+                raise Busy(retry_after=settings.HEAVY_BUILD_RETRY_AFTER)
+            time.sleep(_POLL_SECONDS)
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()

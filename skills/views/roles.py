@@ -14,13 +14,10 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from skills import as_of, freshness, pages, selectors, stored
+from skills import as_of, freshness, pages, pdf_process, selectors, stored
+from skills.pdf_process import PdfUnavailable
 
 logger = logging.getLogger(__name__)
-
-
-class PdfUnavailable(Exception):
-    """WeasyPrint or the system libraries it loads (Pango, HarfBuzz) are missing."""
 
 
 @freshness.cached_page(freshness.CATALOG)
@@ -135,7 +132,7 @@ def career_track_pdf(request, slug):
         try:
             found = shelf.get(name, build=lambda: _career_track_pdf(request, role))
         except PdfUnavailable:
-            logger.exception("Career track PDF unavailable: WeasyPrint cannot load its system libraries")
+            logger.exception("Career track PDF unavailable")
             return render(request, "skills/partials/roles_pdf_unavailable.html", {"role": role}, status=503)
         except stored.Busy as busy:
             context = {"role": role, "busy": True}
@@ -164,14 +161,10 @@ def render_career_track(request, profile) -> str:
 
 
 def html_to_pdf(html: str, *, base_url: str) -> bytes:
-    try:
-        # Imported here: it loads Pango through ctypes, which fails on a server without it.
-        import weasyprint
-    except (ImportError, OSError) as exc:
-        raise PdfUnavailable from exc
-    # Only data: URLs may be fetched: catalog text can never make the server request anything.
-    fetcher = weasyprint.URLFetcher(allowed_protocols=["data"])
-    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
+    """The PDF of `html`, made by WeasyPrint in a child process of low priority (skills/pdf_process.py)."""
+    return pdf_process.html_to_pdf(
+        html, base_url=base_url, nice=settings.PDF_BUILD_NICE, timeout=settings.PDF_BUILD_TIMEOUT
+    )
 
 
 def _slug(value: str) -> str:

@@ -1,5 +1,7 @@
 """The career-track PDF is built once per catalog revision, language and site, then served from storage."""
 
+import subprocess
+import sys
 import threading
 import time
 
@@ -135,28 +137,85 @@ def _site() -> str:
     return hashlib.sha256(b"http://testserver/").hexdigest()[:12]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_requests_make_one_build(monkeypatch, levels):
-    builds = Builds(seconds=0.5)
-    monkeypatch.setattr(role_views, "html_to_pdf", builds)
-    role = make_catalog(skills=3, roles=1, levels=levels)["roles"][0]
-    bodies, errors = [], []
+def fetch_at_once(role, count: int) -> list[tuple[int, bytes, float]]:
+    """`count` requests for the role's PDF at once, each from its own thread: (status, body, seconds)."""
+    answers, errors = [], []
 
     def fetch():
         try:
+            start = time.monotonic()
             response = Client().get(pdf_url(role))
-            bodies.append((response.status_code, response.getvalue()))
+            answers.append((response.status_code, response.getvalue(), time.monotonic() - start))
         except Exception as error:
             errors.append(error)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=fetch) for _ in range(6)]
+    threads = [threading.Thread(target=fetch) for _ in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-
     assert errors == []
+    return answers
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_make_one_build(monkeypatch, levels, settings):
+    settings.HEAVY_REQUESTS_PER_PROCESS = 6
+    builds = Builds(seconds=0.5)
+    monkeypatch.setattr(role_views, "html_to_pdf", builds)
+    role = make_catalog(skills=3, roles=1, levels=levels)["roles"][0]
+
+    answers = fetch_at_once(role, 6)
+
     assert builds.calls == 1
-    assert bodies == [(200, b"%PDF-1.7 build 1 en")] * 6
+    assert [(status, body) for status, body, _ in answers] == [(200, b"%PDF-1.7 build 1 en")] * 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flood_holds_only_a_few_threads_and_the_rest_are_told_to_come_back(monkeypatch, levels, settings):
+    """Beyond HEAVY_REQUESTS_PER_PROCESS, a request neither builds nor waits: 503 with Retry-After, at once."""
+    settings.HEAVY_REQUESTS_PER_PROCESS = 2
+    settings.HEAVY_BUILD_RETRY_AFTER = 4
+    builds = Builds(seconds=1.5)
+    monkeypatch.setattr(role_views, "html_to_pdf", builds)
+    role = make_catalog(skills=3, roles=1, levels=levels)["roles"][0]
+
+    answers = fetch_at_once(role, 8)
+
+    assert builds.calls == 1
+    served = [seconds for status, body, seconds in answers if status == 200]
+    refused = [seconds for status, body, seconds in answers if status == 503]
+    assert 1 <= len(served) <= 2 and len(served) + len(refused) == 8
+    assert max(refused) < 1.5  # answered before the build was done: no thread waited for it
+    assert Client().get(pdf_url(role)).getvalue() == b"%PDF-1.7 build 1 en"  # then served from storage
+
+
+def test_the_build_slots_are_shared_by_every_server_process(client, role, builds, settings, tmp_path):
+    """Another process building (holding the slot's lock file): this one waits, then is refused."""
+    settings.HEAVY_BUILD_SLOTS = 1
+    settings.HEAVY_BUILD_SLOT_WAIT = 0
+    with stored._build_slot() as slot:
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLD_LOCK, slot.handle.name],
+            stdout=subprocess.PIPE,
+        )
+    try:
+        assert holder.stdout.readline() == b"held\n"
+        response = client.get(pdf_url(role))
+        assert response.status_code == 503
+        assert builds.calls == 0
+    finally:
+        holder.kill()
+        holder.wait()
+    assert client.get(pdf_url(role)).status_code == 200
+
+
+HOLD_LOCK = """
+import fcntl, sys, time
+handle = open(sys.argv[1], "a")
+fcntl.flock(handle, fcntl.LOCK_EX)
+print("held", flush=True)
+time.sleep(60)
+"""

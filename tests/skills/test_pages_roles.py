@@ -1,5 +1,6 @@
 """Roles pages: the list by family, the role profile with its matrix, and the career-track PDF."""
 
+import io
 import re
 import sys
 import urllib.request
@@ -10,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from skills import selectors
+from skills import pdf_process, selectors
 from skills.models import Domain, Expectation, Proficiency
 from skills.views import roles as role_views
 from tests.factories import DomainFactory, ExpectationFactory, SkillFactory, SkillGroupFactory, make_catalog, make_role
@@ -229,8 +230,8 @@ def test_career_track_html_holds_every_cell_by_level(rf, seeded_catalog):
     assert html.count('class="tag tag--required"') == profile.required_count
 
 
-def test_career_track_answers_503_when_weasyprint_cannot_load(client, levels, monkeypatch):
-    """A server without Pango: the import raises OSError. The page says so; never a 500."""
+def test_weasyprint_that_cannot_load_ends_the_child_with_its_own_code(monkeypatch, capsys):
+    """A server without Pango: the import raises OSError. The child says so and exits with UNAVAILABLE_EXIT."""
 
     class NoPango:
         def find_spec(self, name, path=None, target=None):
@@ -240,6 +241,25 @@ def test_career_track_answers_503_when_weasyprint_cannot_load(client, levels, mo
 
     monkeypatch.delitem(sys.modules, "weasyprint", raising=False)
     monkeypatch.setattr(sys, "meta_path", [NoPango(), *sys.meta_path])
+    monkeypatch.setattr(pdf_process.os, "nice", lambda increment: None)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"<p>Text</p>")))
+
+    assert pdf_process._main("http://testserver/", 10) == pdf_process.UNAVAILABLE_EXIT
+    assert "cannot load library 'libpango-1.0-0'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "child",
+    [
+        f"import sys; sys.exit({pdf_process.UNAVAILABLE_EXIT})",  # WeasyPrint cannot load
+        "import sys; sys.exit(1)",  # the build failed
+        "import time; time.sleep(30)",  # the build outlived PDF_BUILD_TIMEOUT
+    ],
+)
+def test_career_track_answers_503_when_no_pdf_can_be_made(client, levels, monkeypatch, settings, child):
+    """Whatever stops the child, the page says so, links back to the role, and is never a 500."""
+    settings.PDF_BUILD_TIMEOUT = 1
+    monkeypatch.setattr(pdf_process, "_command", lambda base_url, nice: [sys.executable, "-c", child])
     role = make_role(levels)
 
     response = client.get(reverse("skills:role-pdf", args=[role.slug]))
@@ -250,10 +270,16 @@ def test_career_track_answers_503_when_weasyprint_cannot_load(client, levels, mo
     assert role.get_absolute_url() in response.content.decode()
 
 
-def test_career_track_answers_503_when_weasyprint_is_missing(client, levels, monkeypatch):
-    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import raises ImportError
-    role = make_role(levels)
-    assert client.get(reverse("skills:role-pdf", args=[role.slug])).status_code == 503
+def test_the_pdf_is_made_in_a_child_process_of_low_priority(monkeypatch):
+    """The child runs `python -m skills.pdf_process` at PDF_BUILD_NICE and answers the PDF on its stdout."""
+    commands = []
+    real = pdf_process._command
+    monkeypatch.setattr(pdf_process, "_command", lambda base_url, nice: commands.append(nice) or real(base_url, nice))
+
+    pdf = role_views.html_to_pdf("<p>Text</p>", base_url="http://testserver/")
+
+    assert pdf.startswith(b"%PDF-")
+    assert commands == [10]  # the default PDF_BUILD_NICE
 
 
 def test_career_track_never_fetches_urls(monkeypatch):
@@ -262,7 +288,7 @@ def test_career_track_never_fetches_urls(monkeypatch):
     monkeypatch.setattr(urllib.request.OpenerDirector, "open", lambda self, url, *a, **kw: opened.append(url))
     html = '<img src="http://169.254.169.254/latest/"><link rel="stylesheet" href="file:///etc/passwd"><p>Text</p>'
 
-    pdf = role_views.html_to_pdf(html, base_url="http://testserver/")
+    pdf = pdf_process.render(html, base_url="http://testserver/")  # the child's work, here to watch it
 
     assert pdf.startswith(b"%PDF-")
     assert opened == []
