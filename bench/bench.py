@@ -74,6 +74,22 @@ def slugs() -> str:
     return "\n".join(Skill.objects.order_by("slug").values_list("slug", flat=True))
 
 
+def pdf_paths() -> str:
+    """The career-track PDF of every role a PDF is made for, in every language, one path a line."""
+    from django.conf import settings
+    from django.db.models import Count
+
+    from skills.models import Role
+
+    roles = Role.objects.annotate(cells=Count("expectations")).filter(cells__lte=settings.PDF_MAX_CELLS)
+    languages = [code for code, _ in settings.LANGUAGES]
+    return "\n".join(
+        f"/roles/{slug}/career-track.pdf?lang={language}"
+        for slug in roles.order_by("slug").values_list("slug", flat=True)
+        for language in languages
+    )
+
+
 def token() -> str:
     """API tokens of BENCH_USERS members (16), comma-separated: comments come from many members at once,
     as on the site, not from one member posting on eight connections (whose rate-limit row they would share)."""
@@ -262,6 +278,10 @@ def machine() -> dict:
     }
 
 
+FLOOD_PAGE_CONNECTIONS = int(os.environ.get("FLOOD_PAGE_CONNECTIONS", "4"))
+FLOOD_CONNECTIONS = int(os.environ.get("FLOOD_CONNECTIONS", "8"))
+
+
 def _rps(value: float) -> str:
     return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
 
@@ -407,6 +427,7 @@ def report() -> None:
         "the page a member reads before posting.",
     ]
 
+    lines += _flood_lines(by)
     lines += ["", "## Where the time goes (big catalog, one request at a time, in-process)", ""]
     prof_path = OUT / "profile-big.json"
     if prof_path.exists():
@@ -431,6 +452,37 @@ def report() -> None:
     print(f"Wrote {RESULTS.relative_to(ROOT)}")
 
 
+def _flood_lines(by: dict) -> list[str]:
+    """The PDF flood: the skill page alone and beside a flood of PDFs being built (target: p50 and p99 within 2x)."""
+    alone, beside = by.get(("big", "flood-alone")), by.get(("big", "flood-page"))
+    flood_path = OUT / "flood.jsonl"
+    if not (alone and beside and flood_path.exists()):
+        return []
+    flood = json.loads(flood_path.read_text().splitlines()[-1])
+    lines = [
+        "",
+        "## A flood of career-track PDFs (big catalog)",
+        "",
+        f"The skill page at {FLOOD_PAGE_CONNECTIONS} connections alone, then again while "
+        f"{FLOOD_CONNECTIONS} more connections ask for PDFs not yet built (`{flood['path']}`, one at random "
+        "each request; anonymous, so every client may ask). Target: the page's latency under the flood within "
+        "2x of its latency alone.",
+        "",
+        "| Run | Requests/s | p50 | p99 | Requests | Non-2xx |",
+        "|---|---:|---:|---:|---:|---:|",
+        f"| skill page alone | {_rps(alone['rps'])} | {alone['p50_ms']:.1f} | {alone['p99_ms']:.1f} | "
+        f"{alone['requests']:,} | {alone['non2xx']} |",
+        f"| skill page beside the flood | {_rps(beside['rps'])} | {beside['p50_ms']:.1f} | {beside['p99_ms']:.1f} | "
+        f"{beside['requests']:,} | {beside['non2xx']} |",
+        f"| the flood's PDF requests | {_rps(flood['rps'])} | {flood['p50_ms']:.1f} | {flood['p99_ms']:.1f} | "
+        f"{flood['requests']:,} | {flood['non2xx']} (503: come back later) |",
+        "",
+        f"Beside the flood ÷ alone: p50 **{beside['p50_ms'] / alone['p50_ms']:.2f}**, "
+        f"p99 **{beside['p99_ms'] / alone['p99_ms']:.2f}** (target ≤ 2).",
+    ]
+    return lines
+
+
 def main(argv: list[str]) -> None:
     command, args = argv[0], argv[1:]
     django_setup()
@@ -440,6 +492,8 @@ def main(argv: list[str]) -> None:
         print(token())
     elif command == "cookie":
         print(cookie())
+    elif command == "pdf_paths":
+        print(pdf_paths())
     elif command == "slugs":
         print(slugs())
     elif command == "render":
