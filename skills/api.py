@@ -340,9 +340,12 @@ class CatalogView(APIView):
     )
     def get(self, request):
         try:
-            found = stored.Shelf("catalog", request).get(
-                "catalog.json", build=lambda: catalog_io.dumps(catalog_io.export_catalog()).encode(), gzip_too=True
-            )
+            shelf = stored.Shelf("catalog", request)
+            found = shelf.find("catalog.json", gzip_too=True)
+            if found is None:
+                with stored.heavy_request():
+                    build = lambda: catalog_io.dumps(catalog_io.export_catalog()).encode()  # noqa: E731
+                    found = shelf.get("catalog.json", build=build, gzip_too=True)
         except stored.Busy as busy:
             raise Busy(busy.retry_after) from None
         return stored.respond(request, found, content_type="application/json; charset=utf-8")

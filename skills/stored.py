@@ -12,9 +12,10 @@ the revision; later requests, in any process, are sent that file.
   that every process shares); a request that waits longer than HEAVY_BUILD_SLOT_WAIT for
   one is refused (Busy).
 - Few threads held: a request that has to build or wait takes one of its process's
-  HEAVY_REQUESTS_PER_PROCESS places first, and is refused at once (Busy) when none is
-  free. A flood of heavy requests, the same answer or many, holds at most that many
-  threads of each process, and every other page is served by the rest.
+  HEAVY_REQUESTS_PER_PROCESS places first (`heavy_request()`, taken by the view before
+  its lookups), and is refused at once (Busy) when none is free. A flood of heavy
+  requests, the same answer or many, holds at most that many threads of each process,
+  and every other page is served by the rest.
 - Old revisions are removed after a new one is built.
 """
 
@@ -92,10 +93,7 @@ class Shelf:
         if found is not None:
             return found
         self.folder.mkdir(parents=True, exist_ok=True)
-        with (
-            _heavy_request() if slot else contextlib.nullcontext(),
-            _exclusive(self.folder / f"{name}.lock", wait=settings.HEAVY_BUILD_WAIT),
-        ):
+        with _exclusive(self.folder / f"{name}.lock", wait=settings.HEAVY_BUILD_WAIT):
             found = self.find(name, gzip_too=gzip_too)
             if found is not None:  # built by the request we waited for
                 return found
@@ -194,8 +192,12 @@ _places: dict[int, threading.BoundedSemaphore] = {}
 _places_guard = threading.Lock()
 
 
-class _heavy_request:
-    """One of this process's HEAVY_REQUESTS_PER_PROCESS places for a thread that builds or waits, or Busy at once."""
+class heavy_request:
+    """One of this process's HEAVY_REQUESTS_PER_PROCESS places for a thread that builds or waits, or Busy at once.
+
+    Taken by a view around everything it does for an answer not yet stored (lookups included), before
+    Shelf.get: `with stored.heavy_request(): ... shelf.get(...)`.
+    """
 
     def __enter__(self):
         size = settings.HEAVY_REQUESTS_PER_PROCESS

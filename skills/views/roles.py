@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -119,24 +120,31 @@ def role_as_of(request, slug):
 
 
 def career_track_pdf(request, slug):
-    """The role's career track as a PDF: built once per catalog revision, language and site address, then stored."""
+    """The role's career track as a PDF: built once per catalog revision, language and site address, then stored.
+
+    A request that finds no stored PDF takes one of its process's few places for heavy requests before
+    anything else (no query yet): when none is free it is answered at once with a small page that tries again.
+    """
     shelf = stored.Shelf("career-track", request)
     site = hashlib.sha256(request.build_absolute_uri("/").encode()).hexdigest()[:12]
     name = f"{slug}.{translation.get_language()}.{site}.pdf"
     found = shelf.find(name)
     if found is None:
-        role = get_object_or_404(selectors.roles_with_levels().annotate(cell_count=Count("expectations")), slug=slug)
-        if role.cell_count > settings.PDF_MAX_CELLS:
-            context = {"role": role, "limit": settings.PDF_MAX_CELLS}
-            return render(request, "skills/partials/roles_pdf_too_large.html", context, status=422)
         try:
-            found = shelf.get(name, build=lambda: _career_track_pdf(request, role))
+            with stored.heavy_request():
+                role = get_object_or_404(
+                    selectors.roles_with_levels().annotate(cell_count=Count("expectations")), slug=slug
+                )
+                if role.cell_count > settings.PDF_MAX_CELLS:
+                    context = {"role": role, "limit": settings.PDF_MAX_CELLS}
+                    return render(request, "skills/partials/roles_pdf_too_large.html", context, status=422)
+                found = shelf.get(name, build=lambda: _career_track_pdf(request, role))
         except PdfUnavailable:
             logger.exception("Career track PDF unavailable")
             return render(request, "skills/partials/roles_pdf_unavailable.html", {"role": role}, status=503)
         except stored.Busy as busy:
-            context = {"role": role, "busy": True}
-            response = render(request, "skills/partials/roles_pdf_unavailable.html", context, status=503)
+            context = {"role_url": reverse("skills:role", args=[slug]), "retry_after": busy.retry_after}
+            response = render(request, "skills/pdf_busy.html", context, status=503)
             response["Retry-After"] = str(busy.retry_after)
             return response
     return stored.respond(request, found, content_type="application/pdf", filename=f"{slug}-career-track.pdf")

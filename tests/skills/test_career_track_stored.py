@@ -114,9 +114,25 @@ def test_a_busy_build_slot_is_a_503_with_retry_after(client, role, builds, setti
 
     assert response.status_code == 503
     assert response["Retry-After"] == "7"
-    assert "busy making other PDFs" in response.content.decode()
+    html = response.content.decode()
+    assert "This page tries again in 7 seconds" in html
+    assert '<meta http-equiv="refresh" content="7">' in html
+    assert role.get_absolute_url() in html
     assert builds.calls == 0
     assert client.get(pdf_url(role)).status_code == 200  # the slot is free again
+
+
+def test_a_busy_process_answers_before_any_query(client, role, builds, settings, django_assert_num_queries):
+    """Its places for heavy requests taken, a process refuses a PDF request at once: no lookup of the role.
+
+    The one query is the catalog's revision counters, which a server process learns from its listener instead.
+    """
+    settings.HEAVY_REQUESTS_PER_PROCESS = 1
+    with stored.heavy_request(), django_assert_num_queries(1):
+        response = client.get(pdf_url(role))
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    assert builds.calls == 0
 
 
 def test_a_wait_for_the_same_build_is_bounded(client, role, builds, settings):

@@ -84,6 +84,20 @@ def test_no_build_slot_is_a_503_with_retry_after(client, catalog, settings):
     assert client.get(CATALOG).status_code == 200
 
 
+def test_a_process_whose_heavy_places_are_taken_answers_503_at_once(client, catalog, settings):
+    """Threads of this process already build or wait: no third one waits, and a stored answer is still served."""
+    settings.HEAVY_REQUESTS_PER_PROCESS = 2
+    settings.HEAVY_BUILD_RETRY_AFTER = 9
+    with stored.heavy_request(), stored.heavy_request():
+        response = client.get(CATALOG)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "9"
+
+    assert client.get(CATALOG).status_code == 200  # built now
+    with stored.heavy_request(), stored.heavy_request():
+        assert client.get(CATALOG).status_code == 200  # stored: no place needed
+
+
 def test_the_limit_and_the_busy_answer_are_documented(client, db):
     responses = client.get("/api/schema/?format=json").json()["paths"][CATALOG]["get"]["responses"]
     assert {"200", "429", "503"} <= responses.keys()
