@@ -10,10 +10,12 @@ meets the expectation. It is measured on the lead's assessment where there is
 one, else on the member's own.
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from growth.models import PlanProfile
 from skills.models import Domain, Expectation, Level, Role, RoleLevel, Skill
@@ -51,6 +53,11 @@ class SkillCell:
     @property
     def meets(self) -> bool:
         return self.gap is not None and self.gap <= 0
+
+    def met_by(self, level_id: int | None) -> bool:
+        """Whether an assessment at this level (None: "none") meets the expectation, as `meets` measures it."""
+        ids = [lv.pk for lv in self.levels]
+        return self._step(self.expected) - (ids.index(level_id) if level_id in ids else -1) <= 0
 
     @property
     def below(self) -> bool:
@@ -362,3 +369,54 @@ def assessment_history(*, subject, skill: Skill) -> list[Assessment]:
         .select_related("level", "expectation", "assessor")
         .order_by("-created", "-id")
     )
+
+
+# --- A person's skills over time -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayCount:
+    """How many skills of the person's role were met at the end of a day, by self and by lead assessment.
+
+    None before the first assessment of that kind.
+    """
+
+    day: datetime.date
+    self_met: int | None
+    lead_met: int | None
+
+
+def skills_over_time(*, person: PersonSkills) -> list[DayCount]:
+    """Per day on which an assessment of a skill of the person's role was recorded, the skills met (one query).
+
+    Each day counts the latest assessment of each skill of each kind as it stood at that day's end, against
+    what is expected of the person now: the history of the assessments, not of the expectations.
+    """
+    cells = person.by_skill
+    if not cells:
+        return []
+    rows = (
+        Assessment.objects.filter(subject=person.user, skill__in=list(cells))
+        .order_by("created", "id")
+        .values_list("kind", "skill_id", "level_id", "created")
+    )
+    met: dict[str, set[int]] = {AssessmentKind.SELF: set(), AssessmentKind.LEAD: set()}
+    assessed: set[str] = set()
+    days: list[DayCount] = []
+    for kind, skill_id, level_id, created in rows:
+        assessed.add(kind)
+        if cells[skill_id].met_by(level_id):
+            met[kind].add(skill_id)
+        else:
+            met[kind].discard(skill_id)
+        day = timezone.localdate(created)
+        count = DayCount(
+            day,
+            len(met[AssessmentKind.SELF]) if AssessmentKind.SELF in assessed else None,
+            len(met[AssessmentKind.LEAD]) if AssessmentKind.LEAD in assessed else None,
+        )
+        if days and days[-1].day == day:
+            days[-1] = count
+        else:
+            days.append(count)
+    return days

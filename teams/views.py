@@ -181,6 +181,10 @@ def _skills_context(person) -> dict:
     return {"person": person, "rows": [(cell, forms[cell.skill.pk]) for cell in person.cells]}
 
 
+def _chart(person):
+    return pages.skills_chart(total=len(person.cells), days=selectors.skills_over_time(person=person))
+
+
 def _initial_level(cell) -> str:
     own = cell.self_assessment
     return own.level.slug if own is not None and own.level is not None else "none"
@@ -219,7 +223,7 @@ def person(request, slug: str, username: str):
     if not membership.is_active:
         raise Http404(_("No such member in this team."))
     (found,) = selectors.people_skills([membership.user], {membership.user_id: membership})
-    context = _skills_context(found) | {"team": team_access.team, "access": team_access}
+    context = _skills_context(found) | {"team": team_access.team, "access": team_access, "chart": _chart(found)}
     return render(request, "teams/person.html", context)
 
 
@@ -262,6 +266,7 @@ def my_skills(request):
         "target": target,
         "roles": roles,
         "levels_for_choice": sorted(levels.values(), key=lambda level: level.position),
+        "chart": _chart(found),
     }
     return render(request, "teams/my_skills.html", context)
 
