@@ -8,6 +8,7 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from skills.models import Level
@@ -82,6 +83,14 @@ class HeatCell:
 class HeatRow:
     person: object
     cells: list[HeatCell]
+
+
+@dataclass(frozen=True)
+class RenderedHeatmap:
+    """A team's heatmap as the page caches it (skills.freshness.fragment): the filter's domains and the table."""
+
+    domains: list[tuple[str, str]]  # (slug, name)
+    table: SafeString  # the rendered table, or the words that say there is nothing to show
 
 
 def heat_rows(heatmap: Heatmap) -> list[HeatRow]:

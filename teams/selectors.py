@@ -13,8 +13,10 @@ one, else on the member's own.
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from growth.models import PlanProfile
@@ -30,6 +32,7 @@ class SkillCell:
 
     skill: Skill
     levels: list[Level]  # the person's role's levels, in order
+    steps: dict[int, int]  # level id -> its index in `levels` (shared by the cells of one role)
     expected: Level | None  # the person's level, or the highest lower level where the role has this skill
     required: bool  # the expected cell is required
     self_assessment: Assessment | None = None
@@ -40,10 +43,9 @@ class SkillCell:
         return self.lead_assessment or self.self_assessment
 
     def _step(self, level: Level | None) -> int:
-        ids = [lv.pk for lv in self.levels]
-        return ids.index(level.pk) if level is not None and level.pk in ids else -1
+        return self.steps.get(level.pk, -1) if level is not None else -1
 
-    @property
+    @cached_property
     def gap(self) -> int | None:
         """Steps below the expectation (negative: above); None while nobody assessed it."""
         if self.assessed is None:
@@ -56,8 +58,7 @@ class SkillCell:
 
     def met_by(self, level_id: int | None) -> bool:
         """Whether an assessment at this level (None: "none") meets the expectation, as `meets` measures it."""
-        ids = [lv.pk for lv in self.levels]
-        return self._step(self.expected) - (ids.index(level_id) if level_id in ids else -1) <= 0
+        return self._step(self.expected) - self.steps.get(level_id, -1) <= 0
 
     @property
     def below(self) -> bool:
@@ -125,12 +126,19 @@ def _role_cells(role_ids: set[int]) -> QuerySet:
 
 
 def current_assessments(user_ids: list[int]) -> dict[tuple[int, str, int], Assessment]:
-    """(subject id, kind, skill id) -> the current assessment, with its level, cell and assessor (one query)."""
+    """(subject id, kind, skill id) -> the current assessment, with its level, cell and assessor (four queries).
+
+    Prefetched, not joined: a team's thousands of assessments share a handful of levels and assessors and a
+    few hundred cells, and one instance of each is built instead of one per row.
+    """
     rows = (
         Assessment.objects.filter(subject__in=user_ids)
         .current()
-        .select_related("level", "expectation", "assessor")
-        .defer("assessor__password")
+        .prefetch_related(
+            "level",
+            "expectation",
+            Prefetch("assessor", queryset=get_user_model().objects.defer("password")),
+        )
     )
     return {(row.subject_id, row.kind, row.skill_id): row for row in rows}
 
@@ -150,6 +158,7 @@ def people_skills(users: list, memberships: dict[int, Membership] | None = None)
     assessments = current_assessments([u.pk for u in users])
 
     people = []
+    role_steps: dict[int, dict[int, int]] = {}
     for user in users:
         profile = profiles.get(user.pk)
         person = PersonSkills(user=user, profile=profile, membership=(memberships or {}).get(user.pk))
@@ -157,6 +166,7 @@ def people_skills(users: list, memberships: dict[int, Membership] | None = None)
         if profile is None:
             continue
         role_levels = levels.get(profile.role_id, [])
+        steps = role_steps.setdefault(profile.role_id, {level.pk: i for i, level in enumerate(role_levels)})
         positions = {level.pk: level.position for level in role_levels}
         own = profile.level.position
         for skill in skills_of_role.get(profile.role_id, []):
@@ -166,6 +176,7 @@ def people_skills(users: list, memberships: dict[int, Membership] | None = None)
                 SkillCell(
                     skill=skill,
                     levels=role_levels,
+                    steps=steps,
                     expected=next((lv for lv in role_levels if expected and lv.pk == expected.level_id), None),
                     required=bool(expected and expected.required),
                     self_assessment=assessments.get((user.pk, AssessmentKind.SELF, skill.pk)),

@@ -12,11 +12,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from growth import selectors as growth_selectors
+from skills import freshness
 from skills.exports import write_csv
 from skills.models import Skill
 from teams import access, pages, selectors, services
@@ -91,15 +93,34 @@ def team(request, slug: str):
     }
     if team_access.can_view_matrix:
         filters = pages.filters_from(request.GET)
-        heatmap = selectors.heatmap(team=team_access.team, filters=filters)
         context.update(
-            heatmap=heatmap,
-            rows=pages.heat_rows(heatmap),
+            heatmap=freshness.fragment(
+                request,
+                "team-heatmap",
+                team_access.team.pk,
+                filters,
+                build=lambda: _heatmap(team_access.team, filters),
+                depends=(freshness.CATALOG, freshness.TEAMS),
+            ),
             filters=filters,
-            summaries=[heatmap.summaries[skill.pk] for skill in heatmap.skills],
             invite_form=InviteForm(),
         )
     return render(request, "teams/team.html", context)
+
+
+def _heatmap(team, filters) -> pages.RenderedHeatmap:
+    """The heatmap's table, the same for every lead and staff member: cached under the revisions it reads."""
+    heatmap = selectors.heatmap(team=team, filters=filters)
+    context = {
+        "team": team,
+        "heatmap": heatmap,
+        "rows": pages.heat_rows(heatmap),
+        "summaries": [heatmap.summaries[skill.pk] for skill in heatmap.skills],
+    }
+    return pages.RenderedHeatmap(
+        domains=[(domain.slug, domain.name) for domain in heatmap.domains],
+        table=render_to_string("teams/partials/heatmap_table.html", context),
+    )
 
 
 @login_required

@@ -74,16 +74,19 @@ def build(levels, people: int, skills: int):
     return team, lead, users, skill_rows
 
 
-# session, user; team, own membership; the member list; the active members, profiles, role levels, cells,
-# current assessments
-HEATMAP = 10
+# A heatmap built afresh (a cache miss: the first request after any change to the catalog or the teams):
+# session, user; team, own membership; the member list; the revisions; the active members, profiles, role
+# levels, cells, current assessments and their levels, cells and assessors (prefetched). A hit skips the last eight.
+HEATMAP = 14
 # session, user; team, own membership; active memberships; profiles, role levels, cells, current assessments
-MATRIX = 9
-# session, user; profiles, role levels, cells, current assessments; roles and their levels (target form); target cells;
-# the assessment history (the chart)
-MY_SKILLS = 10
-# session, user; team, own membership, the member; profiles, role levels, cells, current assessments; the history
-PERSON = 10
+# and their levels, cells and assessors
+MATRIX = 12
+# session, user; profiles, role levels, cells, current assessments (+ levels, cells, assessors); roles and
+# their levels (target form); target cells; the assessment history (the chart)
+MY_SKILLS = 13
+# session, user; team, own membership, the member; profiles, role levels, cells, current assessments
+# (+ levels, cells, assessors); the history
+PERSON = 13
 
 
 def count(client, url: str) -> tuple[int, object]:
