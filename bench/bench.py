@@ -2,7 +2,7 @@
 
 bench.py targets           JSON: the pages to measure in the current catalog
 bench.py token             create the bench members and print their API tokens
-bench.py cookie            a signed-in session of the first bench member, as a Cookie header value
+bench.py cookie [USERNAME] a signed-in session of the first bench member (or USERNAME), as a Cookie header value
 bench.py slugs             every skill's slug, one a line (skill-any picks among them)
 bench.py render DIR PATH…  write each page's bytes (as an anonymous visitor gets them) into DIR
 bench.py profile OUT PATH… per page: queries, time in SQL, time in total, top functions (cProfile)
@@ -50,6 +50,23 @@ def targets() -> dict:
     def biggest(queryset) -> str:
         return queryset.annotate(n=Count("expectations")).order_by("-n", "slug").values_list("slug", flat=True)[0]
 
+    from teams.models import Membership
+
+    largest_team = (
+        Membership.objects.active()
+        .values("team__slug")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "team__slug")
+        .values_list("team__slug", flat=True)
+        .first()
+    )
+    team_lead = (
+        Membership.objects.leads()
+        .filter(team__slug=largest_team)
+        .order_by("pk")
+        .values_list("user__username", flat=True)
+        .first()
+    )
     skills = Skill.objects.all()
     fixture_skills = skills.exclude(slug__startswith="gen-")
     # Comments go to a skill other than the measured one, so the skill page stays the same size.
@@ -64,6 +81,8 @@ def targets() -> dict:
         "skills": skills.count(),
         "roles": Role.objects.count(),
         "cells": Expectation.objects.count(),
+        "team": largest_team or "",  # the team with the most members (a generated one: generate_catalog --teams)
+        "team_lead": team_lead or "",
     }
 
 
@@ -106,13 +125,13 @@ def token() -> str:
     return ",".join(keys)
 
 
-def cookie() -> str:
-    """The first bench member's session cookie: the skill page as members see it (never cached whole)."""
+def cookie(username: str = BENCH_USER) -> str:
+    """A member's session cookie (the first bench member's by default): pages as members see them."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.contrib.sessions.backends.db import SessionStore
 
-    user = get_user_model().objects.get(username=BENCH_USER)
+    user = get_user_model().objects.get(username=username)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -389,13 +408,15 @@ def report() -> None:
         ("search", "search", "search"),
         ("skill API", "api", "api"),
         ("comment post", "comment", "comment"),
+        ("team heatmap (generated 50-person team, its lead)", "team", "team"),
     ]
     for label, small_name, big_name in pairs:
         small, big = row("small", small_name), row("big", big_name)
         if not big:
             continue
         cells = [label, ratio(big, small, "p50_ms")]
-        same_page = big_name == small_name and row("small", f"floor-{small_name}")
+        # A page measured in the big phase only (the generated team) has its floor there.
+        same_page = big_name == small_name and (row("small", f"floor-{small_name}") or row("big", f"floor-{big_name}"))
         for phase in ("small", "big"):
             floor = row(phase, f"floor-{small_name}")
             cells.append(ratio(row(phase, small_name), floor, "rps") if same_page else "n/a")
@@ -491,7 +512,7 @@ def main(argv: list[str]) -> None:
     elif command == "token":
         print(token())
     elif command == "cookie":
-        print(cookie())
+        print(cookie(*args[:1]))
     elif command == "pdf_paths":
         print(pdf_paths())
     elif command == "slugs":

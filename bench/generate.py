@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils.text import slugify
 
+from bench.generate_teams import delete_generated_teams
 from skills.audit import audit_context, preserve_last_updated
 from skills.models import Domain, Expectation, Level, Proficiency, Role, RoleLevel, Skill, SkillGroup
 
@@ -638,6 +639,7 @@ def delete_generated() -> int:
     """Drop every generated row (slug prefix gen-). Returns the number of rows deleted."""
     deleted = 0
     with transaction.atomic():
+        deleted += delete_generated_teams()
         roles = Role.objects.filter(slug__startswith=PREFIX)
         deleted += Expectation.objects.filter(Q(skill__slug__startswith=PREFIX) | Q(role__in=roles)).delete()[0]
         deleted += generated_skills().delete()[0]

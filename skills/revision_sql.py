@@ -1,4 +1,5 @@
-"""Today's SQL of the revision counters, as the migrations left it (skills 0004, 0006-0008; proposals 0003, 0004).
+"""Today's SQL of the revision counters, as the migrations left it (skills 0004, 0006-0008; proposals 0003, 0004;
+teams 0002).
 
 Each migration keeps the SQL it ran; this module is where a reader finds the current
 definition, and where a new migration copies it from before changing it.
@@ -87,11 +88,15 @@ CATALOG_TABLES = (  # skills 0004
     "skills_expectation",
 )
 COMMUNITY_TABLES = ("proposals_proposal", "proposals_proposalchange", "proposals_comment", "proposals_watch")
+TEAMS_TABLES = ("teams_team", "teams_membership", "teams_assessment", "growth_planprofile")  # teams 0002
 
 TRIGGERS = (
     *(_bump(table, "catalog") for table in CATALOG_TABLES),
     *(_bump(table, "community") for table in COMMUNITY_TABLES),  # proposals 0003
     # proposals 0004: cached Community blocks show authors' names.
     Trigger("auth_user", "auth_user_bump_community", "skills_bump_revision", "community", ("UPDATE OF username",)),
+    *(_bump(table, "teams") for table in TEAMS_TABLES),
+    # teams 0002: the cached heatmap shows usernames.
+    Trigger("auth_user", "auth_user_bump_teams", "skills_bump_revision", "teams", ("UPDATE OF username",)),
     Trigger("skills_revision", "skills_revision_reset", "skills_revision_reset"),  # skills 0008
 )

@@ -179,8 +179,16 @@ class Assessment(models.Model):
 
     @property
     def made_against_older_text(self) -> bool:
-        """The cell it was made against changed since (or is gone); needs `expectation` loaded."""
-        return self.version is not None and (self.expectation is None or self.expectation.version != self.version)
+        """The cell it was made against changed since (or is gone); needs `expectation` loaded.
+
+        The text is compared too: a row moved onto another skill's cell by a merge (teams/merge.py) may
+        carry the same version number as that cell's different text.
+        """
+        return self.version is not None and (
+            self.expectation is None
+            or self.expectation.version != self.version
+            or self.expectation.description != self.description
+        )
 
     def text_segments(self) -> list[Segment]:
         """The text it was made against → the cell's text now."""

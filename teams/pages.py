@@ -4,14 +4,16 @@ The cell's words carry everything its colour does (expected, self, lead,
 disagreement, gap), so the page reads without colour and in print.
 """
 
+import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from skills.models import Level
 from teams.models import Assessment
-from teams.selectors import Heatmap, HeatmapFilters, SkillCell
+from teams.selectors import DayCount, Heatmap, HeatmapFilters, SkillCell
 
 CSV_COLUMNS = (
     "person",
@@ -83,6 +85,14 @@ class HeatRow:
     cells: list[HeatCell]
 
 
+@dataclass(frozen=True)
+class RenderedHeatmap:
+    """A team's heatmap as the page caches it (skills.freshness.fragment): the filter's domains and the table."""
+
+    domains: list[tuple[str, str]]  # (slug, name)
+    table: SafeString  # the rendered table, or the words that say there is nothing to show
+
+
 def heat_rows(heatmap: Heatmap) -> list[HeatRow]:
     skills = heatmap.skills
     rows = []
@@ -119,3 +129,91 @@ def filters_from(params) -> HeatmapFilters:
         disagreements_only=params.get("disagree") == "1",
         sort_by_gap=params.get("sort") == "gap",
     )
+
+
+# --- A person's skills over time: the chart ----------------------------------------------
+
+CHART_WIDTH, CHART_HEIGHT = 640, 220
+CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 44, 20, 16, 40
+
+
+@dataclass(frozen=True)
+class ChartMark:
+    x: str
+    y: str
+    day: datetime.date
+    value: int
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    kind: str  # "self" or "lead": the line's style and marker shape, so the series read without colour
+    label: str
+    path: str  # a step line: a count holds until the next day with an assessment
+    marks: list[ChartMark]
+
+
+@dataclass(frozen=True)
+class ChartTick:
+    position: str  # x for a day, y for a count
+    label: object  # a date or a count
+
+
+@dataclass(frozen=True)
+class SkillsChart:
+    """The SVG chart of a person's skills met over time, laid out here: the template only places the numbers."""
+
+    days: list[DayCount]
+    total: int  # the skills of the person's role
+    series: list[ChartSeries]
+    y_ticks: list[ChartTick]
+    x_ticks: list[ChartTick]
+    width: int = CHART_WIDTH
+    height: int = CHART_HEIGHT
+    left: int = CHART_LEFT
+    right: int = CHART_WIDTH - CHART_RIGHT
+    baseline: int = CHART_HEIGHT - CHART_BOTTOM
+
+    @property
+    def latest(self) -> DayCount | None:
+        return self.days[-1] if self.days else None
+
+
+def _coordinate(value: float) -> str:
+    """SVG numbers are never localised (a German "12,5" would break the path)."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def skills_chart(*, total: int, days: list[DayCount]) -> SkillsChart:
+    plot_width = CHART_WIDTH - CHART_LEFT - CHART_RIGHT
+    plot_height = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
+    first, last = (days[0].day, days[-1].day) if days else (None, None)
+    span = (last - first).days if days else 0
+
+    def x(day: datetime.date) -> float:
+        return CHART_LEFT + (plot_width * (day - first).days / span if span else plot_width / 2)
+
+    def y(count: int) -> float:
+        return CHART_TOP + plot_height * (1 - count / max(total, 1))
+
+    series = []
+    for kind, label, attribute in (
+        ("self", _("Self assessment"), "self_met"),
+        ("lead", _("Lead assessment"), "lead_met"),
+    ):
+        points = [(day.day, getattr(day, attribute)) for day in days if getattr(day, attribute) is not None]
+        if not points:
+            continue
+        path = [f"M{_coordinate(x(points[0][0]))} {_coordinate(y(points[0][1]))}"]
+        for day, count in points[1:]:
+            path.append(f"H{_coordinate(x(day))} V{_coordinate(y(count))}")
+        if points[-1][0] != last:  # the count holds to the last day with an assessment of the other kind
+            path.append(f"H{_coordinate(x(last))}")
+        marks = [ChartMark(_coordinate(x(day)), _coordinate(y(count)), day, count) for day, count in points]
+        series.append(ChartSeries(kind, label, " ".join(path), marks))
+    counts = sorted({0, total, total // 2} if total >= 4 else {0, total})
+    y_ticks = [ChartTick(_coordinate(y(count)), count) for count in counts]
+    x_ticks = [ChartTick(_coordinate(x(first)), first)] if days else []
+    if span:
+        x_ticks.append(ChartTick(_coordinate(x(last)), last))
+    return SkillsChart(days=days, total=total, series=series, y_ticks=y_ticks, x_ticks=x_ticks)

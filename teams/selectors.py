@@ -10,10 +10,14 @@ meets the expectation. It is measured on the lead's assessment where there is
 one, else on the member's own.
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from growth.models import PlanProfile
 from skills.models import Domain, Expectation, Level, Role, RoleLevel, Skill
@@ -28,6 +32,7 @@ class SkillCell:
 
     skill: Skill
     levels: list[Level]  # the person's role's levels, in order
+    steps: dict[int, int]  # level id -> its index in `levels` (shared by the cells of one role)
     expected: Level | None  # the person's level, or the highest lower level where the role has this skill
     required: bool  # the expected cell is required
     self_assessment: Assessment | None = None
@@ -38,10 +43,9 @@ class SkillCell:
         return self.lead_assessment or self.self_assessment
 
     def _step(self, level: Level | None) -> int:
-        ids = [lv.pk for lv in self.levels]
-        return ids.index(level.pk) if level is not None and level.pk in ids else -1
+        return self.steps.get(level.pk, -1) if level is not None else -1
 
-    @property
+    @cached_property
     def gap(self) -> int | None:
         """Steps below the expectation (negative: above); None while nobody assessed it."""
         if self.assessed is None:
@@ -51,6 +55,10 @@ class SkillCell:
     @property
     def meets(self) -> bool:
         return self.gap is not None and self.gap <= 0
+
+    def met_by(self, level_id: int | None) -> bool:
+        """Whether an assessment at this level (None: "none") meets the expectation, as `meets` measures it."""
+        return self._step(self.expected) - self.steps.get(level_id, -1) <= 0
 
     @property
     def below(self) -> bool:
@@ -118,12 +126,19 @@ def _role_cells(role_ids: set[int]) -> QuerySet:
 
 
 def current_assessments(user_ids: list[int]) -> dict[tuple[int, str, int], Assessment]:
-    """(subject id, kind, skill id) -> the current assessment, with its level, cell and assessor (one query)."""
+    """(subject id, kind, skill id) -> the current assessment, with its level, cell and assessor (four queries).
+
+    Prefetched, not joined: a team's thousands of assessments share a handful of levels and assessors and a
+    few hundred cells, and one instance of each is built instead of one per row.
+    """
     rows = (
         Assessment.objects.filter(subject__in=user_ids)
         .current()
-        .select_related("level", "expectation", "assessor")
-        .defer("assessor__password")
+        .prefetch_related(
+            "level",
+            "expectation",
+            Prefetch("assessor", queryset=get_user_model().objects.defer("password")),
+        )
     )
     return {(row.subject_id, row.kind, row.skill_id): row for row in rows}
 
@@ -143,6 +158,7 @@ def people_skills(users: list, memberships: dict[int, Membership] | None = None)
     assessments = current_assessments([u.pk for u in users])
 
     people = []
+    role_steps: dict[int, dict[int, int]] = {}
     for user in users:
         profile = profiles.get(user.pk)
         person = PersonSkills(user=user, profile=profile, membership=(memberships or {}).get(user.pk))
@@ -150,6 +166,7 @@ def people_skills(users: list, memberships: dict[int, Membership] | None = None)
         if profile is None:
             continue
         role_levels = levels.get(profile.role_id, [])
+        steps = role_steps.setdefault(profile.role_id, {level.pk: i for i, level in enumerate(role_levels)})
         positions = {level.pk: level.position for level in role_levels}
         own = profile.level.position
         for skill in skills_of_role.get(profile.role_id, []):
@@ -159,6 +176,7 @@ def people_skills(users: list, memberships: dict[int, Membership] | None = None)
                 SkillCell(
                     skill=skill,
                     levels=role_levels,
+                    steps=steps,
                     expected=next((lv for lv in role_levels if expected and lv.pk == expected.level_id), None),
                     required=bool(expected and expected.required),
                     self_assessment=assessments.get((user.pk, AssessmentKind.SELF, skill.pk)),
@@ -362,3 +380,54 @@ def assessment_history(*, subject, skill: Skill) -> list[Assessment]:
         .select_related("level", "expectation", "assessor")
         .order_by("-created", "-id")
     )
+
+
+# --- A person's skills over time -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayCount:
+    """How many skills of the person's role were met at the end of a day, by self and by lead assessment.
+
+    None before the first assessment of that kind.
+    """
+
+    day: datetime.date
+    self_met: int | None
+    lead_met: int | None
+
+
+def skills_over_time(*, person: PersonSkills) -> list[DayCount]:
+    """Per day on which an assessment of a skill of the person's role was recorded, the skills met (one query).
+
+    Each day counts the latest assessment of each skill of each kind as it stood at that day's end, against
+    what is expected of the person now: the history of the assessments, not of the expectations.
+    """
+    cells = person.by_skill
+    if not cells:
+        return []
+    rows = (
+        Assessment.objects.filter(subject=person.user, skill__in=list(cells))
+        .order_by("created", "id")
+        .values_list("kind", "skill_id", "level_id", "created")
+    )
+    met: dict[str, set[int]] = {AssessmentKind.SELF: set(), AssessmentKind.LEAD: set()}
+    assessed: set[str] = set()
+    days: list[DayCount] = []
+    for kind, skill_id, level_id, created in rows:
+        assessed.add(kind)
+        if cells[skill_id].met_by(level_id):
+            met[kind].add(skill_id)
+        else:
+            met[kind].discard(skill_id)
+        day = timezone.localdate(created)
+        count = DayCount(
+            day,
+            len(met[AssessmentKind.SELF]) if AssessmentKind.SELF in assessed else None,
+            len(met[AssessmentKind.LEAD]) if AssessmentKind.LEAD in assessed else None,
+        )
+        if days and days[-1].day == day:
+            days[-1] = count
+        else:
+            days.append(count)
+    return days

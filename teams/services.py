@@ -14,7 +14,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from growth.models import PlanProfile
+from skills.locking import lock_skills
 from skills.models import Expectation, Level, RoleLevel, Skill
+from skills.services import skill_gone
 from teams.models import (
     NOTE_MAX_LENGTH,
     TEAM_NAME_MAX_LENGTH,
@@ -192,6 +194,10 @@ def _record(*, subject, assessor, kind: str, skill: Skill, level: Level | None, 
         raise ValidationError(
             {"level": _("The role %(role)s has no level %(level)s.") % {"role": profile.role, "level": level.name}}
         )
+    # The skill's row before its cell (skills/locking.py): a merge holds the skill and then takes the cells;
+    # one that ran meanwhile has moved the skill's assessments and deleted it.
+    if not lock_skills([skill.pk]):
+        raise skill_gone(skill)
     # Locked, so that the version and the text recorded belong together.
     cell = (
         Expectation.objects.select_for_update().filter(role=profile.role, skill=skill, level=level).first()

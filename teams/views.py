@@ -12,11 +12,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from growth import selectors as growth_selectors
+from skills import freshness
 from skills.exports import write_csv
 from skills.models import Skill
 from teams import access, pages, selectors, services
@@ -91,15 +93,34 @@ def team(request, slug: str):
     }
     if team_access.can_view_matrix:
         filters = pages.filters_from(request.GET)
-        heatmap = selectors.heatmap(team=team_access.team, filters=filters)
         context.update(
-            heatmap=heatmap,
-            rows=pages.heat_rows(heatmap),
+            heatmap=freshness.fragment(
+                request,
+                "team-heatmap",
+                team_access.team.pk,
+                filters,
+                build=lambda: _heatmap(team_access.team, filters),
+                depends=(freshness.CATALOG, freshness.TEAMS),
+            ),
             filters=filters,
-            summaries=[heatmap.summaries[skill.pk] for skill in heatmap.skills],
             invite_form=InviteForm(),
         )
     return render(request, "teams/team.html", context)
+
+
+def _heatmap(team, filters) -> pages.RenderedHeatmap:
+    """The heatmap's table, the same for every lead and staff member: cached under the revisions it reads."""
+    heatmap = selectors.heatmap(team=team, filters=filters)
+    context = {
+        "team": team,
+        "heatmap": heatmap,
+        "rows": pages.heat_rows(heatmap),
+        "summaries": [heatmap.summaries[skill.pk] for skill in heatmap.skills],
+    }
+    return pages.RenderedHeatmap(
+        domains=[(domain.slug, domain.name) for domain in heatmap.domains],
+        table=render_to_string("teams/partials/heatmap_table.html", context),
+    )
 
 
 @login_required
@@ -181,6 +202,10 @@ def _skills_context(person) -> dict:
     return {"person": person, "rows": [(cell, forms[cell.skill.pk]) for cell in person.cells]}
 
 
+def _chart(person):
+    return pages.skills_chart(total=len(person.cells), days=selectors.skills_over_time(person=person))
+
+
 def _initial_level(cell) -> str:
     own = cell.self_assessment
     return own.level.slug if own is not None and own.level is not None else "none"
@@ -219,7 +244,7 @@ def person(request, slug: str, username: str):
     if not membership.is_active:
         raise Http404(_("No such member in this team."))
     (found,) = selectors.people_skills([membership.user], {membership.user_id: membership})
-    context = _skills_context(found) | {"team": team_access.team, "access": team_access}
+    context = _skills_context(found) | {"team": team_access.team, "access": team_access, "chart": _chart(found)}
     return render(request, "teams/person.html", context)
 
 
@@ -262,6 +287,7 @@ def my_skills(request):
         "target": target,
         "roles": roles,
         "levels_for_choice": sorted(levels.values(), key=lambda level: level.position),
+        "chart": _chart(found),
     }
     return render(request, "teams/my_skills.html", context)
 

@@ -14,10 +14,10 @@ A view asks for all of it with one decorator, `@freshness.cached_page(CATALOG, .
 database (middleware).
 """
 
-from skills.freshness.counters import CATALOG, COMMUNITY, Revisions
+from skills.freshness.counters import CATALOG, COMMUNITY, TEAMS, Revisions
 from skills.freshness.current import revisions
 from skills.freshness.decorators import cached_page
 from skills.freshness.fragments import fragment
 from skills.freshness.revision_listener import listener
 
-__all__ = ["CATALOG", "COMMUNITY", "Revisions", "cached_page", "fragment", "listener", "revisions"]
+__all__ = ["CATALOG", "COMMUNITY", "TEAMS", "Revisions", "cached_page", "fragment", "listener", "revisions"]

@@ -2,7 +2,8 @@
 
 The database moves a counter forward on every statement that writes a group of
 tables ("catalog" for the catalog, "community" for proposals, comments and
-watches; triggers in skills 0004 and 0006 and proposals 0003). Pages key what
+watches, "teams" for teams, assessments and growth plans; triggers in skills 0004
+and 0006, proposals 0003 and teams 0002). Pages key what
 they cache, and their ETags, on these values.
 """
 
@@ -11,6 +12,7 @@ from datetime import datetime
 
 CATALOG = "catalog"
 COMMUNITY = "community"
+TEAMS = "teams"  # teams, memberships, assessments, growth plans (teams 0002)
 
 
 @dataclass(frozen=True)

@@ -62,3 +62,13 @@ def test_floor_refuses_what_is_not_a_page_of_the_site(client, db, page):
     response = client.get(FLOOR, {"page": page})
     assert response.status_code == 400
     assert page not in bench_floor._rendered
+
+
+@pytest.mark.urls("tests.bench.test_floor")
+def test_a_signed_in_floor_renders_with_the_visitors_session(client, member):
+    client.force_login(member)
+    assert client.get(FLOOR, {"page": "/me/skills/"}).status_code == 400  # anonymous: sent to sign in
+    page = client.get("/me/skills/")
+    floor = client.get(FLOOR, {"page": "/me/skills/", "signed_in": "1"})
+    assert floor.status_code == 200 and b"My skills" in floor.content
+    assert len(floor.content) == len(page.content)
