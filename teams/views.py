@@ -94,7 +94,7 @@ def team(request, slug: str):
         heatmap = selectors.heatmap(team=team_access.team, filters=filters)
         context.update(
             heatmap=heatmap,
-            rows=pages.heat_rows(heatmap),
+            rows=pages.heat_rows(heatmap, filters),
             filters=filters,
             summaries=[heatmap.summaries[skill.pk] for skill in heatmap.skills],
             invite_form=InviteForm(),
