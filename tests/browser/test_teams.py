@@ -9,14 +9,20 @@ closed to the lead.
 
 import csv
 import io
+import json
 import re
+import subprocess
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.test import Client
 from playwright.sync_api import expect
 
+from growth import services as growth_services
+from skills.models import Expectation, Level, Role, Skill
+from teams import services
 from teams.models import Assessment, Membership
-from tests.browser.helpers import Site, screenshot
+from tests.browser.helpers import DESKTOP, PHONE, Site, axe_violations, require_tool, screenshot, sign_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -77,8 +83,8 @@ def assess(page, skill: str, level: str, *, url: str = "", note: str = "") -> No
 
 def self_assess(site: Site, assessments: list[tuple]) -> None:
     page = site.page
-    page.locator(".account-nav").get_by_role("link", name="Teams").click()
-    page.get_by_role("link", name="My skills: self assessment and gaps").click()
+    page.locator(".account-nav").get_by_role("link", name="Account").click()
+    page.locator("#teams").get_by_role("link", name="My skills").click()
     page.wait_for_url("**/me/skills/")
     for skill, level, url, note in assessments:
         assess(page, skill, level, url=url, note=note)
@@ -149,7 +155,8 @@ def test_a_lead_builds_a_team_assesses_it_and_a_member_who_leaves_is_gone(browse
     # Lena creates the team from the Teams page and invites Ada by username, Ben by email.
     lead = open_as(browser, live_server, lena)
     page = lead.page
-    page.locator(".account-nav").get_by_role("link", name="Teams").click()
+    page.locator(".account-nav").get_by_role("link", name="Account").click()
+    page.locator("#teams").get_by_role("link", name="My teams").click()
     page.wait_for_url("**/teams/")
     page.get_by_label("Team name").fill(TEAM)
     page.get_by_role("button", name="Create the team").click()
@@ -263,3 +270,126 @@ def test_a_lead_builds_a_team_assesses_it_and_a_member_who_leaves_is_gone(browse
     for site in (lead, member_a, member_b):
         assert site.errors == []
         assert site.dialogs == []
+
+
+# --- axe-core and the Nu HTML checker on every teams page -----------------------------------------------
+
+MODES = {
+    "light": {"viewport": DESKTOP, "color_scheme": "light"},
+    "dark": {"viewport": DESKTOP, "color_scheme": "dark"},
+    "phone": {"viewport": PHONE, "color_scheme": "light"},
+}
+
+# Every teams page, with who looks at it: the lead, a member (ben), one invited (ivy, no role chosen).
+TEAM_PAGES = [
+    ("team-list-lead", "lena", "/teams/"),
+    ("team-list-invited", "ivy", "/teams/"),
+    ("account-invited", "ivy", "/accounts/profile/"),
+    ("heatmap", "lena", f"/teams/{SLUG}/"),
+    ("heatmap-filtered", "lena", f"/teams/{SLUG}/?domain=machine-learning-ai&disagree=1&sort=gap"),
+    ("heatmap-empty", "lena", f"/teams/{SLUG}/?domain=security"),
+    ("team-as-member", "ben", f"/teams/{SLUG}/"),
+    ("team-as-invited", "ivy", f"/teams/{SLUG}/"),
+    ("person", "lena", f"/teams/{SLUG}/people/ben/"),
+    ("my-skills", "ben", "/me/skills/"),
+    ("my-skills-target", "ben", "/me/skills/?role=technical-lead&level=senior"),
+    ("my-skills-no-role", "ivy", "/me/skills/"),
+]
+
+
+def build_team_world() -> dict:
+    """Lena leads Data Science with Ada and Ben (Middle Data Scientists) and has invited Ivy; Ben assessed
+    himself with evidence, Lena disagrees on one skill, and one of his cells was edited since."""
+    users = {name: UserFactory(username=name) for name in ("lena", "ada", "ben", "ivy")}
+    middle, role = Level.objects.get(slug="middle"), Role.objects.get(slug="data-scientist")
+    team = services.team_create(user=users["lena"], name=TEAM)
+    for name in ("ada", "ben"):
+        growth_services.plan_settings_save(user=users[name], role=role, level=middle)
+        services.member_invite(team=team, by=users["lena"], identifier=name)
+        services.invitation_accept(team=team, user=users[name])
+    services.member_invite(team=team, by=users["lena"], identifier=users["ivy"].email)
+    skills = {skill.slug: skill for skill in Skill.objects.filter(expectations__role=role).distinct()}
+    levels = {level.slug: level for level in Level.objects.all()}
+    for skill, level in (("experiment-tracking", "senior"), ("unit-testing", "junior"), ("dbt", None)):
+        services.self_assessment_record(
+            user=users["ben"],
+            skill=skills[skill],
+            level=levels.get(level),
+            evidence_url=f"https://example.com/ben/{skill}",
+            note="Ran the **weekly** review; see [the notes](https://example.com/notes).\n\n- one\n- two",
+        )
+    services.self_assessment_record(user=users["ada"], skill=skills["experiment-tracking"], level=middle)
+    for who, skill, level in (("ben", "experiment-tracking", "junior"), ("ada", "experiment-tracking", "middle")):
+        services.lead_assessment_record(
+            team=team, lead=users["lena"], subject=users[who], skill=skills[skill], level=levels[level], note="*Seen*."
+        )
+    edited = Expectation.objects.get(skill__slug="unit-testing", role=role, level__slug="junior")
+    Expectation.objects.filter(pk=edited.pk).update(description=edited.description + " Also tests the edge cases.")
+    return users
+
+
+def open_every_form(page) -> None:
+    page.locator("details").evaluate_all("(all) => all.forEach(d => d.open = true)")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_teams_pages_have_no_serious_accessibility_violation(site, node_tools, seeded_catalog, mode):
+    users = build_team_world()
+    page = site.page
+    page.set_viewport_size(MODES[mode]["viewport"])
+    page.emulate_media(color_scheme=MODES[mode]["color_scheme"])
+    problems = {}
+    for name, who, path in TEAM_PAGES:
+        page.context.clear_cookies()
+        sign_in(page.context, site.base_url, users[who])
+        site.goto(path)
+        open_every_form(page)
+        if violations := axe_violations(page):
+            problems[f"{name} ({mode}) {path}"] = violations
+        screenshot(page, f"teams-{name}-{mode}")
+    assert problems == {}
+    assert site.errors == []
+
+
+def test_the_teams_pages_are_valid_html(tmp_path, node_tools, seeded_catalog):
+    java = require_tool("java", "the Nu HTML Checker runs on Java (apt-get install default-jre-headless)")
+    users = build_team_world()
+    clients = {}
+    for who, user in users.items():
+        clients[who] = Client()
+        clients[who].force_login(user)
+    pages = {}
+    for name, who, path in TEAM_PAGES:
+        response = clients[who].get(path)
+        assert response.status_code == 200, path
+        pages[name] = response
+    posts = {
+        "create-errors": ("lena", "/teams/new/", {"name": ""}),
+        "assess-errors": ("ben", "/me/skills/dbt/", {"dbt-level": "nonsense", "dbt-evidence_url": "not a link"}),
+        "invite-errors": ("lena", f"/teams/{SLUG}/invite/", {"user": "nobody"}),
+    }
+    for name, (who, path, data) in posts.items():
+        pages[name] = clients[who].post(path, data, follow=True)
+        assert pages[name].status_code in (200, 400), name
+    html = {name: response.content.decode() for name, response in pages.items()}
+    assert "Made against an older text" in html["person"] and "Made against an older text" in html["my-skills"]
+    assert "≠ disagree" in html["heatmap"] and "Team invitations" in html["account-invited"]
+    assert pages["create-errors"].status_code == 400
+    files = []
+    for name, response in pages.items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(response.content.decode())
+        files.append(path)
+    result = subprocess.run(
+        [java, "-jar", str(node_tools["vnu"]), "--errors-only", "--format", "json", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    errors = [
+        f"{m['url'].rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']} [{m.get('extract', '').strip()[:80]}]"
+        for m in messages
+    ]
+    assert errors == [], "\n".join(errors)
+    assert len(files) == len(TEAM_PAGES) + 3
