@@ -291,6 +291,7 @@ TEAM_PAGES = [
     ("team-as-member", "ben", f"/teams/{SLUG}/"),
     ("team-as-invited", "ivy", f"/teams/{SLUG}/"),
     ("person", "lena", f"/teams/{SLUG}/people/ben/"),
+    ("person-self", "lena", f"/teams/{SLUG}/people/lena/"),
     ("my-skills", "ben", "/me/skills/"),
     ("my-skills-target", "ben", "/me/skills/?role=technical-lead&level=senior"),
     ("my-skills-no-role", "ivy", "/me/skills/"),

@@ -143,6 +143,13 @@ def test_filters_keep_the_people_with_a_cell_left_and_do_not_call_hidden_cells_o
     assert "hidden by the filters" not in unfiltered
 
 
+def test_a_lead_on_their_own_page_is_sent_to_their_skills_page_not_offered_the_lead_form(cast, world):
+    html = client_for(cast["lead"]).get("/teams/core/people/lead/").content.decode()
+    assert 'href="/me/skills/"' in html and "a lead does not assess themself" in html
+    assert "Record my assessment as lead" not in html and 'method="post"' not in html.split("<main")[1]
+    assert "Record my assessment as lead" in client_for(cast["lead"]).get("/teams/core/people/member/").content.decode()
+
+
 def test_sort_by_gap_puts_the_largest_gap_first(cast, world, assessed):
     from teams import services
 
