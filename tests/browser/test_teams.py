@@ -21,9 +21,19 @@ from playwright.sync_api import expect
 from growth import services as growth_services
 from skills.models import Expectation, Level, Role, Skill
 from teams import services
-from teams.models import Assessment, Membership
-from tests.browser.helpers import DESKTOP, PHONE, Site, axe_violations, require_tool, screenshot, sign_in
+from teams.models import NOTE_MAX_LENGTH, TEAM_NAME_MAX_LENGTH, Assessment, Membership, Team
+from tests.browser.helpers import (
+    DESKTOP,
+    PHONE,
+    Site,
+    axe_violations,
+    require_tool,
+    screenshot,
+    script_hazards,
+    sign_in,
+)
 from tests.factories import UserFactory
+from tests.payloads import xss_payloads
 
 pytestmark = pytest.mark.browser
 
@@ -394,3 +404,42 @@ def test_the_teams_pages_are_valid_html(tmp_path, node_tools, seeded_catalog):
     ]
     assert errors == [], "\n".join(errors)
     assert len(files) == len(TEAM_PAGES) + 3
+
+
+def test_no_payload_runs_in_notes_or_team_names(browser, live_server, seeded_catalog):
+    """Every payload of tests/payloads/xss.txt as an assessment note (self and lead) and as a team name."""
+    users = build_team_world()
+    payloads = xss_payloads()
+    role = Role.objects.get(slug="data-scientist")
+    skills = list(Skill.objects.filter(expectations__role=role).distinct().order_by("slug"))
+    team = Team.objects.get(slug=SLUG)
+    for index, skill in enumerate(skills):
+        chunk = "\n\n".join(payloads[index :: len(skills)])
+        services.self_assessment_record(user=users["ben"], skill=skill, level=None, note=chunk[:NOTE_MAX_LENGTH])
+        services.lead_assessment_record(
+            team=team, lead=users["lena"], subject=users["ben"], skill=skill, level=None, note=chunk[-NOTE_MAX_LENGTH:]
+        )
+    for payload in payloads:
+        hostile = services.team_create(user=users["lena"], name=payload[:TEAM_NAME_MAX_LENGTH], slug="")
+        services.member_invite(team=hostile, by=users["lena"], identifier="ivy")
+    pages = {
+        "ben": ["/me/skills/"],
+        "lena": ["/teams/", f"/teams/{SLUG}/", f"/teams/{SLUG}/people/ben/"],
+        "ivy": ["/teams/", "/accounts/profile/"],
+    }
+    found = {}
+    for who, paths in pages.items():
+        context = browser.new_context(bypass_csp=True)
+        sign_in(context, live_server.url, users[who])
+        site = Site(context.new_page(), live_server.url)
+        for path in paths:
+            site.goto(path)
+            open_every_form(site.page)
+            site.page.wait_for_timeout(50)  # room for onload, onfocus, ontoggle and the like to fire
+            if hazards := script_hazards(site.page):
+                found[f"{who} {path}"] = hazards
+            if who == "ivy":  # every hostile team's invitation is on the page, and the team she was invited to
+                expect(site.page.locator("#team-invitations li")).to_have_count(len(payloads) + 1)
+        assert site.dialogs == [] and site.errors == []
+        context.close()
+    assert found == {}
