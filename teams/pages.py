@@ -54,7 +54,8 @@ def status_label(cell: SkillCell) -> str:
 
 @dataclass
 class HeatCell:
-    cell: SkillCell | None  # None: the skill is not in this person's role
+    cell: SkillCell | None  # None: the skill is not in this person's role, or the filters hide it
+    hidden: bool = False  # the filters narrow the cells: a missing one may be in the role
 
     @property
     def css(self) -> str:
@@ -64,7 +65,9 @@ class HeatCell:
 
     @property
     def status(self) -> str:
-        return status_label(self.cell) if self.cell else _("not in role")
+        if self.cell is not None:
+            return status_label(self.cell)
+        return _("hidden by the filters") if self.hidden else _("not in role")
 
     @property
     def expected(self) -> str:
@@ -93,12 +96,21 @@ class RenderedHeatmap:
     table: SafeString  # the rendered table, or the words that say there is nothing to show
 
 
-def heat_rows(heatmap: Heatmap) -> list[HeatRow]:
+def narrows(filters: HeatmapFilters) -> bool:
+    """Whether the filters leave out cells (sorting leaves them all)."""
+    return bool(filters.domain or filters.required_only or filters.disagreements_only)
+
+
+def heat_rows(heatmap: Heatmap, filters: HeatmapFilters) -> list[HeatRow]:
+    """A row per person; under filters that narrow the cells, only people with a cell left, as in the CSV."""
     skills = heatmap.skills
+    hidden = narrows(filters)
     rows = []
     for person in heatmap.people:
+        if hidden and not person.cells:
+            continue
         by_skill = person.by_skill
-        rows.append(HeatRow(person, [HeatCell(by_skill.get(skill.pk)) for skill in skills]))
+        rows.append(HeatRow(person, [HeatCell(by_skill.get(skill.pk), hidden) for skill in skills]))
     return rows
 
 

@@ -114,7 +114,7 @@ def _heatmap(team, filters) -> pages.RenderedHeatmap:
     context = {
         "team": team,
         "heatmap": heatmap,
-        "rows": pages.heat_rows(heatmap),
+        "rows": pages.heat_rows(heatmap, filters),
         "summaries": [heatmap.summaries[skill.pk] for skill in heatmap.skills],
     }
     return pages.RenderedHeatmap(

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -111,6 +112,42 @@ def test_filters(cast, assessed, world):
     assert 'data-skill="testing"' in omega and 'data-skill="tracking"' not in omega
     required = client.get("/teams/core/?required=1").content.decode()
     assert 'data-skill="tracking"' in required and 'data-skill="dashboards"' not in required
+
+
+def test_filters_keep_the_people_with_a_cell_left_and_do_not_call_hidden_cells_outside_the_role(cast, assessed, world):
+    from teams import services
+
+    services.self_assessment_record(user=cast["teammate"], skill=world.skills["testing"], level=world.junior)
+    services.lead_assessment_record(
+        team=world.team, lead=cast["lead"], subject=cast["teammate"], skill=world.skills["testing"], level=world.middle
+    )
+    client = client_for(cast["lead"])
+    html = client.get("/teams/core/?disagree=1").content.decode()
+    rows = re.findall(r'<th scope="row"><a href="/teams/core/people/([^/]+)/">', html)
+    assert rows == ["member", "teammate"]  # the lead has no disagreement: no row
+    assert html.count("hidden by the filters") == 2  # the member's testing, the teammate's tracking
+    assert "not in role" not in html
+    assert {
+        row[0] for row in csv.reader(io.StringIO(client.get("/teams/core/matrix.csv?disagree=1").content.decode()))
+    } == {
+        "person",
+        "member",
+        "teammate",
+    }
+    unfiltered = client.get("/teams/core/").content.decode()
+    assert re.findall(r'<th scope="row"><a href="/teams/core/people/([^/]+)/">', unfiltered) == [
+        "lead",
+        "member",
+        "teammate",
+    ]
+    assert "hidden by the filters" not in unfiltered
+
+
+def test_a_lead_on_their_own_page_is_sent_to_their_skills_page_not_offered_the_lead_form(cast, world):
+    html = client_for(cast["lead"]).get("/teams/core/people/lead/").content.decode()
+    assert 'href="/me/skills/"' in html and "a lead does not assess themself" in html
+    assert "Record my assessment as lead" not in html and 'method="post"' not in html.split("<main")[1]
+    assert "Record my assessment as lead" in client_for(cast["lead"]).get("/teams/core/people/member/").content.decode()
 
 
 def test_sort_by_gap_puts_the_largest_gap_first(cast, world, assessed):
