@@ -2,7 +2,10 @@
 
 Each comparison is arranged in Python from one read of the cells involved
 (skills/selectors.py: skill_cells, two_roles_cells), so that a page costs the
-same number of queries at any catalog size.
+same number of queries at any catalog size. What differs is said in words
+(required, proficiency, a skill new at or missing from a level); the word
+redline is made only when asked for, and never between two roles' texts,
+which are written apart and differ throughout.
 """
 
 from collections.abc import Iterable
@@ -10,8 +13,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from skills.diff import Segment, has_changes, word_diff
-from skills.models import Domain, Expectation, Level, Role, Skill
+from skills.diff import Segment, word_diff
+from skills.models import PROFICIENCY_ORDER, Expectation, Level, Role, Skill
+from skills.pages import level_changes
 
 
 @dataclass
@@ -20,37 +24,65 @@ class CellPair:
 
     left: Expectation | None
     right: Expectation | None
-    segments: list[Segment] = field(default_factory=list)
-    changes: list[str] = field(default_factory=list)
-
-    @property
-    def text_changed(self) -> bool:
-        return has_changes(self.segments)
-
-    @property
-    def differs(self) -> bool:
-        return bool(self.changes) or self.text_changed
+    changes: list[str] = field(default_factory=list)  # what differs in words, or that nothing does
+    differs: bool = False  # in presence, required, proficiency or (between two levels) text
+    segments: list[Segment] = field(default_factory=list)  # the word redline, made only when asked for
 
 
-def pair_cells(left: Expectation | None, right: Expectation | None) -> CellPair:
+def level_pair(left: Expectation | None, right: Expectation | None, *, to: Level, redline: bool = False) -> CellPair:
+    """One role's cell at one level beside its cell at level `to`: what changes on the way, in words."""
     pair = CellPair(left=left, right=right)
     if left is None and right is None:
         return pair
     if left is None:
-        pair.changes.append(_("Only on the right"))
-        return pair
-    if right is None:
-        pair.changes.append(_("Only on the left"))
-        return pair
-    pair.segments = word_diff(left.description, right.description)
-    if left.required != right.required:
-        pair.changes.append(_("Required → optional") if left.required else _("Optional → required"))
-    if left.proficiency != right.proficiency:
-        pair.changes.append(
-            _("Proficiency: %(old)s → %(new)s")
-            % {"old": left.get_proficiency_display(), "new": right.get_proficiency_display()}
-        )
+        pair.changes.append(_("New at %(level)s") % {"level": to.name})
+    elif right is None:
+        pair.changes.append(_("Not listed at %(level)s") % {"level": to.name})
+    else:
+        pair.changes = level_changes(left, right)
+        if left.description != right.description:
+            pair.changes.append(_("New text at %(level)s") % {"level": to.name})
+            if redline:
+                pair.segments = word_diff(left.description, right.description)
+    pair.differs = bool(pair.changes)
+    if not pair.differs:
+        pair.changes.append(_("No change"))
     return pair
+
+
+def role_pair(left: Expectation | None, right: Expectation | None, *, a: Role, b: Role) -> CellPair:
+    """The cells of roles `a` and `b` at one level: how their expectations differ, in words (never a word diff)."""
+    pair = CellPair(left=left, right=right)
+    if left is None and right is None:
+        return pair
+    if left is None or right is None:
+        role = a if right is None else b
+        pair.changes.append(_("Expected of %(role)s only") % {"role": role.name})
+        pair.differs = True
+        return pair
+    if left.required != right.required:
+        role = a if left.required else b
+        pair.changes.append(_("Required for %(role)s only") % {"role": role.name})
+    higher, lower = (left, right) if _rank(left) > _rank(right) else (right, left)
+    if _rank(higher) != _rank(lower):
+        pair.changes.append(
+            _("Higher proficiency for %(role)s: %(high)s rather than %(low)s")
+            % {
+                "role": (a if higher is left else b).name,
+                "high": higher.get_proficiency_display(),
+                "low": lower.get_proficiency_display(),
+            }
+        )
+    pair.differs = bool(pair.changes)
+    if not pair.differs:
+        pair.changes.append(_("Required and proficiency are the same"))
+    if left.description == right.description:
+        pair.changes.append(_("The same text for both"))
+    return pair
+
+
+def _rank(cell: Expectation) -> int:
+    return PROFICIENCY_ORDER.get(cell.proficiency, 0)
 
 
 # --- One skill: two levels or two roles --------------------------------------------
@@ -72,14 +104,15 @@ class Row:
     pair: CellPair
 
 
-def compare_skill_levels(cells: list[Expectation], a: Level, b: Level) -> list[Row]:
-    """Per role of the skill, its cell at level `a` beside its cell at level `b`."""
+def compare_skill_levels(cells: list[Expectation], a: Level, b: Level, *, redline: bool = False) -> list[Row]:
+    """Per role of the skill, its cell at level `a` beside its cell at level `b` (with the word redline of
+    each changed text when `redline`)."""
     grid = {(cell.role_id, cell.level_id): cell for cell in cells}
     rows = []
     for role in cell_roles(cells):
         left, right = grid.get((role.pk, a.pk)), grid.get((role.pk, b.pk))
         if left or right:
-            rows.append(Row(role, pair_cells(left, right)))
+            rows.append(Row(role, level_pair(left, right, to=b, redline=redline)))
     return rows
 
 
@@ -90,7 +123,7 @@ def compare_skill_roles(cells: list[Expectation], a: Role, b: Role) -> list[Row]
     for level in cell_levels(cells):
         left, right = grid.get((a.pk, level.pk)), grid.get((b.pk, level.pk))
         if left or right:
-            rows.append(Row(level, pair_cells(left, right)))
+            rows.append(Row(level, role_pair(left, right, a=a, b=b)))
     return rows
 
 
@@ -99,8 +132,31 @@ def compare_skill_roles(cells: list[Expectation], a: Role, b: Role) -> list[Row]
 
 @dataclass
 class LevelDifference:
+    """A level at which two roles expect a skill differently: one of them only, or required or proficiency."""
+
     level: Level
-    pair: CellPair
+    left: Expectation | None
+    right: Expectation | None
+
+    @property
+    def required_differs(self) -> bool:
+        return bool(self.left and self.right and self.left.required != self.right.required)
+
+    @property
+    def proficiency_differs(self) -> bool:
+        return bool(self.left and self.right and self.left.proficiency != self.right.proficiency)
+
+    @property
+    def differs(self) -> bool:
+        return (self.left is None) != (self.right is None) or self.required_differs or self.proficiency_differs
+
+
+@dataclass
+class OneRoleSkill:
+    """A skill only one of the two roles has, with that role's cells by level."""
+
+    skill: Skill
+    cells: list[Expectation]
 
 
 @dataclass
@@ -110,53 +166,42 @@ class SkillDifference:
 
 
 @dataclass
-class DomainComparison:
-    domain: Domain
-    only_a: list[Skill] = field(default_factory=list)
-    only_b: list[Skill] = field(default_factory=list)
-    different: list[SkillDifference] = field(default_factory=list)
-    same_count: int = 0
-
-
-@dataclass
 class RoleComparison:
     a: Role
     b: Role
-    domains: list[DomainComparison]
-
-    @property
-    def only_a_count(self) -> int:
-        return sum(len(d.only_a) for d in self.domains)
-
-    @property
-    def only_b_count(self) -> int:
-        return sum(len(d.only_b) for d in self.domains)
+    only_a: list[OneRoleSkill] = field(default_factory=list)
+    only_b: list[OneRoleSkill] = field(default_factory=list)
+    different: list[SkillDifference] = field(default_factory=list)  # both roles, expected differently
+    alike: list[Skill] = field(default_factory=list)  # both roles, at the same levels, required and proficiency
 
     @property
     def shared_count(self) -> int:
-        return sum(len(d.different) + d.same_count for d in self.domains)
+        return len(self.different) + len(self.alike)
 
     @property
-    def different_count(self) -> int:
-        return sum(len(d.different) for d in self.domains)
-
-    @property
-    def cell_difference_count(self) -> int:
-        return sum(len(s.levels) for d in self.domains for s in d.different)
+    def level_difference_count(self) -> int:
+        return sum(len(difference.levels) for difference in self.different)
 
 
 def compare_roles(*, a: Role, b: Role, cells: Iterable[Expectation]) -> RoleComparison:
-    """Skills only one role has, and, for the skills both have, the cells that differ.
+    """Skills only one role has and, for the skills both have, the levels at which the two roles' expectations
+    differ in presence, required or proficiency; texts are not compared (each role's is its own).
 
-    `cells` are the two roles' cells in the matrix's order (selectors.two_roles_cells).
+    `cells` are the two roles' cells in the matrix's order (selectors.two_roles_cells): every list keeps it.
     """
-    domains: list[DomainComparison] = []
+    comparison = RoleComparison(a=a, b=b)
     for skill, by_level in _side_by_side(a, b, cells).values():
-        domain = skill.group.domain
-        if not domains or domains[-1].domain.pk != domain.pk:
-            domains.append(DomainComparison(domain))
-        _compare_skill(domains[-1], skill, by_level)
-    return RoleComparison(a=a, b=b, domains=domains)
+        lefts = [left for _level, left, _right in by_level.values() if left]
+        rights = [right for _level, _left, right in by_level.values() if right]
+        if not rights:
+            comparison.only_a.append(OneRoleSkill(skill, lefts))
+        elif not lefts:
+            comparison.only_b.append(OneRoleSkill(skill, rights))
+        elif levels := [item for item in (LevelDifference(*row) for row in by_level.values()) if item.differs]:
+            comparison.different.append(SkillDifference(skill, levels))
+        else:
+            comparison.alike.append(skill)
+    return comparison
 
 
 def _side_by_side(a: Role, b: Role, cells: Iterable[Expectation]) -> dict[int, tuple[Skill, dict]]:
@@ -174,23 +219,3 @@ def _side_by_side(a: Role, b: Role, cells: Iterable[Expectation]) -> dict[int, t
         if a.pk == b.pk:  # the same role twice: its cells stand on both sides
             by_level[cell.level_id] = (level, cell, cell)
     return skills
-
-
-def _compare_skill(group: DomainComparison, skill: Skill, by_level: dict) -> None:
-    has_a = any(left for _level, left, _right in by_level.values())
-    has_b = any(right for _level, _left, right in by_level.values())
-    if not has_b:
-        group.only_a.append(skill)
-        return
-    if not has_a:
-        group.only_b.append(skill)
-        return
-    levels = [
-        LevelDifference(level, pair)
-        for level, left, right in by_level.values()
-        if (pair := pair_cells(left, right)).differs
-    ]
-    if levels:
-        group.different.append(SkillDifference(skill, levels))
-    else:
-        group.same_count += 1

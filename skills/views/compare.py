@@ -18,6 +18,9 @@ from skills.models import Skill
 
 
 def skill_compare(request, slug):
+    """Two levels of the skill (what changes for each role, in words; `?redline=1` adds the word redline of each
+    changed text) or two of its roles (how they differ at each level; no word diff between two roles' texts)."""
+    redline = request.GET.get("redline") == "1"
     skill = get_object_or_404(Skill.objects.with_taxonomy(), slug=slug)
     cells = selectors.skill_cells(skill)
     levels, roles = compare.cell_levels(cells), compare.cell_roles(cells)
@@ -40,12 +43,12 @@ def skill_compare(request, slug):
             if form is level_form:
                 by_slug = {level.slug: level for level in levels}
                 left, right = by_slug[a], by_slug[b]
-                rows = compare.compare_skill_levels(cells, left, right)
+                rows = compare.compare_skill_levels(cells, left, right, redline=redline)
             else:
                 by_slug = {role.slug: role for role in roles}
                 left, right = by_slug[a], by_slug[b]
                 rows = compare.compare_skill_roles(cells, left, right)
-            context.update(left=left, right=right, rows=rows)
+            context.update(left=left, right=right, rows=rows, redline=redline and form is level_form)
     return render(request, "skills/skill_compare.html", context, status=status)
 
 

@@ -33,8 +33,11 @@ def test_main_pages_have_no_serious_accessibility_violations(
         for name, path in pages:
             response = site.page.goto(site.url(path))
             assert response.status == ERROR_STATUS.get(name, 200), path
-            # The growth plan keeps the current level's text in a disclosure: check it open too.
-            site.page.locator("details.plan-item__current").evaluate_all("(all) => all.forEach(d => d.open = true)")
+            # The growth plan keeps the current level's text in a disclosure, and the comparison of two roles
+            # each row's texts: check them open too.
+            site.page.locator("details.plan-item__current, details.compare-texts").evaluate_all(
+                "(all) => all.forEach(d => d.open = true)"
+            )
             if violations := axe_violations(site.page):
                 problems[f"{name} ({mode}) {path}"] = violations
             screenshot(site.page, f"{name}-{mode}")

@@ -113,6 +113,7 @@ MAIN_PAGES = [
     ("not-found", None, "/skills/no-such-skill/"),
     ("skill-compare", None, f"/skills/{SEED}/compare/"),
     ("skill-compare-levels", None, f"/skills/{SEED}/compare/?a=junior&b=senior"),
+    ("skill-compare-redline", None, f"/skills/{SEED}/compare/?a=junior&b=senior&redline=1"),
     ("skill-compare-roles", None, f"/skills/{SEED}/compare/?role_a=data-scientist&role_b=llm-engineer"),
     ("role-compare", None, "/roles/compare/"),
     ("role-compare-roles", None, "/roles/compare/?a=data-scientist&b=llm-engineer"),

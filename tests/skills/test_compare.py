@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from skills import selectors
-from skills.compare import compare_roles, pair_cells
+from skills.compare import compare_roles, level_pair, role_pair
 from skills.models import Expectation, Proficiency
+from skills.templatetags.markdown_tags import markdown_filter as markdown
 from tests.factories import DomainFactory, SkillFactory, SkillGroupFactory, make_catalog, make_role
 
 SEED = "ml-experiment-tracking"
@@ -32,29 +33,49 @@ def cell(skill, role, level, description, *, required=False, proficiency=Profici
     )
 
 
-# ------------------------------------------------------------------ the diff of a pair
-def test_a_pair_names_what_differs(levels):
+# ------------------------------------------------------------------ what differs, in words
+def test_two_levels_of_a_role_say_what_changes(levels):
     role = make_role(levels)
     skill = SkillFactory()
     left = cell(skill, role, levels[0], "Logs runs by hand.", proficiency=Proficiency.WORKING)
     right = cell(skill, role, levels[2], "Logs runs automatically.", required=True, proficiency=Proficiency.ADVANCED)
-    pair = pair_cells(left, right)
-    assert pair.differs and pair.text_changed
-    assert [s.text for s in pair.segments if s.is_delete] == ["by hand"]
-    assert [s.text for s in pair.segments if s.is_insert] == ["automatically"]
-    assert pair.changes == ["Optional → required", "Proficiency: Working → Advanced"]
+    pair = level_pair(left, right, to=levels[2])
+    assert pair.differs
+    assert pair.changes == ["Becomes required", "Proficiency rises from Working to Advanced", "New text at Senior"]
+    assert pair.segments == []  # the redline is made only when asked for
+    redlined = level_pair(left, right, to=levels[2], redline=True)
+    assert [s.text for s in redlined.segments if s.is_delete] == ["by hand"]
+    assert [s.text for s in redlined.segments if s.is_insert] == ["automatically"]
+    back = level_pair(right, left, to=levels[0])
+    assert back.changes == ["Becomes optional", "Proficiency falls from Advanced to Working", "New text at Junior"]
 
 
-def test_a_pair_of_one_cell_and_nothing(levels):
+def test_a_skill_new_at_or_dropped_from_a_level_is_said(levels):
     role = make_role(levels)
     only = cell(SkillFactory(), role, levels[0], "Text.")
-    assert pair_cells(only, None).changes == ["Only on the left"]
-    assert pair_cells(None, only).changes == ["Only on the right"]
-    assert not pair_cells(only, only).differs
+    assert level_pair(None, only, to=levels[0]).changes == ["New at Junior"]
+    assert level_pair(only, None, to=levels[1]).changes == ["Not listed at Middle"]
+    same = level_pair(only, only, to=levels[0])
+    assert not same.differs and same.changes == ["No change"]
+
+
+def test_two_roles_at_a_level_say_how_they_differ_without_a_word_diff(levels):
+    a, b = make_role(levels, name="Alpha"), make_role(levels, name="Beta")
+    skill = SkillFactory()
+    left = cell(skill, a, levels[1], "Reviews tests.", required=True, proficiency=Proficiency.WORKING)
+    right = cell(skill, b, levels[1], "Reviews the tests.", proficiency=Proficiency.EXPERT)
+    pair = role_pair(left, right, a=a, b=b)
+    assert pair.differs and pair.segments == []
+    assert pair.changes == ["Required for Alpha only", "Higher proficiency for Beta: Expert rather than Working"]
+    assert role_pair(left, None, a=a, b=b).changes == ["Expected of Alpha only"]
+    assert role_pair(None, right, a=a, b=b).changes == ["Expected of Beta only"]
+    alike = role_pair(left, left, a=a, b=a)
+    assert not alike.differs
+    assert alike.changes == ["Required and proficiency are the same", "The same text for both"]
 
 
 # ------------------------------------------------------------------ skill: two levels
-def test_two_levels_side_by_side_with_a_word_diff(client, seeded_catalog):
+def test_two_levels_side_by_side_in_full_with_what_changed_in_words(client, seeded_catalog):
     response = client.get(reverse("skills:skill-compare", args=[SEED]), {"a": "junior", "b": "senior"})
     assert response.status_code == 200
     rows = response.context["rows"]
@@ -64,10 +85,32 @@ def test_two_levels_side_by_side_with_a_word_diff(client, seeded_catalog):
     assert first.left.role.slug == first.right.role.slug == "data-scientist"
     page = text(response)
     assert "Junior beside Senior" in page
-    assert "<del>" in page and "<ins>" in page
-    # The seed's junior cells are "working", its senior cells "advanced": the badge says so.
-    assert "Proficiency: Working → Advanced" in page
+    # Both texts in full, as the skill page renders them; no redline unless asked for.
+    for row in rows:
+        assert markdown(row.pair.left.description) in page
+        assert markdown(row.pair.right.description) in page
+    assert "<del>" not in page and "<ins>" not in page
+    # The seed's junior Data Scientist is "working", its senior "advanced": said in words.
+    assert "<li>Proficiency rises from Working to Advanced</li>" in page
+    assert "<li>Proficiency rises from Awareness to Advanced</li>" in page
+    assert "<li>New text at Senior</li>" in page
     assert reverse("skills:cell", args=[SEED, "data-scientist", "senior"]) in page
+    assert 'href="?a=junior&amp;b=senior&amp;redline=1#results">Show word-by-word changes</a>' in page
+
+
+def test_the_word_redline_is_there_when_asked_for(client, seeded_catalog):
+    params = {"a": "junior", "b": "senior", "redline": "1"}
+    response = client.get(reverse("skills:skill-compare", args=[SEED]), params)
+    assert response.status_code == 200
+    page = text(response)
+    assert all(row.pair.segments for row in response.context["rows"])
+    assert page.count('<p class="diff redline">') == 2
+    assert "<del>" in page and "<ins>" in page
+    assert 'href="?a=junior&amp;b=senior#results">Hide word-by-word changes</a>' in page
+    # The level form keeps the choice of a redline when other levels are chosen.
+    assert '<input type="hidden" name="redline" value="1">' in page
+    # The texts are still there in full beside it.
+    assert markdown(response.context["rows"][0].pair.right.description) in page
 
 
 def test_required_difference_is_shown(client, levels):
@@ -77,8 +120,8 @@ def test_required_difference_is_shown(client, levels):
     cell(skill, role, levels[1], "Writes a test.", required=True)
     response = client.get(reverse("skills:skill-compare", args=[skill.slug]), {"a": "junior", "b": "middle"})
     assert response.status_code == 200
-    assert "Optional → required" in text(response)
-    assert "Same text." in text(response)
+    assert response.context["rows"][0].pair.changes == ["Becomes required"]
+    assert "<li>Becomes required</li>" in text(response)
 
 
 def test_a_role_missing_at_one_level_is_said(client, levels):
@@ -88,17 +131,21 @@ def test_a_role_missing_at_one_level_is_said(client, levels):
     cell(skill, dev, levels[0], "Junior developer text.")
     cell(skill, dev, levels[2], "Senior developer text.")
     cell(skill, lead, levels[2], "Senior lead text.")
+    cell(skill, lead, levels[3], "Lead lead text.")
     response = client.get(reverse("skills:skill-compare", args=[skill.slug]), {"a": "junior", "b": "senior"})
     rows = {row.subject.name: row.pair for row in response.context["rows"]}
-    assert rows["Lead"].left is None and rows["Lead"].changes == ["Only on the right"]
+    assert rows["Lead"].left is None and rows["Lead"].changes == ["New at Senior"]
     assert "Nothing is described here." in text(response)
+    response = client.get(reverse("skills:skill-compare", args=[skill.slug]), {"a": "senior", "b": "lead"})
+    rows = {row.subject.name: row.pair for row in response.context["rows"]}
+    assert rows["Developer"].right is None and rows["Developer"].changes == ["Not listed at Lead / Staff"]
 
 
 # ------------------------------------------------------------------ skill: two roles
-def test_two_roles_per_level(client, seeded_catalog):
-    response = client.get(
-        reverse("skills:skill-compare", args=[SEED]), {"role_a": "data-scientist", "role_b": "llm-engineer"}
-    )
+@pytest.mark.parametrize("redline", [None, "1"])
+def test_two_roles_per_level_in_words_and_never_a_word_diff(client, seeded_catalog, redline):
+    params = {"role_a": "data-scientist", "role_b": "llm-engineer"} | ({"redline": redline} if redline else {})
+    response = client.get(reverse("skills:skill-compare", args=[SEED]), params)
     assert response.status_code == 200
     rows = response.context["rows"]
     assert [row.subject.slug for row in rows] == ["junior", "middle", "senior", "lead", "principal"]
@@ -106,9 +153,13 @@ def test_two_roles_per_level(client, seeded_catalog):
         assert row.pair.left.role.slug == "data-scientist"
         assert row.pair.right.role.slug == "llm-engineer"
         assert row.pair.left.level == row.pair.right.level == row.subject
+        assert row.pair.segments == []
     page = text(response)
     assert "Data Scientist beside LLM Engineer" in page
-    assert "<ins>" in page
+    assert "<ins>" not in page and "<del>" not in page and "word-by-word" not in page
+    assert "<li>Higher proficiency for Data Scientist: Working rather than Awareness</li>" in page
+    assert "<li>Required and proficiency are the same</li>" in page
+    assert markdown(rows[0].pair.right.description) in page
 
 
 def test_same_level_twice_is_an_identical_choice(client, seeded_catalog):
@@ -116,6 +167,7 @@ def test_same_level_twice_is_an_identical_choice(client, seeded_catalog):
     assert response.status_code == 200
     assert "Identical choice" in text(response)
     assert all(not row.pair.differs for row in response.context["rows"])
+    assert "<li>No change</li>" in text(response)
     assert "<ins>" not in text(response)
 
 
@@ -124,6 +176,7 @@ def test_same_role_twice_is_an_identical_choice(client, seeded_catalog):
     response = client.get(reverse("skills:skill-compare", args=[SEED]), params)
     assert response.status_code == 200
     assert "Identical choice" in text(response)
+    assert all(not row.pair.differs for row in response.context["rows"])
 
 
 # ------------------------------------------------------------------ skill: the form and bad input
@@ -219,44 +272,57 @@ def two_roles(levels):
     return {"a": a, "b": b, "same": same, "different": different, "only_a": only_a, "only_b": only_b}
 
 
-def test_compare_roles_finds_skills_of_one_role_and_cells_that_differ(two_roles):
+def test_compare_roles_finds_skills_of_one_role_and_levels_that_differ(two_roles):
     a, b = two_roles["a"], two_roles["b"]
     comparison = compare_roles(a=a, b=b, cells=selectors.two_roles_cells(a=a, b=b))
-    [domain] = comparison.domains
-    assert domain.only_a == [two_roles["only_a"]]
-    assert domain.only_b == [two_roles["only_b"]]
-    assert domain.same_count == 1
-    [difference] = domain.different
+    [only_a], [only_b] = comparison.only_a, comparison.only_b
+    assert (only_a.skill, [c.level.slug for c in only_a.cells]) == (two_roles["only_a"], ["junior"])
+    assert (only_b.skill, [c.level.slug for c in only_b.cells]) == (two_roles["only_b"], ["principal"])
+    assert comparison.alike == [two_roles["same"]]
+    [difference] = comparison.different
     assert difference.skill == two_roles["different"]
-    assert [item.level.slug for item in difference.levels] == ["junior", "middle", "senior"]
-    junior, middle, senior = (item.pair for item in difference.levels)
-    assert [s.text for s in junior.segments if s.is_insert] == [" and property tests"]
-    assert middle.changes == ["Optional → required", "Proficiency: Working → Expert"]
-    assert senior.right is None and senior.changes == ["Only on the left"]
-    assert (comparison.only_a_count, comparison.only_b_count) == (1, 1)
-    assert (comparison.shared_count, comparison.different_count, comparison.cell_difference_count) == (2, 1, 3)
+    # Junior differs in words only, and Lead not at all: two roles' texts are not compared.
+    assert [item.level.slug for item in difference.levels] == ["middle", "senior"]
+    middle, senior = difference.levels
+    assert middle.required_differs and middle.proficiency_differs
+    assert senior.right is None and not senior.required_differs and not senior.proficiency_differs
+    assert (comparison.shared_count, comparison.level_difference_count) == (2, 2)
 
 
-def test_role_compare_page(client, two_roles):
+def test_role_compare_page_is_a_grid_with_both_texts_behind_each_row(client, two_roles):
     response = client.get(reverse("skills:role-compare"), {"a": "alpha", "b": "beta"})
     assert response.status_code == 200
     page = text(response)
     assert "Alpha Engineer and Beta Engineer" in page
-    assert "Only Alpha Engineer" in page and "Only Beta Engineer" in page
-    assert two_roles["only_a"].get_absolute_url() in page
-    assert "Different · Junior" in page and "Different · Lead / Staff" not in page
-    assert "Same · Junior" not in page
-    assert "<ins>" in page
-    assert "1 shared skill with the same expectations" in page
-    assert reverse("skills:cell", args=[two_roles["different"].slug, "alpha", "junior"]) in page
+    assert "Only Alpha Engineer: 1 skill" in page and "Only Beta Engineer: 1 skill" in page
+    assert reverse("skills:cell", args=[two_roles["only_a"].slug, "alpha", "junior"]) in page
+    assert reverse("skills:cell", args=[two_roles["only_b"].slug, "beta", "principal"]) in page
+    assert "In both, expected differently: 1 skill" in page
+    assert "In both, expected alike: 1 skill" in page
+    different = two_roles["different"]
+    grid = page[page.index(f'<tbody id="both-{different.slug}">') :]
+    grid = grid[: grid.index("</tbody>")]
+    assert grid.count("<td>Middle</td>") == grid.count("<td>Senior</td>") == 1
+    assert "Not expected" in grid
+    assert '<span class="flag flag--required">Required</span>' in grid
+    assert '<span class="prof prof--expert">Expert</span>' in grid
+    # Behind the row: each role's text at the levels that differ, and no word diff between them.
+    details = grid[grid.index('<details class="compare-texts">') : grid.index("</details>")]
+    assert details.count(str(markdown("Reviews tests."))) == 2
+    assert str(markdown("Designs the test strategy.")) in details
+    assert "Writes unit tests" not in page
+    assert "<ins>" not in page and "<del>" not in page
+    both = "?role_a=alpha&amp;role_b=beta#results"
+    assert f"{reverse('skills:skill-compare', args=[different.slug])}{both}" in details
+    assert f'{reverse("skills:skill-compare", args=[two_roles["same"].slug])}{both}">Same</a>' in page
 
 
 def test_role_compare_same_role_twice(client, two_roles):
     response = client.get(reverse("skills:role-compare"), {"a": "alpha", "b": "alpha"})
     assert response.status_code == 200
     comparison = response.context["comparison"]
-    assert comparison.different_count == comparison.only_a_count == comparison.only_b_count == 0
-    assert comparison.shared_count == 3
+    assert comparison.different == comparison.only_a == comparison.only_b == []
+    assert comparison.shared_count == len(comparison.alike) == 3
     assert "Identical choice" in text(response)
 
 
@@ -293,9 +359,10 @@ def test_skill_compare_query_count(client, levels, django_assert_num_queries, si
     catalog = make_catalog(skills=2, roles=size, levels=levels)
     skill = catalog["skills"][0]
     url = reverse("skills:skill-compare", args=[skill.slug])
-    with django_assert_num_queries(SKILL_COMPARE_QUERIES):
-        response = client.get(url, {"a": "junior", "b": "principal"})
-    assert len(response.context["rows"]) == size
+    for redline in ("", "1"):
+        with django_assert_num_queries(SKILL_COMPARE_QUERIES):
+            response = client.get(url, {"a": "junior", "b": "principal", "redline": redline})
+        assert len(response.context["rows"]) == size
     roles = catalog["roles"]
     with django_assert_num_queries(SKILL_COMPARE_QUERIES):
         response = client.get(url, {"role_a": roles[0].slug, "role_b": roles[-1].slug})
@@ -306,11 +373,13 @@ def test_skill_compare_query_count(client, levels, django_assert_num_queries, si
 def test_role_compare_query_count(client, levels, django_assert_num_queries, size):
     catalog = make_catalog(skills=size, roles=2, levels=levels)
     a, b = catalog["roles"]
+    Expectation.objects.filter(role=b, level=levels[0]).update(required=True)  # every skill differs at Junior
     with django_assert_num_queries(ANON_COMPARE_LIMIT_QUERIES + 1 + ROLE_COMPARE_QUERIES):
         response = client.get(reverse("skills:role-compare"), {"a": a.slug, "b": b.slug})
     assert response.status_code == 200
-    # make_catalog writes the role's name into every cell: every shared cell differs.
-    assert response.context["comparison"].cell_difference_count == size * len(levels)
+    comparison = response.context["comparison"]
+    assert (len(comparison.different), comparison.level_difference_count) == (size, size)
+    assert text(response).count('<details class="compare-texts">') == size
     # Then the stored comparison until the catalog changes: the roles for the form only.
     with django_assert_num_queries(ANON_COMPARE_LIMIT_QUERIES + 1 + 1):
         again = client.get(reverse("skills:role-compare"), {"a": a.slug, "b": b.slug})

@@ -107,11 +107,13 @@ def test_the_limit_and_the_busy_answer_are_documented(client, db):
 
 
 def test_the_comparison_is_stored_and_a_catalog_change_renders_it_again(client, catalog, settings):
+    a_cell = Expectation.objects.filter(role=catalog["roles"][0]).first()
+    a_cell.required = not a_cell.required  # the two roles now differ there: the comparison shows both texts
+    a_cell.save()
     first = client.get(compare_url(catalog))
     assert first.context["comparison"] is not None  # built by this request
     again = client.get(compare_url(catalog))
     assert "comparison" not in again.context  # read from storage
-    a_cell = Expectation.objects.filter(role=catalog["roles"][0]).first()
     assert a_cell.description in again.content.decode()
 
     a_cell.description = "A new expectation."
