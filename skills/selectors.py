@@ -14,7 +14,7 @@ import pghistory.models
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import models
-from django.db.models import Count, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Case, Count, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import JSONObject
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -498,17 +498,30 @@ def cell_siblings(cell: Expectation) -> QuerySet:
     )
 
 
+def _imported_with(skill_id) -> QuerySet:
+    """The audit contexts of the imports that brought the skill `skill_id` (a value or an OuterRef) into the
+    catalog: the history pages show such an import as one entry, the skill with its expectations."""
+    return SkillEvent.objects.filter(
+        pgh_obj_id=skill_id, pgh_label="insert", pgh_context__metadata__source="import"
+    ).values("pgh_context_id")
+
+
 def cell_events(cell: Expectation) -> QuerySet:
-    """The cell's audit events, oldest first.
+    """The cell's audit events, oldest first; each with `skill_updated`, the "Last updated" that the import which
+    brought the cell with its skill gave the skill (None for any other event).
 
     Keyed by the cell's axes, not its id: a cell deleted and made again keeps its story; and by its id:
     a cell moved here by a merge of skills keeps the story it had in the merged skill.
     """
+    arrival = SkillEvent.objects.filter(
+        pgh_obj_id=OuterRef("skill_id"), pgh_label="insert", pgh_context_id=OuterRef("pgh_context_id")
+    )
     return (
         ExpectationEvent.objects.filter(
             Q(skill_id=cell.skill_id, role_id=cell.role_id, level_id=cell.level_id) | Q(pgh_obj_id=cell.pk)
         )
         .select_related("pgh_context")
+        .annotate(skill_updated=Subquery(arrival.filter(pgh_context__metadata__source="import").values("updated")[:1]))
         .order_by("pgh_id")
     )
 
@@ -516,11 +529,29 @@ def cell_events(cell: Expectation) -> QuerySet:
 def skill_events(skill: Skill) -> QuerySet:
     """The skill's own events and its cells' events, newest first.
 
-    One union (pghistory's aggregate Events model), each row with its JSON diff from the row before.
+    One union (pghistory's aggregate Events model), each row with its JSON diff from the row before. The cells
+    that came with the skill in an import are left out: the skill's own insert stands for them, with their
+    number (`imported_cells`).
     """
+    cell = ExpectationEvent._meta.label
+    imported = (
+        ExpectationEvent.objects.filter(
+            pgh_context_id=OuterRef("pgh_context_id"), skill_id=skill.pk, pgh_label="insert"
+        )
+        .order_by()
+        .values("pgh_context_id")
+        .annotate(count=Count("*"))
+        .values("count")
+    )
     return (
         pghistory.models.Events.objects.references(skill)
         .across(SkillEvent, ExpectationEvent)
+        .exclude(pgh_model=cell, pgh_label="insert", pgh_context_id__in=_imported_with(skill.pk))
+        .annotate(
+            imported_cells=Case(
+                When(pgh_model=SkillEvent._meta.label, pgh_label="insert", then=Subquery(imported)), default=None
+            )
+        )
         .order_by("-pgh_created_at", "-pgh_id")
     )
 
