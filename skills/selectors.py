@@ -191,8 +191,8 @@ def search_cells(skill_ids: list[int], search: Search) -> dict[int, Expectation]
     The cell of a role whose name holds the words, when someone typed a role's name; else the cell whose
     description holds the words best (all of them before some of them); then the lowest level, then the role's
     name. Each with its role and level, a `snippet` of its description, and `in_named_role` (chosen for its role's
-    name). One query; the text of the other skills' cells is not read. A skill with no such
-    cell (only its name or summary matched) is left out.
+    name). One query; the text of the other skills' cells is not read. A skill with no such cell (only its name or
+    summary matched) is left out.
     """
     vector = SearchVector("description", config=SEARCH_CONFIG)
     named_role = Q(role__search__document=search.names)
