@@ -326,7 +326,8 @@ def proposal_approve(*, proposal: Proposal, reviewer: AbstractBaseUser, revision
     if conflicts:
         raise Conflict(_("Some cells changed since this proposal was written; nothing was applied."), conflicts)
 
-    with audit_context(source="proposal", user=reviewer, proposal=proposal.pk):
+    # The history credits both: the author who suggested the change and the reviewer who approved it.
+    with audit_context(source="proposal", user=reviewer, proposal=proposal.pk, author=proposal.author.get_username()):
         for change in changes:
             cell_change = CellChange(
                 role=change.role,

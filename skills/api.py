@@ -177,7 +177,10 @@ class RoleViewSet(viewsets.ReadOnlyModelViewSet):
             OpenApiParameter(
                 "search",
                 OpenApiTypes.STR,
-                description="Full-text search over name, summary and cells; the last word matches as a prefix.",
+                description=(
+                    "Full-text search over name, summary and cells, and the skills of a role whose name matches; "
+                    "the last word matches as a prefix."
+                ),
             ),
             OpenApiParameter("domain", OpenApiTypes.STR, description="Domain slug."),
             OpenApiParameter("group", OpenApiTypes.STR, description="Skill group slug."),

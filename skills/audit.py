@@ -12,6 +12,9 @@ import pghistory.middleware
 from django.core.handlers.wsgi import WSGIRequest
 from pghistory import config
 
+# The key of the audit context's metadata that marks the catalog's first import (skills/catalog_io.py).
+FIRST_IMPORT = "first_import"
+
 
 def audit_context(*, source: str, user=None, **extra):
     """Attach who and through what to every catalog write inside the block."""

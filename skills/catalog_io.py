@@ -13,12 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pghistory
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from skillmatrix.lock_conflicts import retry_on_lock_conflict
 from skills import locking, services
-from skills.audit import audit_context, preserve_last_updated
+from skills.audit import FIRST_IMPORT, audit_context, preserve_last_updated
 from skills.models import (
     CELL_HAS_ROLE_LEVEL,
     Domain,
@@ -371,6 +372,10 @@ def _import_all(data: dict, stats: ImportStats, progress: Progress | None) -> No
     # The file's skills before anything else (skills/locking.py): their cells are written below, and a
     # merge racing the import waits for it, or the import for the merge, reading the skills afterwards.
     locking.lock_skills_by_slug(s["slug"] for s in data["skills"])
+    if not Skill.objects.exists():
+        # The catalog's first import (the starter catalog, as `make run` loads it): the history pages show what it
+        # brought as one entry per skill, not one per expectation (skills/pages.py).
+        pghistory.context(**{FIRST_IMPORT: True})
     levels = {lv.slug: lv for lv in Level.objects.all()}
     if data["levels"]:
         # Positions are unique: park the ones that move, then set them.

@@ -6,17 +6,19 @@ versions (?as_of=) share them, so the two draw alike.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from skills import as_of, selectors
+from skills.audit import FIRST_IMPORT
 from skills.diff import Segment, has_changes, step_changes, word_diff
 from skills.models import (
     PROFICIENCY_ORDER,
@@ -544,6 +546,11 @@ class HistoryEntry:
     changes: list[FieldChange] = field(default_factory=list)
     minor: bool = False
     merge: dict | None = None  # {"from_name", "into_name", ...} when the change was part of a merge of skills
+    author: str = ""  # who suggested the change (an approved proposal), beside `username` who approved it
+    first_import: bool = False  # written by the catalog's first import: "Imported with the starter catalog"
+    imported_cells: int | None = None  # the expectations that came with the skill in its import
+    catalog_date: date | None = None  # the "Last updated" the import gave the skill
+    as_of_url: str = ""  # the skill page as it stood at the end of the entry's day
 
 
 @dataclass(frozen=True)
@@ -553,9 +560,11 @@ class AuditChange:
     model: str  # CELL or SKILL
     label: str  # insert, update, delete
     created_at: datetime
-    metadata: dict | None  # the pghistory context: source, username, proposal, merge
+    metadata: dict | None  # the pghistory context: source, username, proposal, author, merge, first_import
     old: dict  # the row before the event: empty for the first one
     new: dict  # the row as the event left it
+    imported_cells: int | None = None  # a skill's insert by an import: the cells that came with it
+    skill_updated: date | None = None  # a cell's insert by the import that brought its skill: the skill's date
 
     @property
     def changed(self) -> list[str]:
@@ -575,7 +584,8 @@ def cell_changes(events) -> list[AuditChange]:
             "version": event.version,
         }
         metadata = event.pgh_context.metadata if event.pgh_context_id else None
-        changes.append(AuditChange(CELL, event.pgh_label, event.pgh_created_at, metadata, old=previous, new=data))
+        change = AuditChange(CELL, event.pgh_label, event.pgh_created_at, metadata, old=previous, new=data)
+        changes.append(replace(change, skill_updated=getattr(event, "skill_updated", None)))
         previous = data
     return changes
 
@@ -586,20 +596,27 @@ def aggregate_change(row) -> AuditChange:
     diff = row.pgh_diff or {}
     old = {**data, **{key: values[0] for key, values in diff.items()}}
     new = {**data, **{key: values[1] for key, values in diff.items()}}
-    return AuditChange(row.pgh_model, row.pgh_label, row.pgh_created_at, row.pgh_context, old=old, new=new)
+    imported = getattr(row, "imported_cells", None)
+    return AuditChange(
+        row.pgh_model, row.pgh_label, row.pgh_created_at, row.pgh_context, old=old, new=new, imported_cells=imported
+    )
 
 
 def history_entry(
     change: AuditChange, *, skill: Skill | None = None, names: selectors.HistoryNames | None = None
 ) -> HistoryEntry:
-    """What a history page shows of one event. With `skill` and `names` (the skill history), each entry also
-    says which cell (role and level, with a link) or that it is the skill itself."""
+    """What a history page shows of one event, with a link to the skill page as it stood that day (given the
+    `skill`). With `names` too (the skill history), each entry also says which cell (role and level, with a link)
+    or that it is the skill itself."""
     entry = HistoryEntry(
         action=change.label,
         action_label=EVENT_LABELS.get(change.label, change.label),
         created_at=change.created_at,
         **_context_fields(change.metadata),
     )
+    if skill is not None:
+        entry.as_of_url = _as_of_url(skill, change.created_at)
+    _imported(entry, change)
     if change.model == SKILL:
         _skill_entry(entry, change, names)
         return entry
@@ -625,8 +642,38 @@ def _context_fields(metadata: dict | None) -> dict:
         "source_label": SOURCE_LABELS.get(source, source or _("Database")),
         "username": str(metadata.get("username") or ""),
         "proposal": metadata.get("proposal"),
+        "author": str(metadata.get("author") or "") if source == "proposal" else "",
         "merge": metadata.get("merge") if isinstance(metadata.get("merge"), dict) else None,
+        "first_import": source == "import" and metadata.get(FIRST_IMPORT) is True,
     }
+
+
+def as_of_range(skill: Skill) -> dict:
+    """The days the history page's date picker offers: from the skill's first day in the catalog to today."""
+    return {"first_day": _local_day(skill.created), "today": as_of.today()}
+
+
+def _local_day(moment: datetime) -> date:
+    return timezone.localtime(moment, timezone.get_default_timezone()).date()
+
+
+def _as_of_url(skill: Skill, moment: datetime) -> str:
+    """The skill page at the end of the day of `moment`, in the site's time zone (as ?as_of= reads a day)."""
+    return f"{reverse('skills:skill', args=[skill.slug])}?as_of={_local_day(moment).isoformat()}"
+
+
+def _imported(entry: HistoryEntry, change: AuditChange) -> None:
+    """An import that brought a skill: its insert stands for the skill's cells that came with it (the skill history
+    leaves their inserts out), and it says which "Last updated" the file gave the skill."""
+    if entry.source != "import" or change.label != "insert":
+        return
+    if change.model == SKILL:
+        entry.imported_cells = change.imported_cells
+        entry.catalog_date = _as_date(change.new.get("updated"))
+    else:
+        entry.catalog_date = change.skill_updated
+    if entry.first_import and (change.model == SKILL or change.skill_updated is not None):
+        entry.action_label = _("Imported with the starter catalog")
 
 
 def _cell_title(change: AuditChange, skill: Skill, names: selectors.HistoryNames) -> tuple[str, str]:
@@ -698,9 +745,9 @@ def _as_date(value):
         return value
 
 
-def cell_history(events) -> list[HistoryEntry]:
+def cell_history(events, skill: Skill) -> list[HistoryEntry]:
     """A cell's audit events (selectors.cell_events), newest first, each with its change from the one before."""
-    return [history_entry(change) for change in reversed(cell_changes(events))]
+    return [history_entry(change, skill=skill) for change in reversed(cell_changes(events))]
 
 
 def skill_history(skill: Skill, rows: list, names: selectors.HistoryNames) -> list[HistoryEntry]:

@@ -12,10 +12,10 @@ from operator import attrgetter
 
 import pghistory.models
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import models
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, StringAgg, Subquery, TextField, Value
-from django.db.models.functions import Coalesce, Concat, JSONObject, Left
+from django.db.models import Case, Count, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import JSONObject
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -32,6 +32,7 @@ from skills.models import (
     RoleEvent,
     RoleLevel,
     RoleLevelEvent,
+    RoleSearch,
     Skill,
     SkillEvent,
     SkillGroup,
@@ -72,11 +73,10 @@ def skill_list(*, search: str = "", domain: str = "", group: str = "", role: str
     if role:
         skills = skills.filter(pk__in=Expectation.objects.filter(role__slug=role).values("skill_id"))
     if search.strip():
-        query = search_query(search)
-        if query is None:
+        terms = Search.of(search)
+        if terms is None:
             return skills.none()
-        skills = skills.filter(search__document=query).annotate(rank=SearchRank(F("search__document"), query))
-        skills = skills.order_by("-rank", "name")
+        skills = search_ranked(skills, terms)
     return skills
 
 
@@ -99,57 +99,122 @@ def search_words(text: str) -> list[str]:
     return [word[:SEARCH_MAX_WORD_LENGTH] for word in words[:SEARCH_MAX_WORDS]]
 
 
-def tsquery_text(words: list[str]) -> str:
-    """All words must match; the last one as a prefix, as people type.
+def tsquery_text(words: list[str], *, operator: str = "&", weights: str = "") -> str:
+    """All words must match (`operator` "|": any word); the last one as a prefix, as people type. `weights` ("A")
+    limits the matches to the parts of a document of that weight: a skill's or a role's name.
 
     The words hold letters and digits only (search_words), so nothing the user
     typed is ever parsed by to_tsquery as an operator.
     """
-    return " & ".join([f"'{word}'" for word in words[:-1]] + [f"'{words[-1]}':*"])
+    label = f":{weights}" if weights else ""
+    terms = [f"'{word}'{label}" for word in words[:-1]] + [f"'{words[-1]}':*{weights}"]
+    return f" {operator} ".join(terms)
+
+
+def _tsquery(words: list[str], **options) -> SearchQuery:
+    return SearchQuery(tsquery_text(words, **options), search_type="raw", config=SEARCH_CONFIG)
 
 
 def search_query(text: str) -> SearchQuery | None:
     """The user's text as a tsquery ("english" config); None when no word is left."""
     words = search_words(text)
-    if not words:
-        return None
-    return SearchQuery(tsquery_text(words), search_type="raw", config=SEARCH_CONFIG)
+    return _tsquery(words) if words else None
+
+
+@dataclass(frozen=True)
+class Search:
+    """What the search page asks of the catalog, made from the words typed (search_words)."""
+
+    query: SearchQuery  # every word, in a skill's or role's text
+    names: SearchQuery  # every word, in a skill's or role's name (weight A of their documents)
+    any_word: SearchQuery  # any of the words: where in a skill's expectations its words are
+
+    @classmethod
+    def of(cls, text: str) -> "Search | None":
+        """None when no word is left."""
+        words = search_words(text)
+        if not words:
+            return None
+        return cls(_tsquery(words), _tsquery(words, weights="A"), _tsquery(words, operator="|"))
 
 
 def _headline(expression, query: SearchQuery, **options) -> SearchHeadline:
     return SearchHeadline(expression, query, config=SEARCH_CONFIG, start_sel=MARK_START, stop_sel=MARK_STOP, **options)
 
 
-SNIPPET_SOURCE_CHARS = 2000
+# A snippet: one excerpt of some thirty words around the words found. ts_headline cuts at whole words (of its
+# parser); the search page widens the cuts to spaces and marks them with an ellipsis (skills/search_results.py).
+SNIPPET = {"max_fragments": 1, "max_words": 30, "min_words": 15}
+# ts_rank's normalization 1 divides by 1 + the log of the document's length: a skill with many roles and levels
+# does not outrank one whose smaller matrix names the word as often. Typing a tool's name (MLflow) puts first the
+# skill whose expectations name it most densely, not the skill with the most text.
+RANK_NORMALIZATION = 1
 
 
-def search_skills(query: SearchQuery) -> QuerySet:
-    """Skills matching the query, best first, with highlighted name and snippet.
+def _bool(condition: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=models.BooleanField())
 
-    The snippet is taken from the summary and the cell descriptions; Postgres
-    computes it only for the rows of the page asked for (after ORDER BY/LIMIT).
-    """
-    descriptions = (
-        Expectation.objects.filter(skill=OuterRef("pk"))
-        .values("skill")
-        .annotate(text=StringAgg("description", Value(" "), order_by=("level__position", "role__name")))
-        .values("text")
-    )
-    text = TextField()
-    document = Concat("summary", Value(" ", text), Coalesce(Subquery(descriptions), Value("", text)), output_field=text)
-    # ts_headline parses all the text it is given: a skill of eighty cells is some 15,000 characters,
-    # and a page of such snippets took most of a search's time. The start of it is enough for a snippet.
-    document = Left(document, SNIPPET_SOURCE_CHARS)
+
+def _named_roles_skills(search: Search) -> QuerySet:
+    """The ids of the skills in the matrix of a role whose name holds the words."""
+    roles = RoleSearch.objects.filter(document=search.names).values("role_id")
+    return Expectation.objects.filter(role_id__in=roles).values("skill_id")
+
+
+def search_ranked(skills: QuerySet, search: Search) -> QuerySet:
+    """The `skills` that match, best first: those whose name holds the words; then the skills of a role whose name
+    holds them (someone typed a role's name); then the rest, by how densely their text holds the words."""
+    in_role = Q(pk__in=_named_roles_skills(search))
     return (
-        Skill.objects.with_taxonomy()
-        .filter(search__document=query)
+        skills.filter(Q(search__document=search.query) | in_role)
         .annotate(
-            rank=SearchRank(F("search__document"), query),
-            name_marked=_headline("name", query, highlight_all=True),
-            snippet=_headline(document, query, max_fragments=2, max_words=28, min_words=12, fragment_delimiter=" … "),
+            named=_bool(Q(search__document=search.names)),
+            in_named_role=_bool(in_role),
+            rank=SearchRank(F("search__document"), search.query, normalization=Value(RANK_NORMALIZATION)),
         )
-        .order_by("-rank", "name")
+        .order_by("-named", "-in_named_role", "-rank", "name")
     )
+
+
+def search_skills(search: Search) -> QuerySet:
+    """Skills matching the search (search_ranked), with their name highlighted (`name_marked`) and a snippet of
+    their summary (`summary_marked`); where in their expectations they matched is search_cells'."""
+    return search_ranked(Skill.objects.with_taxonomy(), search).annotate(
+        name_marked=_headline("name", search.query, highlight_all=True),
+        summary_marked=_headline("summary", search.query, **SNIPPET),
+    )
+
+
+def search_cells(skill_ids: list[int], search: Search) -> dict[int, Expectation]:
+    """For each of the skills `skill_ids` (a page of results), the cell that says where the search matched it.
+
+    The cell of a role whose name holds the words, when someone typed a role's name; else the cell whose
+    description holds the words best (all of them before some of them); then the lowest level, then the role's
+    name. Each with its role and level, a `snippet` of its description, and `in_named_role` (chosen for its role's
+    name). One query; the text of the other skills' cells is not read. A skill with no such cell (only its name or
+    summary matched) is left out.
+    """
+    vector = SearchVector("description", config=SEARCH_CONFIG)
+    named_role = Q(role__search__document=search.names)
+    best = (
+        Expectation.objects.filter(skill_id__in=skill_ids)
+        .alias(vector=vector)
+        .filter(Q(vector=search.any_word) | named_role)
+        .alias(
+            in_named_role=_bool(named_role),
+            in_text=_bool(Q(vector=search.query)),
+            rank=SearchRank(vector, search.any_word),
+        )
+        .order_by("skill_id", "-in_named_role", "-in_text", "-rank", "level__position", "role__name")
+        .distinct("skill_id")
+        .values("pk")
+    )
+    cells = (
+        Expectation.objects.filter(pk__in=best)
+        .select_related("role", "level")
+        .annotate(in_named_role=_bool(named_role), snippet=_headline("description", search.any_word, **SNIPPET))
+    )
+    return {cell.skill_id: cell for cell in cells}
 
 
 def search_roles(query: SearchQuery) -> QuerySet:
@@ -433,17 +498,30 @@ def cell_siblings(cell: Expectation) -> QuerySet:
     )
 
 
+def _imported_with(skill_id) -> QuerySet:
+    """The audit contexts of the imports that brought the skill `skill_id` (a value or an OuterRef) into the
+    catalog: the history pages show such an import as one entry, the skill with its expectations."""
+    return SkillEvent.objects.filter(
+        pgh_obj_id=skill_id, pgh_label="insert", pgh_context__metadata__source="import"
+    ).values("pgh_context_id")
+
+
 def cell_events(cell: Expectation) -> QuerySet:
-    """The cell's audit events, oldest first.
+    """The cell's audit events, oldest first; each with `skill_updated`, the "Last updated" that the import which
+    brought the cell with its skill gave the skill (None for any other event).
 
     Keyed by the cell's axes, not its id: a cell deleted and made again keeps its story; and by its id:
     a cell moved here by a merge of skills keeps the story it had in the merged skill.
     """
+    arrival = SkillEvent.objects.filter(
+        pgh_obj_id=OuterRef("skill_id"), pgh_label="insert", pgh_context_id=OuterRef("pgh_context_id")
+    )
     return (
         ExpectationEvent.objects.filter(
             Q(skill_id=cell.skill_id, role_id=cell.role_id, level_id=cell.level_id) | Q(pgh_obj_id=cell.pk)
         )
         .select_related("pgh_context")
+        .annotate(skill_updated=Subquery(arrival.filter(pgh_context__metadata__source="import").values("updated")[:1]))
         .order_by("pgh_id")
     )
 
@@ -451,11 +529,29 @@ def cell_events(cell: Expectation) -> QuerySet:
 def skill_events(skill: Skill) -> QuerySet:
     """The skill's own events and its cells' events, newest first.
 
-    One union (pghistory's aggregate Events model), each row with its JSON diff from the row before.
+    One union (pghistory's aggregate Events model), each row with its JSON diff from the row before. The cells
+    that came with the skill in an import are left out: the skill's own insert stands for them, with their
+    number (`imported_cells`).
     """
+    cell = ExpectationEvent._meta.label
+    imported = (
+        ExpectationEvent.objects.filter(
+            pgh_context_id=OuterRef("pgh_context_id"), skill_id=skill.pk, pgh_label="insert"
+        )
+        .order_by()
+        .values("pgh_context_id")
+        .annotate(count=Count("*"))
+        .values("count")
+    )
     return (
         pghistory.models.Events.objects.references(skill)
         .across(SkillEvent, ExpectationEvent)
+        .exclude(pgh_model=cell, pgh_label="insert", pgh_context_id__in=_imported_with(skill.pk))
+        .annotate(
+            imported_cells=Case(
+                When(pgh_model=SkillEvent._meta.label, pgh_label="insert", then=Subquery(imported)), default=None
+            )
+        )
         .order_by("-pgh_created_at", "-pgh_id")
     )
 

@@ -86,7 +86,7 @@ def cell_detail(request, slug, role, level):
         "cell": cell,
         "skill": cell.skill,
         "siblings": list(selectors.cell_siblings(cell)),
-        "history": pages.cell_history(selectors.cell_events(cell)),
+        "history": pages.cell_history(selectors.cell_events(cell), cell.skill),
     }
     return render(request, "skills/cell_detail.html", context)
 
@@ -97,4 +97,5 @@ def skill_history(request, slug):
     page = Paginator(selectors.skill_events(skill), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     entries = pages.skill_history(skill, rows, selectors.history_names(rows))
-    return render(request, "skills/skill_history.html", {"skill": skill, "page": page, "entries": entries})
+    context = {"skill": skill, "page": page, "entries": entries, **pages.as_of_range(skill)}
+    return render(request, "skills/skill_history.html", context)

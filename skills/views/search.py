@@ -1,22 +1,10 @@
-import re
-
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
-from skills import freshness, selectors
+from skills import freshness, search_results, selectors
 
 RESULTS_PER_PAGE = 20
 ROLES_SHOWN = 6
-MARKED = re.compile(f"{selectors.MARK_START}([^{selectors.MARK_START}{selectors.MARK_STOP}]*){selectors.MARK_STOP}")
-MARKERS = re.compile(f"[{selectors.MARK_START}{selectors.MARK_STOP}]")
-
-
-def highlight(text: str | None) -> str:
-    """Escape the snippet, then turn only the markers ts_headline put in into <mark> tags."""
-    escaped = MARKED.sub(r"<mark>\1</mark>", escape((text or "").strip()))
-    return mark_safe(MARKERS.sub("", escaped))  # escaped above: only our <mark> tags remain
 
 
 # Results depend on the catalog alone: anonymous visitors get cached pages, everyone a 304 when unchanged.
@@ -27,14 +15,21 @@ def search(request):
     if not text:
         context["popular"] = selectors.popular_skills()
         return render(request, "skills/search.html", context)
-    query = selectors.search_query(text)
-    if query is None:
+    search = selectors.Search.of(text)
+    if search is None:
         context.update(page=None, roles=[])
         return render(request, "skills/search.html", context)
-    page = Paginator(selectors.search_skills(query), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    roles = list(selectors.search_roles(query)[:ROLES_SHOWN]) if page.number == 1 else []
-    for result in [*page.object_list, *roles]:
-        result.name_html = highlight(result.name_marked)
-        result.snippet_html = highlight(result.snippet)
-    context.update(page=page, roles=roles, total=page.paginator.count + len(roles))
+    page = Paginator(selectors.search_skills(search), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    cells = selectors.search_cells([skill.pk for skill in page], search) if page else {}
+    roles = list(selectors.search_roles(search.query)[:ROLES_SHOWN]) if page.number == 1 else []
+    for role in roles:
+        role.name_html = search_results.highlight(role.name_marked)
+        role.snippet_html = search_results.highlight(role.snippet)
+    context.update(
+        page=page,
+        results=[search_results.skill_hit(skill, cells.get(skill.pk)) for skill in page],
+        roles=roles,
+        total=page.paginator.count + len(roles),
+    )
     return render(request, "skills/search.html", context)

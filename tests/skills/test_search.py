@@ -1,13 +1,15 @@
 """Full-text search: the query builder, ranking, highlighting, page states, the trigger-kept documents."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from skills import selectors
+from skills import search_results, selectors
 from skills.models import Expectation, Role, RoleSearch, Skill, SkillSearch
-from skills.views.search import highlight
+from skills.search_results import highlight
 from tests.factories import ExpectationFactory, RoleFactory, SkillFactory, make_catalog, make_role
 
 SEARCH = reverse("skills:search")
@@ -99,7 +101,6 @@ def test_words_match_in_their_english_forms(client, zebra):
 def test_roles_are_separate_results(client, zebra):
     response = client.get(SEARCH, {"q": "aquarium"})
     assert [role.name for role in response.context["roles"]] == ["Aquarium Keeper"]
-    assert response.context["page"].paginator.count == 0
     html = response.content.decode()
     assert f'href="{zebra["role"].get_absolute_url()}"><mark>Aquarium</mark> Keeper</a>' in html
 
@@ -120,10 +121,10 @@ def test_catalog_text_is_escaped_and_only_our_marks_are_html(client, levels):
         description='Quokka <script>alert(1)</script> <mark>fake</mark> 1 < 2 & "q" <b onclick="x()">bold</b>',
     )
     response = client.get(SEARCH, {"q": "quokka"})
-    snippet = str(response.context["page"][0].snippet_html)
+    snippet = str(response.context["results"][0].snippet_html)
     # Postgres' parser drops tags from the headline; what is left is escaped, and the
     # only markup is the <mark> around each match.
-    assert snippet.count("<mark>") == snippet.count("</mark>") == 2
+    assert snippet.count("<mark>") == snippet.count("</mark>") == 1
     assert snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0
     assert "1 &lt; 2 &amp; &quot;q&quot;" in snippet
     html = response.content.decode()
@@ -136,6 +137,166 @@ def test_highlight_escapes_then_marks_and_drops_stray_markers():
     assert highlight(f"a <b> {start}word{stop} & c") == "a &lt;b&gt; <mark>word</mark> &amp; c"
     assert highlight(f"{start}open {start}x{stop} close{stop}") == "open <mark>x</mark> close"
     assert highlight(None) == ""
+
+
+# --- Where each result matched -------------------------------------------------------------
+
+
+def test_each_result_names_the_role_and_level_it_matched_and_links_to_it(client, levels):
+    role = make_role(levels, name="Aquarium Keeper", slug="aquarium-keeper")
+    other = make_role(levels, name="Vet", slug="vet")
+    skill = SkillFactory(name="Fish Care", slug="fish-care", summary="Keeping fish well.")
+    ExpectationFactory(skill=skill, role=role, level=levels[0], description="Feeds the fish daily.")
+    ExpectationFactory(skill=skill, role=other, level=levels[2], description="Treats a sick axolotl.")
+    ExpectationFactory(skill=skill, role=role, level=levels[3], description="Plans the axolotl tank and its axolotl.")
+    response = client.get(SEARCH, {"q": "axolotl"})
+    [hit] = response.context["results"]
+    # The cell that names the word most, and its link: the cell's own page.
+    assert (hit.cell.role, hit.cell.level) == (role, levels[3])
+    assert not hit.by_role
+    html = response.content.decode()
+    where = re.search(r'<p class="search-result__where">(.*?)</p>', html, re.S).group(1)
+    assert "Found in" in where
+    assert (
+        f'<a href="/skills/fish-care/aquarium-keeper/{levels[3].slug}/">Aquarium Keeper · {levels[3].name}</a>' in where
+    )
+    assert "Plans the <mark>axolotl</mark> tank" in html
+
+
+def test_a_result_found_by_its_name_or_summary_alone_has_no_cell(client, zebra):
+    hits = {hit.skill.name: hit for hit in client.get(SEARCH, {"q": "zebrafish"}).context["results"]}
+    assert hits["Zebrafish Husbandry"].cell is None
+    assert hits["Beta Care"].cell is None
+    assert str(hits["Beta Care"].snippet_html) == "Breeding <mark>zebrafish</mark> in tanks."
+    assert hits["Alpha Care"].cell.role == zebra["role"]
+
+
+def test_all_words_in_one_cell_beat_some_words_in_another(client, levels):
+    role = make_role(levels, name="Keeper")
+    skill = SkillFactory(name="Habitat", summary="Tanks.")
+    ExpectationFactory(skill=skill, role=role, level=levels[0], description="Cleans gravel. Gravel, gravel, gravel.")
+    ExpectationFactory(skill=skill, role=role, level=levels[1], description="Checks the heater.")
+    ExpectationFactory(skill=skill, role=role, level=levels[2], description="Replaces gravel and heater together.")
+    [hit] = client.get(SEARCH, {"q": "gravel heater"}).context["results"]
+    assert hit.cell.level == levels[2]
+    # Words found in different cells only: the cell holding the most of them.
+    [hit] = client.get(SEARCH, {"q": "cleans heater"}).context["results"]
+    assert hit.cell.level in (levels[0], levels[1])
+
+
+def test_a_roles_name_finds_the_skills_of_its_matrix(client, levels):
+    keeper = make_role(levels, name="Aquarium Keeper", slug="aquarium-keeper", tagline="Looks after tanks.")
+    vet = make_role(levels, name="Vet", slug="vet", tagline="An aquarium visitor.")
+    feeding = SkillFactory(name="Feeding", slug="feeding", summary="Food.")
+    cleaning = SkillFactory(name="Cleaning", slug="cleaning", summary="Water.")
+    surgery = SkillFactory(name="Surgery", slug="surgery", summary="Operations.")
+    ExpectationFactory(skill=feeding, role=keeper, level=levels[1], description="Feeds twice a day.")
+    ExpectationFactory(skill=feeding, role=keeper, level=levels[0], description="Feeds once a day.")
+    ExpectationFactory(skill=cleaning, role=keeper, level=levels[2], description="Cleans the filters.")
+    ExpectationFactory(skill=surgery, role=vet, level=levels[2], description="Operates on fish.")
+    response = client.get(SEARCH, {"q": "aquarium keeper"})
+    assert [role.name for role in response.context["roles"]] == ["Aquarium Keeper"]
+    hits = {hit.skill.name: hit for hit in response.context["results"]}
+    # A role's tagline is not its name: the Vet's skills are not listed for "aquarium".
+    assert set(hits) == {"Feeding", "Cleaning"}
+    assert all(hit.by_role and hit.cell.role == keeper for hit in hits.values())
+    assert hits["Feeding"].cell.level == levels[0]  # the role's lowest level for the skill
+    html = response.content.decode()
+    assert "Expected of" in html
+    assert f'href="/skills/feeding/aquarium-keeper/{levels[0].slug}/"' in html
+    # As the words are typed: the last one is a prefix.
+    assert {hit.skill.name for hit in client.get(SEARCH, {"q": "aquarium kee"}).context["results"]} == set(hits)
+
+
+def test_a_skill_named_by_the_words_comes_before_a_roles_skills(client, levels):
+    keeper = make_role(levels, name="Tank Keeper")
+    ExpectationFactory(skill=SkillFactory(name="Alpha"), role=keeper, level=levels[0], description="Alpha text.")
+    SkillFactory(name="Tank Design", summary="Glass.")
+    assert result_names(client.get(SEARCH, {"q": "tank"})) == ["Tank Design", "Alpha"]
+
+
+def test_the_api_search_finds_a_roles_skills_too(levels):
+    keeper = make_role(levels, name="Aquarium Keeper")
+    skill = SkillFactory(name="Feeding", summary="Food.")
+    ExpectationFactory(skill=skill, role=keeper, level=levels[0], description="Feeds fish.")
+    response = APIClient().get("/api/skills/", {"search": "aquarium keeper"})
+    assert [s["slug"] for s in response.json()["results"]] == [skill.slug]
+
+
+# --- Snippets: whole words, and an ellipsis where text was left out --------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "headline", "snippet"),
+    [
+        ("Uses MLflow daily.", "Uses \ue000MLflow\ue001 daily.", "Uses \ue000MLflow\ue001 daily."),
+        ("One two three four five.", "two three", "… two three …"),
+        ("One two three four five.", "One two", "One two …"),
+        ("One two three four five.", "four five", "… four five."),  # the full stop is kept, no ellipsis
+        (
+            "Uses W&B and MLflow, not CI/CD.",
+            "B and \ue000MLflow\ue001, not CI",
+            "… W&B and \ue000MLflow\ue001, not CI/CD.",
+        ),
+        ("Logs (to MLflow) runs.", "to \ue000MLflow\ue001", "… (to \ue000MLflow\ue001) …"),
+        ("Text.", "", ""),
+        ("Text.", None, ""),
+    ],
+)
+def test_snippets_begin_and_end_on_whole_words(source, headline, snippet):
+    marked = {"\\ue000": selectors.MARK_START, "\\ue001": selectors.MARK_STOP}
+
+    def mark(text):
+        for escaped, character in marked.items():
+            text = text.replace(escaped, character) if text else text
+        return text
+
+    assert search_results.snippet(source, mark(headline)) == mark(snippet)
+
+
+def test_long_descriptions_are_cut_at_words_with_ellipses(client, levels):
+    role = make_role(levels)
+    words = [f"word{n}" for n in range(120)]
+    words[60] = "okapi"
+    ExpectationFactory(skill=SkillFactory(name="Long"), role=role, level=levels[0], description=" ".join(words) + ".")
+    [hit] = client.get(SEARCH, {"q": "okapi"}).context["results"]
+    text = str(hit.snippet_html)
+    assert text.startswith("… word") and text.endswith(" …")
+    inner = text.removeprefix("… ").removesuffix(" …").replace("<mark>", "").replace("</mark>", "")
+    assert " ".join(words).find(inner) > 0  # a run of whole words of the text
+    assert "<mark>okapi</mark>" in text
+    assert len(inner.split()) <= selectors.SNIPPET["max_words"]
+
+
+# --- The starter catalog ----------------------------------------------------------------------
+
+
+def test_a_tool_name_finds_the_skills_whose_expectations_name_it(client, seeded_catalog):
+    response = client.get(SEARCH, {"q": "MLflow"})
+    hits = response.context["results"]
+    assert hits[0].skill.name == "ML Experiment Tracking"
+    assert "MLflow" in hits[0].cell.description
+    html = response.content.decode()
+    assert f'href="{hits[0].cell.get_absolute_url()}"' in html
+    cell_page = client.get(hits[0].cell.get_absolute_url())
+    assert cell_page.status_code == 200
+    assert "MLflow" in cell_page.content.decode()
+    for hit in hits:  # every result says where the tool is named
+        assert "mlflow" in hit.cell.description.lower()
+
+    terraform = client.get(SEARCH, {"q": "terraform"}).context["results"]
+    assert terraform[0].skill.name == "Terraform"
+    assert all("terraform" in hit.cell.description.lower() for hit in terraform)
+
+
+def test_a_roles_name_finds_its_skills_in_the_starter_catalog(client, seeded_catalog):
+    role = Role.objects.get(name="Data Scientist")
+    response = client.get(SEARCH, {"q": "Data Scientist"})
+    assert response.context["roles"][0] == role
+    found = {hit.skill.slug for hit in response.context["results"]}
+    of_role = set(Expectation.objects.filter(role=role).values_list("skill__slug", flat=True).distinct())
+    assert of_role <= found
+    assert all(hit.cell.role == role for hit in response.context["results"] if hit.skill.slug in of_role)
 
 
 # --- Page states ------------------------------------------------------------------------
@@ -194,7 +355,7 @@ def test_search_page_has_no_inline_script_or_style(client, zebra):
     ("params", "queries"),
     [  # each after the catalog's revisions
         ({}, 2),  # popular skills
-        ({"q": "skill"}, 4),  # count, page of skills, roles
+        ({"q": "skill"}, 5),  # count, page of skills, where each matched, roles
         ({"q": "nomatchatall"}, 3),  # count, roles
     ],
 )
@@ -211,7 +372,7 @@ def test_search_query_count(client, levels, django_assert_num_queries, size, par
 @pytest.mark.parametrize("size", [30, 500])
 def test_search_next_pages_query_count(client, levels, django_assert_num_queries, size):
     make_catalog(skills=size, roles=2, levels=levels)
-    with django_assert_num_queries(3):  # revisions, count, page of skills (roles are on the first page only)
+    with django_assert_num_queries(4):  # revisions, count, page of skills, where each matched (roles: first page)
         response = client.get(SEARCH, {"q": "skill", "page": "2"})
     assert response.context["page"].number == 2
 
@@ -253,7 +414,7 @@ def document(skill):
 
 
 def matches(text):
-    return set(selectors.search_skills(selectors.search_query(text)).values_list("name", flat=True))
+    return set(selectors.search_skills(selectors.Search.of(text)).values_list("name", flat=True))
 
 
 def test_skill_document_follows_name_summary_and_cells(levels):
