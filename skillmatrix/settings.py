@@ -259,6 +259,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_FROM_APPS = env_bool("STATIC_FROM_APPS", DEBUG)
 WHITENOISE_USE_FINDERS = STATIC_FROM_APPS
 WHITENOISE_AUTOREFRESH = STATIC_FROM_APPS
+# Files browsers and crawlers ask for at the site's root (/favicon.ico), served by WhiteNoise as they are.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
