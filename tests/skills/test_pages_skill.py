@@ -92,7 +92,7 @@ def test_seed_skill_profile_as_the_source_shows_it(client, seeded_catalog):
     assert "Mandatory requirements 0 the other 10 optional" in text
     assert "Domain Machine Learning & AI" in text
     assert "Group MLOps" in text
-    assert "Last updated Feb. 22, 2026" in text
+    assert "Last updated February 22, 2026" in text
     assert '<time datetime="2026-02-22">' in page
     assert "How to Use" in text
     assert "Choose your current level and compare expectations." in text
