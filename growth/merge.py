@@ -15,7 +15,8 @@ from skills.models import Expectation, Skill
 
 
 def preview(source: Skill, target: Skill) -> list[tuple[str, int]]:
-    return [(_("Growth plan ticks on the skill's cells"), Tick.objects.filter(expectation__skill=source).count())]
+    ticks = Tick.objects.filter(expectation__skill=source).count()
+    return [(_("Growth plan ticks on the skill's expectations"), ticks)]
 
 
 def apply(source: Skill, target: Skill, result: MergeResult) -> dict[str, int]:

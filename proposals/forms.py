@@ -68,7 +68,7 @@ class SuggestForm(forms.Form):
             prefix = slot.prefix
             label = f"{slot.role} · {slot.level}"
             self.fields[f"{prefix}-description"] = forms.CharField(
-                label=_("Description of %(cell)s") % {"cell": label},
+                label=_("Description of %(expectation)s") % {"expectation": label},
                 required=False,
                 max_length=TEXT_MAX_LENGTH,
                 initial=description,
@@ -142,7 +142,9 @@ class SuggestForm(forms.Form):
                     )
                 )
         if not self.changed_prefixes and not self.errors:
-            raise ValidationError(_("Change at least one cell: its text, whether it is required, or its proficiency."))
+            raise ValidationError(
+                _("Change at least one expectation: its text, whether it is required, or its proficiency.")
+            )
         return cleaned
 
     def refresh_slots(self, slots: list[CellSlot], prefixes: set[str]) -> None:

@@ -173,7 +173,7 @@ class ProposalChange(models.Model):
     base_version = models.PositiveIntegerField(
         _("base version"),
         default=0,
-        help_text=_("The cell's version this change was written against; 0 for a new cell."),
+        help_text=_("The version of the expectation this change was written against; 0 for a new one."),
     )
 
     objects = ProposalChangeQuerySet.as_manager()

@@ -226,7 +226,7 @@ def _step_warnings(by_role: dict, roles: set[int]) -> list[ReviewWarning]:
             dropped = lower.required and not higher.required
             if dropped and (lower.required_changed or higher.required_changed):
                 target = higher if higher.required_changed else lower
-                message = _("For %(role)s, the cell is required at %(level)s but optional at %(next_level)s.") % names
+                message = _("For %(role)s, this skill is required at %(level)s but optional at %(next_level)s.") % names
                 found.append(ReviewWarning(Code.REQUIRED_DROPPED, target.role, target.level, message))
     return found
 

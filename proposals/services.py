@@ -100,7 +100,7 @@ def _build_changes(*, skill: Skill, changes: Sequence[ChangeInput]) -> list[Prop
         key = (change.role.pk, change.level.pk)
         if key in seen:
             errors.append(
-                _("%(role)s · %(level)s is changed twice; keep one change per cell.")
+                _("%(role)s · %(level)s is changed twice; keep one change per role and level.")
                 % {"role": change.role, "level": change.level}
             )
         seen.add(key)
@@ -119,8 +119,8 @@ def _build_changes(*, skill: Skill, changes: Sequence[ChangeInput]) -> list[Prop
             continue
         if len(description) > TEXT_MAX_LENGTH:
             errors.append(
-                _("%(cell)s: the description is limited to %(max)d characters.")
-                % {"cell": label, "max": TEXT_MAX_LENGTH}
+                _("%(expectation)s: the description is limited to %(max)d characters.")
+                % {"expectation": label, "max": TEXT_MAX_LENGTH}
             )
             continue
         cell = cells.get((change.role.pk, change.level.pk))
@@ -133,7 +133,7 @@ def _build_changes(*, skill: Skill, changes: Sequence[ChangeInput]) -> list[Prop
             change.required,
             change.proficiency,
         ):
-            errors.append(_("%(cell)s: the change is identical to the current text.") % {"cell": label})
+            errors.append(_("%(expectation)s: the change is identical to the current text.") % {"expectation": label})
             continue
         built.append(
             ProposalChange(
@@ -148,7 +148,9 @@ def _build_changes(*, skill: Skill, changes: Sequence[ChangeInput]) -> list[Prop
     if errors:
         raise ValidationError({"changes": errors})
     if conflicts:
-        raise Conflict(_("Some cells changed since you loaded them; reload and write your change again."), conflicts)
+        raise Conflict(
+            _("Some expectations changed since you loaded them; reload and write your change again."), conflicts
+        )
     return built
 
 
@@ -324,7 +326,7 @@ def proposal_approve(*, proposal: Proposal, reviewer: AbstractBaseUser, revision
         if current_version != change.base_version:
             conflicts.append(CellConflict(change.role.slug, change.level.slug, change.base_version, current_version))
     if conflicts:
-        raise Conflict(_("Some cells changed since this proposal was written; nothing was applied."), conflicts)
+        raise Conflict(_("Some expectations changed since this proposal was written; nothing was applied."), conflicts)
 
     # The history credits both: the author who suggested the change and the reviewer who approved it.
     with audit_context(source="proposal", user=reviewer, proposal=proposal.pk, author=proposal.author.get_username()):
@@ -341,7 +343,7 @@ def proposal_approve(*, proposal: Proposal, reviewer: AbstractBaseUser, revision
             except IntegrityError:
                 # A cell this proposal creates was created by someone else a moment ago.
                 raise Conflict(
-                    _("Some cells changed since this proposal was written; nothing was applied."),
+                    _("Some expectations changed since this proposal was written; nothing was applied."),
                     [CellConflict(change.role.slug, change.level.slug, change.base_version, 1)],
                 ) from None
             except ValidationError as error:

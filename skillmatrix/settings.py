@@ -246,6 +246,7 @@ SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German")), ("es", _("Spanish")), ("zh-hans", _("Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["skillmatrix.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -259,6 +260,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_FROM_APPS = env_bool("STATIC_FROM_APPS", DEBUG)
 WHITENOISE_USE_FINDERS = STATIC_FROM_APPS
 WHITENOISE_AUTOREFRESH = STATIC_FROM_APPS
+# Files browsers and crawlers ask for at the site's root (/favicon.ico), served by WhiteNoise as they are.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

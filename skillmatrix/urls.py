@@ -2,6 +2,8 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -16,7 +18,9 @@ urlpatterns = [
     path(
         "api/docs/",
         csp_override(settings.SECURE_CSP | {"style-src": ["'self'", "'unsafe-inline'"]})(
-            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api-schema", title=format_lazy("{} · {}", _("API documentation"), _("Skill Matrix"))
+            )
         ),
         name="api-docs",
     ),

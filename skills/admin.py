@@ -35,7 +35,7 @@ from skills.models import (
     SkillRedirect,
 )
 
-ROLE_LEVEL_HAS_CELLS_NOW = _("A level of this role has cells now; reload the page and try again.")
+ROLE_LEVEL_HAS_CELLS_NOW = _("A level of this role has expectations now; reload the page and try again.")
 
 
 class CatalogRulesAdmin(admin.ModelAdmin):
@@ -267,7 +267,7 @@ class SkillAdmin(CatalogRulesAdmin):
     def domain(self, obj):
         return obj.group.domain
 
-    @admin.display(description=_("cells"), ordering="cell_count")
+    @admin.display(description=_("expectations"), ordering="cell_count")
     def cell_count(self, obj):
         return obj.cell_count
 
@@ -316,8 +316,8 @@ def _clash_row(clash: merge.Clash, chosen: str | None) -> dict:
 
 def _merged_message(result: merge.MergeResult) -> str:
     return gettext(
-        "Merged “%(source)s” into “%(target)s”: %(moved)d cells moved, %(clashes)d clashing cells resolved; "
-        "/skills/%(slug)s/ now leads here."
+        "Merged “%(source)s” into “%(target)s”: %(moved)d expectations moved, %(clashes)d clashing expectations "
+        "resolved; /skills/%(slug)s/ now leads here."
     ) % {
         "source": result.source_name,
         "target": result.target.name,
@@ -366,10 +366,10 @@ class RoleLevelFormSet(BaseInlineFormSet):
         )
         errors = [
             gettext(
-                "The level “%(level)s” has %(cells)d cells of this role: delete them or move them to another level "
-                "before you remove or change it."
+                "The level “%(level)s” has %(count)d expectations of this role: delete them or move them to another "
+                "level before you remove or change it."
             )
-            % {"level": level, "cells": cells}
+            % {"level": level, "count": cells}
             for level, cells in counts
         ]
         if errors:
@@ -406,7 +406,7 @@ class RoleAdmin(CatalogRulesAdmin):
     def level_count(self, obj):
         return obj.level_count
 
-    @admin.display(description=_("cells"), ordering="cell_count")
+    @admin.display(description=_("expectations"), ordering="cell_count")
     def cell_count(self, obj):
         return obj.cell_count
 

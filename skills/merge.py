@@ -155,9 +155,8 @@ def _validate(plan: MergePlan, decisions: Mapping[Axes, str]) -> dict[Axes, Deci
         else:
             resolved[clash.axes] = Decision(value)
     if missing:
-        raise ValidationError(
-            _("Decide for every clashing cell: %(cells)s.") % {"cells": ", ".join(missing)}, code="missing_decision"
-        )
+        message = _("Decide for every clashing expectation: %(expectations)s.") % {"expectations": ", ".join(missing)}
+        raise ValidationError(message, code="missing_decision")
     return resolved
 
 
@@ -191,7 +190,7 @@ def skill_merge(
     plan = merge_plan(source=source, target=target)
     if fingerprint is not None and fingerprint != plan.fingerprint:
         raise ValidationError(
-            _("The cells of these skills changed since the preview; review the merge again."), code="stale_plan"
+            _("The expectations of these skills changed since the preview; review the merge again."), code="stale_plan"
         )
     choices = _validate(plan, decisions)
     result = MergeResult(source_slug=source.slug, source_name=source.name, target=target)

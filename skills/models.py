@@ -129,7 +129,7 @@ class Skill(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateField(
-        _("last updated"), help_text=_("Shown as “Last updated”; set on every change to a cell.")
+        _("last updated"), help_text=_("Shown as “Last updated”; set on every change to one of its expectations.")
     )
 
     objects = SkillQuerySet.as_manager()

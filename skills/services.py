@@ -98,7 +98,7 @@ def cell_save(*, skill: Skill, change: CellChange, cell: Expectation | None = No
         current = Expectation.objects.select_for_update().filter(pk=cell.pk).first()
         if current is not None and current.skill_id not in locked:
             # Moved by a merge between the two reads: its skill is not ours to write.
-            raise ValidationError(_("This cell moved to another skill meanwhile (a merge); reload."))
+            raise ValidationError(_("This expectation moved to another skill meanwhile (a merge); reload."))
     else:
         locked = locking.lock_skills([skill.pk])
         current = Expectation.objects.select_for_update().filter(**axes).first()

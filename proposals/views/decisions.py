@@ -38,9 +38,9 @@ def proposal_approve(request, pk: int):
     except services.Conflict as conflict:
         if conflict.conflicts:
             message = _(
-                "Nothing was applied: these cells changed since the proposal was written: %(cells)s. "
+                "Nothing was applied: these expectations changed since the proposal was written: %(expectations)s. "
                 "The author can update the proposal to the current text."
-            ) % {"cells": conflict_cells(conflict, _labels(proposal))}
+            ) % {"expectations": conflict_cells(conflict, _labels(proposal))}
         else:
             message = conflict.message
         return proposal_page(request, load_proposal(pk), status=409, error=message)
@@ -115,5 +115,7 @@ def proposal_rebase(request, pk: int):
         return proposal_page(request, proposal, status=400, error=message)
     except services.Conflict as conflict:
         return proposal_page(request, load_proposal(pk), status=409, error=conflict.message)
-    messages.success(request, _("Your proposal now applies to the current text of every cell. Check the changes."))
+    messages.success(
+        request, _("Your proposal now applies to the current text of every expectation. Check the changes.")
+    )
     return redirect(proposal.get_absolute_url())

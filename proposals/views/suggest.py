@@ -67,10 +67,10 @@ def suggest(request, slug: str):
                 form.add_error(
                     None,
                     _(
-                        "These cells changed while you were editing: %(cells)s. Their current text is shown "
-                        "now; check your change against it and send again."
+                        "These expectations changed while you were editing: %(expectations)s. Their current text is "
+                        "shown now; check your change against it and send again."
                     )
-                    % {"cells": conflict_cells(conflict, labels)},
+                    % {"expectations": conflict_cells(conflict, labels)},
                 )
                 moved = {(cell.role, cell.level) for cell in conflict.conflicts}
                 fresh = selectors.suggest_slots(skill=skill)
@@ -81,8 +81,8 @@ def suggest(request, slug: str):
                 messages.success(
                     request,
                     ngettext(
-                        "Thank you! Your proposal to change %(count)d cell is open for review.",
-                        "Thank you! Your proposal to change %(count)d cells is open for review.",
+                        "Thank you! Your proposal to change %(count)d expectation is open for review.",
+                        "Thank you! Your proposal to change %(count)d expectations is open for review.",
                         count,
                     )
                     % {"count": count},

@@ -24,16 +24,17 @@
     return parsed.pathname + parsed.search;
   }
 
-  function formatDate(value) {
+  // The day as the server writes it (DATE_FORMAT, which reads as Intl's "long" date), in the server's time zone.
+  function formatDate(value, timeZone) {
     var date = new Date(value);
     if (isNaN(date.getTime())) return value;
     try {
       return new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-        dateStyle: "medium",
-        timeStyle: "short",
+        dateStyle: "long",
+        timeZone: timeZone || undefined,
       }).format(date);
     } catch (error) {
-      return date.toLocaleString();
+      return date.toLocaleDateString();
     }
   }
 
@@ -167,7 +168,7 @@
     var meta = el("p", "comment-meta");
     meta.appendChild(el("strong", "comment__author", comment.author));
     meta.appendChild(document.createTextNode(" · "));
-    var time = el("time", "", formatDate(comment.created));
+    var time = el("time", "", formatDate(comment.created, this.root.dataset.timeZone));
     time.setAttribute("datetime", comment.created);
     meta.appendChild(time);
     if (comment.edited) {

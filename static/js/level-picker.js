@@ -1,7 +1,7 @@
 /* Skill page enhancements; the page works without them.
  *
- * 1. The level picker submits itself when a level is chosen (the submit
- *    button stays for keyboard users and for pages without JavaScript).
+ * 1. The level picker submits itself when a level is chosen; its submit
+ *    button, needed only without JavaScript, goes.
  * 2. Rows of the level tables open their cell page when clicked anywhere;
  *    the link in the row stays the real, focusable target.
  */
@@ -17,6 +17,10 @@
     var hint = form.querySelector("[data-level-picker-hint]");
     if (hint) {
       hint.hidden = false;
+    }
+    var button = form.querySelector("[data-level-picker-submit]");
+    if (button) {
+      button.hidden = true;
     }
     select.addEventListener("change", function () {
       if (select.value) {

@@ -36,7 +36,7 @@ def test_staff_merge_the_seed_skill_into_experiment_tracking_and_the_old_address
     # Choose the target, preview: every one of the seed's ten cells clashes.
     page.get_by_label("Merge into").select_option(label="Experiment Tracking")
     page.get_by_role("button", name="Preview the merge").click()
-    expect(page.get_by_role("heading", name="10 clashing cells: decide which text stays")).to_be_visible()
+    expect(page.get_by_role("heading", name="10 clashing expectations: decide which text stays")).to_be_visible()
     screenshot(page, "admin-merge-preview")
 
     # Take the seed's text for one cell, keep the target's for the nine others, confirm.

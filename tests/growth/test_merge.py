@@ -28,7 +28,7 @@ def test_a_tick_on_a_clashing_cell_moves_to_the_target_cell(world, planner, dupl
     target_cell = world.cells["zeta@senior"]
     assert (
         dict(merge_followers(source=duplicate["source"], target=target_cell.skill))[
-            "Growth plan ticks on the skill's cells"
+            "Growth plan ticks on the skill's expectations"
         ]
         == 1
     )

@@ -28,7 +28,7 @@ def test_anonymous_sees_counts_lists_and_a_sign_in_link(skill, proposal, member)
     assert "Sign in to suggest changes" in html
     assert f'href="/proposals/{proposal.pk}/"' in html
     assert "Open" in html
-    assert "2 cells" in html
+    assert "2 expectations" in html
     assert "<em>Useful</em> skill." in html
 
 

@@ -46,7 +46,7 @@ def test_opening_mails_the_watchers_but_not_the_author(
     message = mail.outbox[0]
     assert message.subject == f"[Skill Matrix] New proposal #{proposal.pk} for {skill.name}"
     assert "Hello member," in message.body
-    assert "author suggests a change to one cell" in message.body
+    assert "author suggests a change to one expectation" in message.body
     assert "Fix A & B <now>." in message.body  # plain text: nothing HTML-escaped
     assert f"https://skills.example.org/proposals/{proposal.pk}/" in message.body
     assert f"https://skills.example.org/skills/{skill.slug}/" in message.body

@@ -259,7 +259,7 @@ def test_suggest_creates_a_proposal_of_the_changed_cells_only(client, member, sk
     )
     assert proposal.rationale == "Clearer wording."
     followed = text(client.get(response["Location"]))
-    assert "Thank you! Your proposal to change 1 cell is open for review." in followed
+    assert "Thank you! Your proposal to change 1 expectation is open for review." in followed
 
 
 def test_suggest_counts_a_flag_change_and_ignores_browser_line_breaks(client, member, skill, catalog):
@@ -298,7 +298,7 @@ def test_suggest_preselects_the_cell_from_the_link(client, member, skill, cell):
     assert re.search(rf'<textarea[^>]*autofocus[^>]*id="id_{prefix}-description"', page)
     assert page.count(" open>") == 1
     unknown = text(client.get(f"/skills/{skill.slug}/suggest/?role=nobody&level=never"))
-    assert "This skill has no cell for the role and level in the link" in unknown
+    assert "This skill has no expectation for the role and level in the link" in unknown
 
 
 def test_suggest_errors_sit_next_to_the_fields_and_nothing_typed_is_lost(client, member, skill, cell, catalog):
@@ -324,7 +324,7 @@ def test_suggest_without_any_change_says_so(client, member, skill):
     client.force_login(member)
     response = client.post(f"/skills/{skill.slug}/suggest/", suggest_data(skill))
     assert response.status_code == 400
-    assert "Change at least one cell" in text(response)
+    assert "Change at least one expectation" in text(response)
 
 
 def test_suggest_tells_which_cells_moved_while_the_member_was_editing(client, member, skill, cell):
@@ -335,7 +335,7 @@ def test_suggest_tells_which_cells_moved_while_the_member_was_editing(client, me
     response = client.post(f"/skills/{skill.slug}/suggest/", data)
     page = text(response)
     assert response.status_code == 409
-    assert f"These cells changed while you were editing: {cell.role.name} · {cell.level.name}" in page
+    assert f"These expectations changed while you were editing: {cell.role.name} · {cell.level.name}" in page
     assert "Someone else&#x27;s edit." in page  # the current text, to compare with
     assert "Mine." in page  # what the member typed
     assert not Proposal.objects.exists()
@@ -476,12 +476,12 @@ def test_a_conflict_on_approve_names_the_cells_and_applies_nothing(client, revie
     page = text(response)
     assert response.status_code == 409
     assert (
-        f"Nothing was applied: these cells changed since the proposal was written: {cell.role.name} · {cell.level.name}"
-        in page
+        "Nothing was applied: these expectations changed since the proposal was written: "
+        f"{cell.role.name} · {cell.level.name}" in page
     )
     assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.OPEN
     assert Expectation.objects.filter(description__startswith="Better text").count() == 0
-    assert "Some cells changed after this proposal was written." in page
+    assert "Some expectations changed after this proposal was written." in page
 
 
 def test_approving_a_closed_proposal_is_a_409_with_its_state(client, reviewer, author, proposal):
@@ -536,7 +536,7 @@ def test_a_stale_proposal_warns_and_its_author_updates_it(client, author, review
     cell.save()
     client.force_login(author)
     page = text(client.get(f"/proposals/{proposal.pk}/"))
-    assert "Some cells changed after this proposal was written." in page
+    assert "Some expectations changed after this proposal was written." in page
     assert "written against version 1, now version 2" in page
     assert f'action="/proposals/{proposal.pk}/rebase/"' in page
     reviewer_page = text(client_for(reviewer).get(f"/proposals/{proposal.pk}/"))

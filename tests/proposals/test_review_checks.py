@@ -226,7 +226,7 @@ def test_required_at_one_level_but_not_the_next_warns():
     cells = catalog()  # required from Senior on
     warnings = check_changes(cells=cells, changes=[change(cells, DS, LEAD, required=False)])
     assert codes(warnings) == [("required_dropped", "data-scientist", "lead")]
-    assert warnings[0].message == "For Data Scientist, the cell is required at Senior but optional at Lead."
+    assert warnings[0].message == "For Data Scientist, this skill is required at Senior but optional at Lead."
     # Optional -> required as the level rises is the normal way.
     assert check_changes(cells=cells, changes=[change(cells, DS, MIDDLE, required=True)]) == []
     assert check_changes(cells=cells, changes=[change(cells, DS, SENIOR, required=True)]) == []
@@ -236,7 +236,7 @@ def test_requiring_a_lower_level_than_the_next_warns_on_the_changed_cell():
     cells = catalog(overrides={("data-scientist", "senior"): {"required": False}})
     warnings = check_changes(cells=cells, changes=[change(cells, DS, MIDDLE, required=True)])
     assert codes(warnings) == [("required_dropped", "data-scientist", "middle")]
-    assert warnings[0].message == "For Data Scientist, the cell is required at Middle but optional at Senior."
+    assert warnings[0].message == "For Data Scientist, this skill is required at Middle but optional at Senior."
 
 
 def test_a_new_cell_is_checked_like_a_changed_one():
@@ -463,7 +463,7 @@ def test_the_check_step_of_an_invalid_form_shows_its_errors(client, member, skil
     client.force_login(member)
     response = client.post(f"/skills/{skill.slug}/suggest/", suggest_data(skill) | {"check": "1"})
     assert response.status_code == 400
-    assert "Change at least one cell" in page_text(response)
+    assert "Change at least one expectation" in page_text(response)
     assert 'id="checks"' not in page_text(response)
 
 

@@ -35,7 +35,7 @@ LOCALE_DIR = BASE_DIR / "locale"
 CATALOGS = {"de": ("de", 2), "es": ("es", 2), "zh-hans": ("zh_Hans", 1)}
 SEED = "ml-experiment-tracking"
 SEED_DATES = {
-    "en": "Feb. 22, 2026",
+    "en": "February 22, 2026",
     "de": "22. Februar 2026",
     "es": "22 de febrero de 2026",
     "zh-hans": "2026年2月22日",

@@ -285,7 +285,7 @@ def test_a_role_level_that_has_cells_cannot_be_removed_or_moved_on_the_role_page
     assert response.status_code == 200
     errors = response.context["inline_admin_formsets"][0].formset.non_form_errors()
     assert errors == [
-        f"The level “Junior” has {cells} cells of this role: delete them or move them to another level "
+        f"The level “Junior” has {cells} expectations of this role: delete them or move them to another level "
         "before you remove or change it."
     ]
     assert RoleLevel.objects.filter(pk=junior.pk, level=junior.level).exists()

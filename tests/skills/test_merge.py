@@ -107,7 +107,7 @@ def test_the_search_document_follows_the_moved_cells(pair, staff):
 
 @pytest.mark.parametrize(
     "given, message",
-    [({}, "Decide for every clashing cell"), ("bogus", "Decide for every clashing cell")],
+    [({}, "Decide for every clashing expectation"), ("bogus", "Decide for every clashing expectation")],
 )
 def test_a_missing_or_unknown_decision_writes_nothing(pair, staff, given, message):
     events = ExpectationEvent.objects.count()
@@ -331,7 +331,7 @@ def test_confirming_without_a_decision_shows_the_preview_again_and_writes_nothin
     plan = merge_plan(source=pair["source"], target=pair["target"])
     response = client.post(merge_url(pair["source"]), {"target": pair["target"].pk, "fingerprint": plan.fingerprint})
     assert response.status_code == 200
-    assert "Decide for every clashing cell" in response.content.decode()
+    assert "Decide for every clashing expectation" in response.content.decode()
     assert Skill.objects.filter(pk=pair["source"].pk).exists()
     assert Expectation.objects.filter(skill=pair["source"]).count() == 3
 

@@ -101,13 +101,14 @@ def test_role_matrix_is_grouped_by_domain_with_every_level_as_a_column(client, m
         assert f'<th scope="col" class="matrix__level">{abbr}</th>' in html
     assert html.count('<th scope="row">') == 2
     # One link per cell, to the cell's detail page.
-    assert html.count('matrix__link"') == 4
+    assert len(re.findall(r'class="prof prof--\w+ matrix__link[ "]', html)) == 4
     for cell in Expectation.objects.filter(role=mixed_role).select_related("skill", "level"):
         assert f'href="{reverse("skills:cell", args=[cell.skill.slug, mixed_role.slug, cell.level.slug])}"' in html
     # Blank where the role has no cell: 2 rows by 5 levels, less 4 cells.
     assert html.count('<span class="visually-hidden">no expectation</span>') == 6
-    # Two required cells, plus the marker once in the legend.
+    # Two required cells, plus the marker once in the legend: a ring and an asterisk, not a colour alone.
     assert html.count('class="matrix__req"') == 3
+    assert html.count("matrix__link--required") == 3
 
 
 def test_role_matrix_cells_show_proficiency_codes_and_legend(client, mixed_role):
@@ -115,9 +116,10 @@ def test_role_matrix_cells_show_proficiency_codes_and_legend(client, mixed_role)
 
     for code, label in [("A", "Awareness"), ("W", "Working"), ("Ad", "Advanced"), ("E", "Expert")]:
         assert f'aria-hidden="true">{code}</span> {label}</li>' in html  # legend
-    assert re.search(r'prof--advanced matrix__link"[^>]*title="Advanced · required"', html)
+    assert re.search(r'prof--advanced matrix__link matrix__link--required"[^>]*title="Advanced · required"', html)
     assert re.search(r'prof--working matrix__link"[^>]*title="Working"', html)
-    assert '<span aria-hidden="true">Ad<span class="matrix__req">●</span></span>' in html
+    assert '<span aria-hidden="true">Ad<span class="matrix__req">*</span></span>' in html
+    assert '<span class="visually-hidden">Advanced, required</span>' in html
 
 
 def test_role_without_cells_says_so(client, levels):
@@ -156,11 +158,12 @@ def test_role_detail_query_count(client, levels, django_assert_num_queries, size
     # the revisions; role, its role levels, the catalog's levels, the role's cells, their skills
     with django_assert_num_queries(6):
         response = client.get(role.get_absolute_url())
-    assert response.content.decode().count("matrix__link") == size * len(levels)
+    links = r'class="prof prof--\w+ matrix__link[ "]'
+    assert len(re.findall(links, response.content.decode())) == size * len(levels)
     # Then from the fragment cache until the catalog changes: the revisions only.
     with django_assert_num_queries(1):
         again = client.get(role.get_absolute_url())
-    assert again.content.decode().count("matrix__link") == size * len(levels)
+    assert len(re.findall(links, again.content.decode())) == size * len(levels)
 
 
 @pytest.mark.parametrize("size", [5, 80])

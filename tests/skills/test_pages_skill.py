@@ -92,7 +92,7 @@ def test_seed_skill_profile_as_the_source_shows_it(client, seeded_catalog):
     assert "Mandatory requirements 0 the other 10 optional" in text
     assert "Domain Machine Learning & AI" in text
     assert "Group MLOps" in text
-    assert "Last updated Feb. 22, 2026" in text
+    assert "Last updated February 22, 2026" in text
     assert '<time datetime="2026-02-22">' in page
     assert "How to Use" in text
     assert "Choose your current level and compare expectations." in text
@@ -368,7 +368,7 @@ def test_home_lists_domains_groups_skills_with_counts_and_role_families(client, 
     assert '<h3 class="domain__title" id="domain-machine-learning-ai">Machine Learning &amp; AI</h3>' in page
     assert '<h4 id="group-mlops">MLOps</h4>' in page
     assert '<a href="/skills/ml-experiment-tracking/">ML Experiment Tracking</a>' in page
-    assert "ML Experiment Tracking 2 roles · 10 cells" in text
+    assert "ML Experiment Tracking 2 roles · 10 expectations" in text
     assert "Engineering Management" in text
     assert '<a href="/roles/technical-lead/">Technical Lead</a>' in page
     assert re.search(r'<form class="hero-search" role="search" action="/search/" method="get">', page)
