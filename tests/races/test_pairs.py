@@ -47,6 +47,7 @@ from tests.races.helpers import burst, reviewer_users, token_header
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TRIES = 20
+CONFIRM = {"confirm": "true"}  # the approval's confirmation step, as its button sends it
 
 
 @pytest.fixture
@@ -128,7 +129,7 @@ def test_approve_approve(base, decision_world):
         page_path = reverse("proposals:approve", args=[proposal.pk])
         api_path = reverse("community-api:proposal-approve", args=[proposal.pk])
         calls = [
-            Visitor(base, reviewer).post(page_path) if way == "page" else api(base, "POST", api_path, reviewer)
+            Visitor(base, reviewer).post(page_path, CONFIRM) if way == "page" else api(base, "POST", api_path, reviewer)
             for way, reviewer in zip(ways[number % 4], (first, second), strict=True)
         ]
         responses = burst(calls)
@@ -162,7 +163,7 @@ def test_approve_withdraw(base, decision_world):
         )
         by_page = number % 2 == 0
         if by_page:
-            calls = [Visitor(base, reviewer).post(approve_page), Visitor(base, author).post(withdraw_page)]
+            calls = [Visitor(base, reviewer).post(approve_page, CONFIRM), Visitor(base, author).post(withdraw_page)]
         else:
             calls = [api(base, "POST", approve_api, reviewer), api(base, "POST", withdraw_api, author)]
         approval, withdrawal = burst(calls)
