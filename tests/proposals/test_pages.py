@@ -605,6 +605,53 @@ def test_a_stale_proposal_warns_and_its_author_updates_it(client, author, review
     assert cell.description == change.description
 
 
+def test_a_stale_proposal_shows_what_the_approved_change_did(client, author, member, reviewer, proposal, cell):
+    other = services.proposal_create(
+        author=member,
+        skill=cell.skill,
+        rationale="Newer.",
+        changes=[change_for(cell, description="The newer text.", required=not cell.required)],
+    )
+    services.proposal_approve(proposal=other, reviewer=reviewer)
+    client.force_login(author)
+    page = text(client.get(f"/proposals/{proposal.pk}/"))
+    moved = page.split(f'id="moved-{cell.role.slug}-{cell.level.slug}"')[1].split("</li>")[0]
+    assert f"changed by proposal #{other.pk}, approved by reviewer" in moved
+    assert f'href="/proposals/{other.pk}/"' in moved
+    # Before and after: the text this proposal was written against, and the text the other one left.
+    assert re.search(r"<del>.*</del>.*<ins>.*The newer text</ins>", moved, re.DOTALL)
+    assert cell.description.split()[0] in moved
+    assert "Optional" in moved and "Required" in moved
+    assert 'name="keep"' in page
+    assert "I have read what changed since, and my proposal keeps it." in page
+
+
+def test_a_stale_cell_changed_outside_a_proposal_shows_its_before_and_after(client, author, proposal, cell):
+    cell.description = "Edited elsewhere."
+    cell.save()
+    client.force_login(author)
+    moved = text(client.get(f"/proposals/{proposal.pk}/")).split('class="stale-move"')[1].split("</li>")[0]
+    assert "changed by proposal" not in moved
+    assert "<ins>" in moved and "Edited" in moved
+
+
+def test_the_rebase_waits_for_the_authors_confirmation(client, author, proposal, cell):
+    cell.description = "Moved on."
+    cell.save()
+    client.force_login(author)
+    response = client.post(f"/proposals/{proposal.pk}/rebase/")
+    assert response.status_code == 400
+    assert re.search(
+        r'id="id_rebase_keep_error"><li>Confirm that your proposal keeps what changed since, or withdraw it.',
+        text(response),
+    )
+    proposal.refresh_from_db()
+    assert proposal.revision == 1
+    assert ProposalChange.objects.get(proposal=proposal, role=cell.role, level=cell.level).base_version == 1
+    assert client.post(f"/proposals/{proposal.pk}/rebase/", {"keep": "on"}).status_code == 302
+    assert ProposalChange.objects.get(proposal=proposal, role=cell.role, level=cell.level).base_version == 2
+
+
 def test_a_rebase_that_would_change_nothing_explains_why(client, author, proposal, cell):
     cell.description = f"Better text for {cell.role} at {cell.level}."  # what the proposal wants, done elsewhere
     cell.save()
