@@ -151,6 +151,39 @@ def test_a_stale_proposal_shows_its_conflict(site, seeded_catalog, author, membe
     assert [e for e in site.errors if not e.startswith("409 POST")] == []
 
 
+def test_a_reviewer_confirms_an_approval_with_a_note_and_undoes_it(site, seeded_catalog, author, reviewer):
+    from proposals import services
+
+    target = cell("data-scientist", "senior")
+    before = target.description
+    proposal = services.proposal_create(
+        author=author, skill=target.skill, rationale="Sharper.", changes=[change(target, "A sharper text.")]
+    )
+    sign_in(site.page.context, site.base_url, reviewer)
+    site.goto("/proposals/?queue=1")
+    site.page.get_by_role("link", name="Rewrites 1 description").click()
+    site.page.wait_for_url(f"**/proposals/{proposal.pk}/")
+
+    site.page.get_by_label("Note (optional)").fill("Matches the team's practice.")
+    site.page.get_by_role("button", name="Approve…").click()
+    expect(site.page.get_by_role("heading", level=1)).to_contain_text("Approve these changes to")
+    assert cell("data-scientist", "senior").description == before  # nothing applied before the confirmation
+    screenshot(site.page, "approve-confirmation")
+    site.page.get_by_role("button", name="Confirm: approve and apply").click()
+    site.page.wait_for_url(f"**/proposals/{proposal.pk}/")
+    expect(site.page.locator("#decision")).to_contain_text("Matches the team's practice.")
+    assert cell("data-scientist", "senior").description == "A sharper text."
+
+    site.page.get_by_role("button", name="Undo approval").click()
+    site.page.wait_for_url(f"**/proposals/{proposal.pk}/")
+    expect(site.page.locator("#decision")).to_contain_text("then undone by reviewer")
+    screenshot(site.page, "proposal-undone")
+    assert cell("data-scientist", "senior").description == before
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.REVERTED
+    assert site.errors == []
+
+
 def test_switching_to_german_keeps_the_page(site, seeded_catalog):
     path = f"/skills/{SEED}/data-scientist/middle/"
     site.goto(path)
