@@ -23,14 +23,21 @@ from skills.models import Skill
 
 REVIEWERS_GROUP = "Reviewers"
 COMMENT_EDIT_WINDOW = timedelta(minutes=15)
+# How long after an approval a reviewer can still undo it (proposals.services.proposal_undo).
+UNDO_WINDOW = timedelta(minutes=10)
 
 User = AbstractBaseUser | AnonymousUser
 
 
 def is_reviewer(user: User) -> bool:
-    """Member of the "Reviewers" group; asked once per request (the answer is kept on the user)."""
+    """A superuser, or a member of the "Reviewers" group; asked once per request (the answer is kept on the user).
+
+    A superuser reviews without being put in the group: they may do everything else already.
+    """
     if not user.is_authenticated or not user.is_active:
         return False
+    if user.is_superuser:
+        return True
     cached = getattr(user, "_is_reviewer", None)
     if cached is None:
         cached = user.groups.filter(name=REVIEWERS_GROUP).exists()
@@ -99,6 +106,27 @@ def require_can_decide(user: User, proposal: Proposal, *, not_reviewer: str, own
 
 
 can_reject = can_decide
+
+
+def undo_deadline(proposal: Proposal):
+    """Until when the approval of this proposal can be undone (None: it is not an approved proposal)."""
+    if not proposal.is_approved or proposal.decided_at is None:
+        return None
+    return proposal.decided_at + UNDO_WINDOW
+
+
+def undo_window_open(proposal: Proposal) -> bool:
+    deadline = undo_deadline(proposal)
+    return deadline is not None and timezone.now() <= deadline
+
+
+def can_undo(user: User, proposal: Proposal) -> bool:
+    """Undo an approval: whoever may decide on the proposal, while the window is open."""
+    return can_decide(user, proposal) and undo_window_open(proposal)
+
+
+def undo_window_minutes() -> int:
+    return int(UNDO_WINDOW.total_seconds() // 60)
 
 
 def can_withdraw(user: User, proposal: Proposal) -> bool:

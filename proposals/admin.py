@@ -47,6 +47,9 @@ class ProposalAdmin(admin.ModelAdmin):
         "decided_at",
         "reason",
         "decision_note",
+        "reverted_by",
+        "reverted_at",
+        "revert_note",
     ]
     fields = readonly_fields
     actions = ["approve_selected"]

@@ -14,6 +14,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from proposals import access, selectors, services, throttling
+from proposals.models import ProposalStatus
 from proposals.serializers import (
     CommentCreateIn,
     CommentEditIn,
@@ -28,6 +29,7 @@ from proposals.serializers import (
     ProposalFilterIn,
     ProposalOut,
     ProposalRejectIn,
+    ProposalUndoIn,
     ProposalUpdateIn,
     WatchOut,
 )
@@ -171,7 +173,7 @@ class ProposalList(generics.ListAPIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("status", OpenApiTypes.STR, enum=["open", "approved", "rejected", "withdrawn"]),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=ProposalStatus.values),
             OpenApiParameter("skill", OpenApiTypes.STR, description="Skill slug."),
             OpenApiParameter("domain", OpenApiTypes.STR, description="Domain slug."),
         ],
@@ -263,7 +265,8 @@ REVIEW_RESPONSES = {
     "If any target cell changed since its base_version, nothing is applied: 409 with the cells. "
     'Send the `revision` of the proposal you reviewed (`{"revision": n}`): if the author edited it since, '
     "nothing is applied and the 409 shows what changed. Without it (an empty body), the proposal is approved "
-    "as it reads at that moment, which may not be what you read.",
+    "as it reads at that moment, which may not be what you read. An optional `note` is kept with the decision. "
+    f"The approval can be undone for {access.undo_window_minutes()} minutes (`POST .../undo/`).",
 )
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
@@ -271,7 +274,35 @@ REVIEW_RESPONSES = {
 def proposal_approve(request, pk: int):
     proposal = access.get_proposal_or_404(pk)
     data = validated(ProposalApproveIn, request.data)
-    services.proposal_approve(proposal=proposal, reviewer=request.user, revision=data.get("revision"))
+    services.proposal_approve(
+        proposal=proposal, reviewer=request.user, revision=data.get("revision"), note=data["note"]
+    )
+    return _proposal_response(request, pk)
+
+
+@extend_schema(
+    request=ProposalUndoIn,
+    responses={
+        **DECISION_RESPONSES,
+        409: _error(
+            "Nothing was undone: the proposal is not approved (or its approval was undone already), the "
+            f"{access.undo_window_minutes()} minutes are over, or cells changed since the approval (then with "
+            "the cells: `base_version` is the version the approval left, `current_version` the version now).",
+            ConflictOut,
+        ),
+    },
+    description=f"Undo an approval within {access.undo_window_minutes()} minutes of it (reviewers, not on their "
+    "own proposal): every cell it changed gets its earlier text back and every cell it created is removed, "
+    "through the same audited path as any catalog write. The proposal's status becomes `reverted` (closed for "
+    "good; suggest the change again to reopen the question). An optional `note` says why.",
+)
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+@parser_classes(JSON_ONLY)
+def proposal_undo(request, pk: int):
+    proposal = access.get_proposal_or_404(pk)
+    data = validated(ProposalUndoIn, request.data)
+    services.proposal_undo(proposal=proposal, reviewer=request.user, note=data["note"])
     return _proposal_response(request, pk)
 
 

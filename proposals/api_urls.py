@@ -13,6 +13,7 @@ urlpatterns = [
     path("proposals/<int:pk>/approve/", api.proposal_approve, name="proposal-approve"),
     path("proposals/<int:pk>/reject/", api.proposal_reject, name="proposal-reject"),
     path("proposals/<int:pk>/withdraw/", api.proposal_withdraw, name="proposal-withdraw"),
+    path("proposals/<int:pk>/undo/", api.proposal_undo, name="proposal-undo"),
     path("comments/<int:pk>/", api.comment_detail, name="comment-detail"),
     path("comments/<int:pk>/hide/", api.comment_hide, name="comment-hide"),
 ]

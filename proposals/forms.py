@@ -168,7 +168,45 @@ def _revision_field() -> forms.IntegerField:
 
 
 class ApproveForm(forms.Form):
+    """Approving takes two posts: the first shows what will be applied, the second (with confirm) applies it."""
+
     revision = _revision_field()
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept with the decision and shown on the proposal. Markdown."),
+    )
+    # Sent by the confirmation's own button only.
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        # The proposal page holds this form beside the rejection's, which has a note too.
+        super().__init__(*args, auto_id="id_approve_%s", **kwargs)
+
+
+class UndoForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why undo it? (optional)"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown on the proposal. Markdown."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="id_undo_%s", **kwargs)
+
+
+class RebaseForm(forms.Form):
+    keep = forms.BooleanField(
+        label=_("I have read what changed since, and my proposal keeps it."),
+        error_messages={"required": _("Confirm that your proposal keeps what changed since, or withdraw it.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="id_rebase_%s", **kwargs)
 
 
 class RejectForm(forms.Form):

@@ -24,6 +24,9 @@ class ProposalStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    # Approved, then undone within proposals.access.UNDO_WINDOW: its cells were put back as they were before.
+    # Closed for good, like a rejection; the author may suggest the change again.
+    REVERTED = "reverted", _("Reverted")
 
 
 class RejectReason(models.TextChoices):
@@ -72,7 +75,7 @@ class ProposalQuerySet(models.QuerySet):
 
     def with_summary(self):
         """What a list of proposals shows: skill, people, and counts of changes and visible comments."""
-        return self.select_related("author", "decided_by", "skill__group__domain").annotate(
+        return self.select_related("author", "decided_by", "reverted_by", "skill__group__domain").annotate(
             change_count=_count(ProposalChange.objects.all(), "proposal"),
             comment_count=_count(Comment.objects.visible(), "proposal"),
         )
@@ -110,7 +113,19 @@ class Proposal(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=16, choices=RejectReason.choices, blank=True)
+    # The reviewer's note on an approval or a rejection.
     decision_note = models.TextField(_("decision note"), blank=True)
+    reverted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approval undone by"),
+        db_index=False,
+    )
+    reverted_at = models.DateTimeField(_("approval undone at"), null=True, blank=True)
+    revert_note = models.TextField(_("note on the undo"), blank=True)
     revision = models.PositiveIntegerField(
         _("revision"),
         default=1,
@@ -140,6 +155,15 @@ class Proposal(models.Model):
                 | (~Q(status=ProposalStatus.OPEN) & Q(decided_at__isnull=False)),
                 name="proposal_decided_iff_closed",
             ),
+            # Only a reverted proposal says when (and perhaps why) its approval was undone.
+            models.CheckConstraint(
+                condition=(Q(status=ProposalStatus.REVERTED) & Q(reverted_at__isnull=False))
+                | (
+                    ~Q(status=ProposalStatus.REVERTED)
+                    & Q(reverted_at__isnull=True, reverted_by__isnull=True, revert_note="")
+                ),
+                name="proposal_reverted_iff_undone",
+            ),
             models.CheckConstraint(condition=~Q(rationale=""), name="proposal_rationale_not_empty"),
             models.CheckConstraint(condition=Q(revision__gte=1), name="proposal_revision_positive"),
         ]
@@ -147,6 +171,8 @@ class Proposal(models.Model):
             models.Index(fields=["skill", "status"], name="proposal_skill_status"),
             # A member's recent proposals: the proposal rate limit (proposals.throttling).
             models.Index(fields=["author", "created"], name="proposal_author_created"),
+            # Undone approvals only: deleting a reviewer clears their name from the undos they made.
+            models.Index(fields=["reverted_by"], name="proposal_reverted_by", condition=Q(reverted_by__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -160,9 +186,18 @@ class Proposal(models.Model):
     def is_open(self) -> bool:
         return self.status == ProposalStatus.OPEN
 
+    @property
+    def is_approved(self) -> bool:
+        return self.status == ProposalStatus.APPROVED
+
 
 class ProposalChange(models.Model):
-    """The new content of one cell. base_version 0 means the cell did not exist when the change was written."""
+    """The new content of one cell. base_version 0 means the cell did not exist when the change was written.
+
+    The base_* fields keep the cell as it read at base_version (null for a new cell, or where it is not on
+    record): what the change replaces, what undoing its approval puts back, and what a rebase shows the author
+    of the change that moved the cell since.
+    """
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="changes", verbose_name=_("proposal"))
     role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="+", verbose_name=_("role"))
@@ -174,6 +209,11 @@ class ProposalChange(models.Model):
         _("base version"),
         default=0,
         help_text=_("The version of the expectation this change was written against; 0 for a new one."),
+    )
+    base_description = models.TextField(_("description it replaces"), null=True, blank=True)
+    base_required = models.BooleanField(_("required flag it replaces"), null=True, blank=True)
+    base_proficiency = models.CharField(
+        _("proficiency it replaces"), max_length=16, choices=Proficiency.choices, null=True, blank=True
     )
 
     objects = ProposalChangeQuerySet.as_manager()
@@ -192,6 +232,10 @@ class ProposalChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} · {self.level}"
+
+    @property
+    def has_base_text(self) -> bool:
+        return self.base_description is not None and self.base_required is not None and bool(self.base_proficiency)
 
 
 class ProposalRevision(models.Model):

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from proposals import access, review_checks
 from proposals.models import Comment, Proposal, ProposalChange, ProposalStatus, Watch
@@ -49,6 +49,25 @@ def base_events(*, proposal: Proposal, changes: list[ProposalChange]) -> dict[tu
         .order_by("pgh_id")
         .only("role_id", "level_id", "version", "description", "required", "proficiency")
     )
+    return {(event.role_id, event.level_id): event for event in events}
+
+
+def moved_cell_events(*, proposal: Proposal, changes: list[ProposalChange]) -> dict[tuple[int, int], ExpectationEvent]:
+    """For an open proposal's stale changes: the audit event that left each cell as it is now, with its context
+    (who, through what, which proposal). One query, none when no change is stale or the cells are gone."""
+    wanted = [c for c in changes if c.current_version and c.current_version != c.base_version]
+    if not wanted:
+        return {}
+    where = Q()
+    for change in wanted:
+        where |= Q(role_id=change.role_id, level_id=change.level_id, version=change.current_version)
+    events = (
+        ExpectationEvent.objects.filter(where, skill_id=proposal.skill_id)
+        .select_related("pgh_context")
+        .order_by("pgh_id")
+        .only("role_id", "level_id", "version", "pgh_context__metadata")
+    )
+    # The newest event at that version: a merge may have moved the cell since, without changing its content.
     return {(event.role_id, event.level_id): event for event in events}
 
 
@@ -125,8 +144,9 @@ def suggest_slots(*, skill: Skill) -> list[CellSlot]:
 
 
 def proposal_page_list(*, status: str = "", skill: str = "", domain: str = "") -> QuerySet:
-    """The /proposals/ page: summaries only (the changes themselves are counted, not loaded)."""
-    proposals = Proposal.objects.with_summary().newest_first()
+    """The /proposals/ page: summaries, and the changes with their roles and levels (one query for a page)."""
+    changes = Prefetch("changes", queryset=ProposalChange.objects.with_axes())
+    proposals = Proposal.objects.with_summary().prefetch_related(changes).newest_first()
     if status:
         proposals = proposals.filter(status=status)
     if skill:

@@ -127,8 +127,19 @@ def _revision_in() -> StrictIntegerField:
     )
 
 
+def _note_in(help_text: str) -> StrictCharField:
+    return StrictCharField(
+        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", help_text=help_text
+    )
+
+
 class ProposalApproveIn(serializers.Serializer):
     revision = _revision_in()
+    note = _note_in("Optional. Your note on the approval, kept with the decision and shown on the proposal. Markdown.")
+
+
+class ProposalUndoIn(serializers.Serializer):
+    note = _note_in("Optional. Why the approval is undone, shown on the proposal. Markdown.")
 
 
 class ProposalRejectIn(serializers.Serializer):
@@ -259,6 +270,7 @@ class ProposalOut(serializers.ModelSerializer):
     domain = serializers.CharField(source="skill.group.domain.slug")
     author = serializers.CharField(source="author.get_username")
     decided_by = serializers.SerializerMethodField()
+    reverted_by = serializers.SerializerMethodField(help_text="Who undid the approval (status `reverted`).")
     changes = ProposalChangeOut(many=True)
     comment_count = serializers.IntegerField()
 
@@ -279,14 +291,25 @@ class ProposalOut(serializers.ModelSerializer):
             "decided_at",
             "reason",
             "decision_note",
+            "reverted_by",
+            "reverted_at",
+            "revert_note",
             "revision",
             "changes",
             "comment_count",
         ]
-        extra_kwargs = {"revision": {"help_text": "Raised by every edit; send it with a decision (approve, reject)."}}
+        extra_kwargs = {
+            "revision": {"help_text": "Raised by every edit; send it with a decision (approve, reject)."},
+            "decision_note": {"help_text": "The reviewer's note on the approval or the rejection."},
+            "reverted_at": {"help_text": "When the approval was undone (status `reverted`)."},
+            "revert_note": {"help_text": "Why the approval was undone, if the reviewer said."},
+        }
 
     def get_decided_by(self, proposal) -> str | None:
         return proposal.decided_by.get_username() if proposal.decided_by_id else None
+
+    def get_reverted_by(self, proposal) -> str | None:
+        return proposal.reverted_by.get_username() if proposal.reverted_by_id else None
 
 
 class ReviewWarningOut(serializers.Serializer):

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from proposals import access, notifications, revisions, throttling
@@ -40,7 +41,7 @@ from skillmatrix.lock_conflicts import retry_on_lock_conflict
 from skills import locking
 from skills.audit import audit_context
 from skills.models import Expectation, Level, Role, Skill
-from skills.services import CellChange, cell_save, cell_validate
+from skills.services import CellChange, cell_delete, cell_save, cell_validate
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,9 @@ def _build_changes(*, skill: Skill, changes: Sequence[ChangeInput]) -> list[Prop
                 required=change.required,
                 proficiency=change.proficiency,
                 base_version=current_version,
+                base_description=cell.description if cell else None,
+                base_required=cell.required if cell else None,
+                base_proficiency=cell.proficiency if cell else None,
             )
         )
     if errors:
@@ -231,11 +235,11 @@ def _lock_skill_of(proposal: Proposal) -> None:
     raise Conflict(_("This proposal's skill is being merged; try again in a moment."))
 
 
-def _lock_open(proposal: Proposal, *, skill: bool = True) -> Proposal:
-    """Lock the proposal's row and check it is still open (another reviewer may have decided it meanwhile).
+def _lock(proposal: Proposal, *, skill: bool = True) -> Proposal:
+    """Lock the proposal's row and read it again; the caller checks its status on what this returns.
 
-    skill: lock the skill's row first (skills/locking.py), for an approval (its cells are written) or an
-    edit (a merge must not move the proposal half-way); a rejection or withdrawal writes the proposal alone.
+    skill: lock the skill's row first (skills/locking.py), for an approval or an undo (its cells are written)
+    or an edit (a merge must not move the proposal half-way); a rejection or withdrawal writes the proposal alone.
     Only the proposal's row is locked, FOR NO KEY UPDATE: comments on it can still be written meanwhile.
     """
     if skill:
@@ -248,11 +252,19 @@ def _lock_open(proposal: Proposal, *, skill: bool = True) -> Proposal:
     )
     if locked is None:
         raise Http404(_("This proposal no longer exists."))
-    if not locked.is_open:
-        raise Conflict(
-            _("This proposal is no longer open (it is %(status)s).") % {"status": locked.get_status_display().lower()}
-        )
     return locked
+
+
+def _lock_open(proposal: Proposal, *, skill: bool = True) -> Proposal:
+    """Lock the proposal (see _lock) and check it is still open (another reviewer may have decided it meanwhile)."""
+    locked = _lock(proposal, skill=skill)
+    if not locked.is_open:
+        raise Conflict(no_longer_open(locked))
+    return locked
+
+
+def no_longer_open(proposal: Proposal) -> str:
+    return _("This proposal is no longer open (it is %(status)s).") % {"status": proposal.get_status_display().lower()}
 
 
 class ProposalEdited(Conflict):
@@ -267,8 +279,10 @@ class ProposalEdited(Conflict):
         self.edits = edits
 
 
-def _require_revision(proposal: Proposal, revision: int | None) -> None:
-    """On the locked row: the revision the reviewer read, when they say which, is still the current one."""
+def require_revision(proposal: Proposal, revision: int | None) -> None:
+    """The revision the reviewer read, when they say which, is still the current one (ProposalEdited if not).
+
+    The decisions check it on the locked row; the approval's confirmation step checks it early, on the row read."""
     if revision is not None and revision != proposal.revision:
         raise ProposalEdited(revisions.edits_since(proposal, revision))
 
@@ -302,11 +316,22 @@ def proposal_update_changes(
     return proposal
 
 
+def _clean_note(note: str) -> str:
+    """A reviewer's optional note on a decision or an undo, stripped, within TEXT_MAX_LENGTH."""
+    note = (note or "").strip()
+    if len(note) > TEXT_MAX_LENGTH:
+        raise ValidationError({"note": _("The note is limited to %(max)d characters.") % {"max": TEXT_MAX_LENGTH}})
+    return note
+
+
 @transaction.atomic
-def proposal_approve(*, proposal: Proposal, reviewer: AbstractBaseUser, revision: int | None = None) -> Proposal:
+def proposal_approve(
+    *, proposal: Proposal, reviewer: AbstractBaseUser, revision: int | None = None, note: str = ""
+) -> Proposal:
     """Apply every change of the proposal, or none: if any target cell moved past its base, raise Conflict.
 
     revision: the one the reviewer read; if the author edited the proposal since, ProposalEdited (nothing applied).
+    note: the reviewer's optional note, kept with the decision.
     """
     access.require_can_decide(
         reviewer,
@@ -314,8 +339,9 @@ def proposal_approve(*, proposal: Proposal, reviewer: AbstractBaseUser, revision
         not_reviewer=_("Only reviewers can approve proposals."),
         own_proposal=_("You cannot approve your own proposal."),
     )
+    note = _clean_note(note)
     proposal = _lock_open(proposal)
-    _require_revision(proposal, revision)
+    require_revision(proposal, revision)
     changes = list(proposal.changes.select_related("role", "level").order_by("pk"))
     cells = _cells_by_axes(proposal.skill, changes, lock=True)
 
@@ -350,10 +376,91 @@ def proposal_approve(*, proposal: Proposal, reviewer: AbstractBaseUser, revision
                 # The catalog moved under the proposal (e.g. the role lost this level).
                 raise Conflict(f"{change.role} · {change.level}: {' '.join(error.messages)}") from None
         proposal.status = ProposalStatus.APPROVED
+        proposal.decision_note = note
         proposal.decided_by = reviewer
         proposal.decided_at = timezone.now()
-        proposal.save(update_fields=["status", "decided_by", "decided_at", "updated"])
+        proposal.save(update_fields=["status", "decision_note", "decided_by", "decided_at", "updated"])
     notifications.proposal_decided(proposal=proposal)
+    return proposal
+
+
+def _undo_window_closed(proposal: Proposal) -> str:
+    return _(
+        "An approval can be undone for %(minutes)d minutes; this one was approved at %(when)s. "
+        "Nothing was changed: suggest a new change to the cells instead."
+    ) % {
+        "minutes": access.undo_window_minutes(),
+        "when": date_format(timezone.localtime(proposal.decided_at), "DATETIME_FORMAT"),
+    }
+
+
+def _not_approved(proposal: Proposal) -> str:
+    if proposal.status == ProposalStatus.REVERTED:
+        return _("This approval was already undone.")
+    return _("Only an approved proposal can be undone (this one is %(status)s).") % {
+        "status": proposal.get_status_display().lower()
+    }
+
+
+@transaction.atomic
+def proposal_undo(*, proposal: Proposal, reviewer: AbstractBaseUser, note: str = "") -> Proposal:
+    """Undo an approval within access.UNDO_WINDOW: put every cell it changed back as it was, or none.
+
+    The reverse change is a catalog write like any other (skills.services: versions, "Last updated", the
+    audit trail, whose context names the proposal and the source "undo"): a cell the approval changed gets its
+    text back, a cell it created is deleted. Conflict when the window has closed, when the proposal is not
+    approved (any more), or when a cell moved since the approval (its version is no longer the one the
+    approval left: base_version + 1, since an approval writes each cell once). The proposal ends "reverted",
+    closed for good. Locks: the skill, the proposal, the cells (skills/locking.py), as an approval takes them.
+    """
+    access.require_can_decide(
+        reviewer,
+        proposal,
+        not_reviewer=_("Only reviewers can undo an approval."),
+        own_proposal=_("You cannot undo the approval of your own proposal."),
+    )
+    note = _clean_note(note)
+    proposal = _lock(proposal)
+    if not proposal.is_approved:
+        raise Conflict(_not_approved(proposal))
+    if not access.undo_window_open(proposal):
+        raise Conflict(_undo_window_closed(proposal))
+    changes = list(proposal.changes.select_related("role", "level").order_by("pk"))
+    cells = _cells_by_axes(proposal.skill, changes, lock=True)
+
+    conflicts = []
+    for change in changes:
+        cell = cells.get((change.role_id, change.level_id))
+        applied, current = change.base_version + 1, cell.version if cell else 0
+        if current != applied:
+            conflicts.append(CellConflict(change.role.slug, change.level.slug, applied, current))
+    if conflicts:
+        raise Conflict(_("Some cells changed since this approval; nothing was undone."), conflicts)
+    if any(change.base_version and not change.has_base_text for change in changes):
+        raise Conflict(_("The text this approval replaced is not on record; nothing was undone."))
+
+    with audit_context(source="undo", user=reviewer, proposal=proposal.pk):
+        for change in changes:
+            cell = cells[(change.role_id, change.level_id)]
+            if not change.base_version:
+                cell_delete(cell=cell)
+                continue
+            previous = CellChange(
+                role=change.role,
+                level=change.level,
+                description=change.base_description,
+                required=change.base_required,
+                proficiency=change.base_proficiency,
+            )
+            try:
+                cell_save(skill=proposal.skill, change=previous)
+            except ValidationError as error:
+                raise Conflict(f"{change.role} · {change.level}: {' '.join(error.messages)}") from None
+        proposal.status = ProposalStatus.REVERTED
+        proposal.reverted_by = reviewer
+        proposal.reverted_at = timezone.now()
+        proposal.revert_note = note
+        proposal.save(update_fields=["status", "reverted_by", "reverted_at", "revert_note", "updated"])
     return proposal
 
 
@@ -372,13 +479,11 @@ def proposal_reject(
         raise ValidationError(
             {"reason": _("Choose one of: %(choices)s.") % {"choices": ", ".join(RejectReason.values)}}
         )
-    note = (note or "").strip()
+    note = _clean_note(note)
     if reason == RejectReason.OTHER and not note:
         raise ValidationError({"note": _("Say why when the reason is “other”.")})
-    if len(note) > TEXT_MAX_LENGTH:
-        raise ValidationError({"note": _("The note is limited to %(max)d characters.") % {"max": TEXT_MAX_LENGTH}})
     proposal = _lock_open(proposal, skill=False)
-    _require_revision(proposal, revision)
+    require_revision(proposal, revision)
     proposal.status = ProposalStatus.REJECTED
     proposal.reason = reason
     proposal.decision_note = note

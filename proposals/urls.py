@@ -14,6 +14,7 @@ urlpatterns = [
     path("proposals/<int:pk>/reject/", decisions.proposal_reject, name="reject"),
     path("proposals/<int:pk>/withdraw/", decisions.proposal_withdraw, name="withdraw"),
     path("proposals/<int:pk>/rebase/", decisions.proposal_rebase, name="rebase"),
+    path("proposals/<int:pk>/undo/", decisions.proposal_undo, name="undo"),
     path("proposals/<int:pk>/comments/", comments.proposal_comment, name="proposal-comment"),
     path("comments/<int:pk>/edit/", comments.comment_edit, name="comment-edit"),
     path("comments/<int:pk>/delete/", comments.comment_delete, name="comment-delete"),

@@ -8,6 +8,7 @@ JavaScript reads, so no template or script repeats the number.
 from django import template
 from django.contrib.auth.models import AbstractUser
 
+from proposals.access import undo_window_minutes
 from proposals.models import HIDE_REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 from skills.selectors import SEARCH_MAX_CHARS
 
@@ -19,6 +20,8 @@ LIMITS = {
     "search": SEARCH_MAX_CHARS,
     # A username or an email address (the team invitation's field).
     "user": max(AbstractUser._meta.get_field(name).max_length for name in ("username", "email")),
+    # Minutes after an approval during which a reviewer can undo it.
+    "undo_minutes": undo_window_minutes(),
 }
 
 

@@ -8,11 +8,11 @@ earlier step while it holds a later one; two writes then cannot wait for each ot
 2. Skill rows, by primary key, all those the write will touch, in one statement (lock_skills):
    - FOR UPDATE by a merge (skills/merge.py), which deletes the source and moves what hangs on it;
    - FOR NO KEY UPDATE by every write of cells (skills.services.cell_save and cell_delete, the
-     approval of a proposal, the import, the admin), because the cells' triggers UPDATE the skill's
+     approval of a proposal and its undo, the import, the admin), because the cells' triggers UPDATE the skill's
      "Last updated": a writer that locked a cell first and then reached the skill through its
      trigger would wait for the skill while holding the cell another writer waits for. The same
-     lock keeps a proposal's skill in place while the proposal is edited or approved
-     (proposals.services._lock_open), so a merge cannot move it half-way.
+     lock keeps a proposal's skill in place while the proposal is edited, approved or undone
+     (proposals.services._lock), so a merge cannot move it half-way.
    FOR NO KEY UPDATE still lets new rows refer to the skill (comments, watches, proposals take
    FOR KEY SHARE through their foreign key); only a merge or a deletion waits for it.
 3. The proposal row, alone (FOR NO KEY UPDATE OF the proposal: not its skill, not its author).

@@ -504,6 +504,7 @@ SOURCE_LABELS = {
     "import": gettext_lazy("Import"),
     "shell": gettext_lazy("Shell"),
     "proposal": gettext_lazy("Approved proposal"),
+    "undo": gettext_lazy("Undone approval"),
 }
 EVENT_LABELS = {
     "insert": gettext_lazy("Added"),

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from proposals import access, selectors
 from proposals.forms import ProposalFilterForm
 from proposals.models import Proposal
-from proposals.pages import proposal_page
+from proposals.pages import proposal_page, proposal_rows
 from proposals.view_helpers import load_proposal
 
 
@@ -38,7 +38,7 @@ def proposal_list(request):
     context = {
         "form": form,
         "page": page,
-        "proposals": list(page.object_list),
+        "rows": proposal_rows(page.object_list),
         "queue": queue,
         "is_reviewer": is_reviewer,
         "queue_count": selectors.review_queue(reviewer=user).count() if is_reviewer else None,

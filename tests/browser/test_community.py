@@ -94,9 +94,11 @@ def test_a_member_signs_up_watches_comments_and_suggests_and_a_reviewer_applies_
     sign_in(reviewer_context, live_server.url, reviewer)
     review = reviewer_context.new_page()
     review.goto(site.url("/proposals/?status=open"))
-    review.get_by_role("link", name=re.compile(f"#{proposal.pk}\\b|ML Experiment Tracking")).first.click()
+    # Each proposal is listed by what it changes.
+    review.get_by_role("link", name="Rewrites 1 description").click()
     review.wait_for_url(f"**/proposals/{proposal.pk}/")
-    review.get_by_role("button", name="Approve and apply").click()
+    review.get_by_role("button", name="Approve…").click()
+    review.get_by_role("button", name="Confirm: approve and apply").click()
     review.wait_for_url(f"**/proposals/{proposal.pk}/")
     expect(review.locator("main")).to_contain_text("Approved")
     proposal.refresh_from_db()
@@ -138,7 +140,8 @@ def test_a_stale_proposal_shows_its_conflict(site, seeded_catalog, author, membe
     expect(site.page.locator(".proposal-change--stale")).to_contain_text("Changed since written")
     screenshot(site.page, "proposal-stale")
 
-    site.page.get_by_role("button", name="Approve and apply").click()
+    site.page.get_by_role("button", name="Approve…").click()
+    site.page.get_by_role("button", name="Confirm: approve and apply").click()
     error = site.page.locator("#proposal-error")
     expect(error).to_contain_text("Nothing was applied")
     expect(error).to_contain_text("Data Scientist")
@@ -147,6 +150,39 @@ def test_a_stale_proposal_shows_its_conflict(site, seeded_catalog, author, membe
     assert cell("data-scientist", "senior").description == "The newer idea."
     # The refused approval answers 409, and the page says why; nothing else failed.
     assert [e for e in site.errors if not e.startswith("409 POST")] == []
+
+
+def test_a_reviewer_confirms_an_approval_with_a_note_and_undoes_it(site, seeded_catalog, author, reviewer):
+    from proposals import services
+
+    target = cell("data-scientist", "senior")
+    before = target.description
+    proposal = services.proposal_create(
+        author=author, skill=target.skill, rationale="Sharper.", changes=[change(target, "A sharper text.")]
+    )
+    sign_in(site.page.context, site.base_url, reviewer)
+    site.goto("/proposals/?queue=1")
+    site.page.get_by_role("link", name="Rewrites 1 description").click()
+    site.page.wait_for_url(f"**/proposals/{proposal.pk}/")
+
+    site.page.get_by_label("Note (optional)").fill("Matches the team's practice.")
+    site.page.get_by_role("button", name="Approve…").click()
+    expect(site.page.get_by_role("heading", level=1)).to_contain_text("Approve these changes to")
+    assert cell("data-scientist", "senior").description == before  # nothing applied before the confirmation
+    screenshot(site.page, "approve-confirmation")
+    site.page.get_by_role("button", name="Confirm: approve and apply").click()
+    site.page.wait_for_url(f"**/proposals/{proposal.pk}/")
+    expect(site.page.locator("#decision")).to_contain_text("Matches the team's practice.")
+    assert cell("data-scientist", "senior").description == "A sharper text."
+
+    site.page.get_by_role("button", name="Undo approval").click()
+    site.page.wait_for_url(f"**/proposals/{proposal.pk}/")
+    expect(site.page.locator("#decision")).to_contain_text("then undone by reviewer")
+    screenshot(site.page, "proposal-undone")
+    assert cell("data-scientist", "senior").description == before
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.REVERTED
+    assert site.errors == []
 
 
 def test_switching_to_german_keeps_the_page(site, seeded_catalog):

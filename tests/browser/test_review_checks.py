@@ -56,7 +56,8 @@ def test_a_member_checks_a_short_description_sends_it_anyway_and_a_reviewer_sees
     expect(card).to_contain_text("1 warning")
     assert axe_violations(review) == []
     screenshot(review, "proposal-with-warnings")
-    review.get_by_role("button", name="Approve and apply").click()
+    review.get_by_role("button", name="Approve…").click()
+    review.get_by_role("button", name="Confirm: approve and apply").click()
     review.wait_for_url(f"**/proposals/{proposal.pk}/")
     expect(review.locator("main")).to_contain_text("Approved")
     proposal.refresh_from_db()

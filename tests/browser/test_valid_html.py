@@ -35,6 +35,7 @@ def rendered_pages(users: dict) -> dict[str, str]:
         "sign-up-errors": ("anonymous", "/accounts/signup/", {"email": "not an address", "password1": "1"}),
         "suggest-errors": ("member", f"/skills/{SEED}/suggest/", {"rationale": ""}),
         "comment-errors": ("member", f"/skills/{SEED}/comments/", {"body": ""}),
+        "approve-confirmation": ("reviewer", f"/proposals/{world.open_proposal}/approve/", {"revision": "1"}),
         "suggest-checked": (
             "member",
             f"/skills/{SEED}/suggest/",
@@ -46,6 +47,8 @@ def rendered_pages(users: dict) -> dict[str, str]:
         assert response.status_code in (200, 400), (path, response.status_code)
         pages[name] = response.content.decode()
     assert "very short" in pages["suggest-checked"].split('id="checks"')[1]
+    assert 'name="confirm"' in pages["approve-confirmation"]
+    assert "/undo/" in pages["proposal-approved-reviewer"]
     return pages
 
 
@@ -70,7 +73,7 @@ def test_every_main_page_is_valid_html(tmp_path, node_tools, seeded_catalog, mem
     ]
     assert not errors, "\n".join(errors)
     assert result.returncode == 0
-    assert len(files) == len(MAIN_PAGES) + 5
+    assert len(files) == len(MAIN_PAGES) + 6
 
 
 def test_the_checker_does_report_broken_markup(tmp_path, node_tools):

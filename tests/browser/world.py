@@ -128,6 +128,8 @@ MAIN_PAGES = [
     ("plan", "member", "/me/plan/"),
     ("plan-print", "member", "/me/plan/print/"),
     ("proposal-reviewer", "reviewer", "/proposals/{open}/"),
+    # Approved moments ago: the reviewer can still undo it.
+    ("proposal-approved-reviewer", "reviewer", "/proposals/{approved}/"),
     ("proposal-warnings", "reviewer", "/proposals/{warned}/"),
     ("review-queue", "reviewer", "/proposals/?status=open"),
 ]

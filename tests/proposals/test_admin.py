@@ -1,10 +1,11 @@
 """The community models in the admin; decisions made there follow the same rules as on the site."""
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from proposals import services
 from proposals.models import Comment, Proposal, ProposalStatus
+from tests.factories import UserFactory
 
 
 @pytest.fixture
@@ -38,14 +39,35 @@ def approve_in_admin(client, proposal):
     )
 
 
-def test_staff_outside_the_reviewers_cannot_approve_in_the_admin(admin_client, proposal):
-    response = approve_in_admin(admin_client, proposal)
+@pytest.fixture
+def editor(db):
+    """Staff who may change proposals in the admin, but neither a superuser nor a reviewer."""
+    user = UserFactory(username="editor", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="proposals", codename__in=["view_proposal", "change_proposal"]
+        )
+    )
+    return user
+
+
+def test_staff_outside_the_reviewers_cannot_approve_in_the_admin(client, editor, proposal):
+    client.force_login(editor)
+    response = approve_in_admin(client, proposal)
     assert "Only reviewers can approve proposals." in response.content.decode()
     assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.OPEN
 
 
-def test_a_reviewing_staff_member_approves_in_the_admin(admin_client, staff, proposal):
-    staff.groups.add(Group.objects.get_or_create(name="Reviewers")[0])
+def test_a_reviewing_staff_member_approves_in_the_admin(client, editor, proposal):
+    editor.groups.add(Group.objects.get_or_create(name="Reviewers")[0])
+    client.force_login(editor)
+    response = approve_in_admin(client, proposal)
+    assert f"#{proposal.pk} approved." in response.content.decode()
+    assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.APPROVED
+
+
+def test_a_superuser_approves_in_the_admin_without_being_a_reviewer(admin_client, staff, proposal):
+    assert staff.is_superuser and not staff.groups.exists()
     response = approve_in_admin(admin_client, proposal)
     assert f"#{proposal.pk} approved." in response.content.decode()
     assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.APPROVED

@@ -99,7 +99,7 @@ def test_a_deadlock_in_the_api_is_409_not_500(api, reviewer, proposal, monkeypat
 def test_a_deadlock_on_a_page_is_a_409_page_not_500(client, reviewer, proposal, monkeypatch):
     monkeypatch.setattr(services, "proposal_approve", refuse_with_a_deadlock)
     client.force_login(reviewer)
-    response = client.post(f"/proposals/{proposal.pk}/approve/")
+    response = client.post(f"/proposals/{proposal.pk}/approve/", {"confirm": "true"})
     assert response.status_code == 409
     assert "Nothing was saved" in response.content.decode()
 

@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from proposals import selectors, services
+from proposals import pages, selectors, services
 from proposals.models import Comment, Proposal, ProposalChange, ProposalStatus, Watch
 from proposals.throttling import WriteRateThrottle
 from skills.models import Expectation, Proficiency
@@ -43,7 +43,7 @@ def comment(author, skill):
 PAGES = [
     # (url template, statuses for anonymous, member, author, reviewer, staff)
     ("/proposals/", [200, 200, 200, 200, 200]),
-    ("/proposals/?queue=1", [302, 403, 403, 200, 403]),
+    ("/proposals/?queue=1", [302, 403, 403, 200, 200]),
     ("/proposals/{proposal}/", [200, 200, 200, 200, 200]),
     ("/proposals/999999/", [404, 404, 404, 404, 404]),
     ("/proposals/99999999999999999999999/", [404, 404, 404, 404, 404]),
@@ -77,17 +77,20 @@ def test_anonymous_is_sent_to_sign_in_and_back(client, skill):
 
 # (url template, form data, statuses for anonymous, member, author, reviewer, staff)
 POSTS = [
-    ("/proposals/{proposal}/approve/", {}, [302, 403, 403, 302, 403]),
-    ("/proposals/{proposal}/reject/", {"reason": "unclear", "note": ""}, [302, 403, 403, 302, 403]),
+    # Staff is a superuser: a reviewer without being in the group.
+    ("/proposals/{proposal}/approve/", {"confirm": "true"}, [302, 403, 403, 302, 302]),
+    ("/proposals/{proposal}/reject/", {"reason": "unclear", "note": ""}, [302, 403, 403, 302, 302]),
+    # The proposal is open: there is no approval to undo.
+    ("/proposals/{proposal}/undo/", {}, [302, 403, 403, 409, 409]),
     ("/proposals/{proposal}/withdraw/", {}, [302, 403, 302, 403, 403]),
-    ("/proposals/{proposal}/rebase/", {}, [302, 403, 302, 403, 403]),
+    ("/proposals/{proposal}/rebase/", {"keep": "on"}, [302, 403, 302, 403, 403]),
     ("/proposals/{proposal}/comments/", {"body": "Hi."}, [302, 302, 302, 302, 302]),
     ("/skills/{skill}/comments/", {"body": "Hi."}, [302, 302, 302, 302, 302]),
     ("/skills/{skill}/watch/", {"action": "watch"}, [302, 302, 302, 302, 302]),
     ("/skills/{skill}/suggest/", "suggest", [302, 302, 302, 302, 302]),
     ("/comments/{comment}/edit/", {"body": "Edited."}, [302, 403, 302, 403, 403]),
     ("/comments/{comment}/delete/", {}, [302, 403, 302, 403, 403]),
-    ("/comments/{comment}/hide/", {"reason": "Spam"}, [302, 403, 403, 302, 403]),
+    ("/comments/{comment}/hide/", {"reason": "Spam"}, [302, 403, 403, 302, 302]),
     ("/accounts/profile/token/", {}, [302, 200, 200, 200, 200]),
     ("/accounts/profile/token/revoke/", {}, [302, 302, 302, 302, 302]),
 ]
@@ -121,6 +124,7 @@ def test_forms_answer_each_user_with_the_exact_status(
         "/proposals/{proposal}/reject/",
         "/proposals/{proposal}/withdraw/",
         "/proposals/{proposal}/rebase/",
+        "/proposals/{proposal}/undo/",
         "/proposals/{proposal}/comments/",
         "/skills/{skill}/comments/",
         "/skills/{skill}/watch/",
@@ -223,7 +227,11 @@ def test_posts_without_the_csrf_token_are_refused(reviewer, proposal, cell):
 
     page = text(client.get(f"/proposals/{proposal.pk}/"))
     form = next(f for f in post_forms(page) if f["action"] == f"/proposals/{proposal.pk}/approve/")
-    response = client.post(form["action"], {"csrfmiddlewaretoken": form["csrf"]})
+    confirmation = client.post(form["action"], {"csrfmiddlewaretoken": form["csrf"]})
+    assert confirmation.status_code == 200
+    assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.OPEN
+    form = next(f for f in post_forms(text(confirmation)) if f["action"] == f"/proposals/{proposal.pk}/approve/")
+    response = client.post(form["action"], {"csrfmiddlewaretoken": form["csrf"], "confirm": "true"})
     assert response.status_code == 302
     assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.APPROVED
 
@@ -360,14 +368,43 @@ def test_suggest_is_rate_limited_like_the_api(client, member, skill, cell, monke
 # --- Proposals list --------------------------------------------------------------------------
 
 
-def test_the_list_shows_status_author_skill_and_counts(client, proposal, skill):
+def test_the_list_shows_what_each_proposal_changes_where_by_whom_and_how_long_ago(client, proposal, skill, catalog):
+    Proposal.objects.filter(pk=proposal.pk).update(created=timezone.now() - timezone.timedelta(days=3, hours=5))
     page = text(client.get("/proposals/"))
-    assert f'href="/proposals/{proposal.pk}/"' in page
+    # The one-line summary is the link, not "Proposal #n".
+    summary = f'<a href="/proposals/{proposal.pk}/" class="proposal-table__summary">'
+    assert summary + "Rewrites 2 descriptions; proficiency Advanced → Expert</a>" in page
     assert '<span class="status status-open">Open</span>' in page
     assert ">author</td>" in page
     assert skill.name in page
-    assert re.search(r'data-label="Changes" class="num">2</td>', page)
+    (first, second), levels = catalog["roles"], catalog["levels"]
+    cells = page.split('data-label="Roles and levels">')[1].split("</td>")[0]
+    assert f'{first.name}: <abbr title="{levels[0].name}">{levels[0].short}</abbr>' in cells
+    assert f'{second.name}: <abbr title="{levels[2].name}">{levels[2].short}</abbr>' in cells
+    assert re.search(r'data-label="Age"><time datetime="[^"]+" title="[^"]+">3\xa0days ago</time>', page)
     assert "1 proposal" in page
+
+
+def test_the_summary_says_what_kinds_of_change_a_proposal_makes(author, skill, catalog):
+    cells = {
+        (c.role_id, c.level_id): c for c in Expectation.objects.filter(skill=skill).select_related("role", "level")
+    }
+    role, levels = catalog["roles"][0], catalog["levels"]
+    junior, middle, senior = (cells[role.pk, level.pk] for level in levels[:3])
+    changes = [
+        change_for(junior, description=junior.description, proficiency=Proficiency.EXPERT, required=True),
+        change_for(middle, description=middle.description, proficiency=Proficiency.AWARENESS),
+        change_for(senior, required=False),
+    ]
+    proposal = services.proposal_create(author=author, skill=skill, rationale="Mixed.", changes=changes)
+    assert pages.change_summary(list(proposal.changes.all())) == (
+        "Rewrites 1 description; raises proficiency in 1 cell; lowers proficiency in 1 cell; "
+        "makes 1 cell required; makes 1 cell optional"
+    )
+    ProposalChange.objects.filter(proposal=proposal).update(base_version=0)
+    assert pages.change_summary(list(proposal.changes.all())) == "Adds 3 cells"
+    ProposalChange.objects.filter(proposal=proposal).update(base_version=1, base_description=None)
+    assert pages.change_summary(list(proposal.changes.all())) == "Changes 3 cells"
 
 
 def test_the_list_filters_by_status_domain_and_skill(client, author, proposal, skill, levels):
@@ -445,7 +482,7 @@ def test_the_actions_each_user_sees(request, proposal):
         ("member", False, False),
         ("author", False, True),
         ("reviewer", True, False),
-        ("staff", False, False),
+        ("staff", True, False),  # a superuser
     ]:
         page = text(client_for(user_of(request, who)).get(url))
         assert (approve in page) is sees_review, who
@@ -453,15 +490,31 @@ def test_the_actions_each_user_sees(request, proposal):
         assert (withdraw in page) is sees_withdraw, who
 
 
-def test_approving_through_the_page_applies_the_text(client, reviewer, proposal, cell):
+def test_approving_through_the_page_asks_for_a_confirmation_then_applies_the_text(client, reviewer, proposal, cell):
     client.force_login(reviewer)
-    response = client.post(f"/proposals/{proposal.pk}/approve/")
+    first = client.post(f"/proposals/{proposal.pk}/approve/", {"revision": "1", "note": "Checked against *the docs*."})
+    assert first.status_code == 200
+    confirmation = text(first)
+    assert "Approve these changes to" in confirmation
+    assert f"{cell.role.name} · {cell.level.name}</strong>: Rewrites 1 description" in confirmation
+    assert 'name="confirm" value="true"' in confirmation
+    assert 'name="revision" value="1"' in confirmation
+    assert "Checked against *the docs*.</textarea>" in confirmation  # the note typed is kept
+    cell.refresh_from_db()
+    assert cell.version == 1 and Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.OPEN
+
+    response = client.post(
+        f"/proposals/{proposal.pk}/approve/",
+        {"revision": "1", "note": "Checked against *the docs*.", "confirm": "true"},
+    )
     assert response.status_code == 302
     cell.refresh_from_db()
     assert cell.description == f"Better text for {cell.role} at {cell.level}."
     page = text(client.get(response["Location"]))
-    assert "Approved. The changes are now in the catalog." in page
+    assert "Approved. The changes are now in the catalog. You can undo this for 10 minutes." in page
     assert "Approved by reviewer on" in page
+    assert "Checked against <em>the docs</em>." in page  # the note, kept with the decision
+    assert Proposal.objects.get(pk=proposal.pk).decision_note == "Checked against *the docs*."
     # Decided: the diff is against the text it replaced, from the audit trail.
     assert "Description, against the text it was written for" in page
     assert re.search(rf"<del><span class=\"visually-hidden\">removed: </span>{cell.skill.name}", page)
@@ -472,7 +525,7 @@ def test_a_conflict_on_approve_names_the_cells_and_applies_nothing(client, revie
     cell.description = "Edited in the admin meanwhile."
     cell.save()
     client.force_login(reviewer)
-    response = client.post(f"/proposals/{proposal.pk}/approve/")
+    response = client.post(f"/proposals/{proposal.pk}/approve/", {"confirm": "true"})
     page = text(response)
     assert response.status_code == 409
     assert (
@@ -543,20 +596,67 @@ def test_a_stale_proposal_warns_and_its_author_updates_it(client, author, review
     assert "The author can update the proposal to the current text." in reviewer_page
     assert f'action="/proposals/{proposal.pk}/rebase/"' not in reviewer_page
 
-    assert client.post(f"/proposals/{proposal.pk}/rebase/").status_code == 302
+    assert client.post(f"/proposals/{proposal.pk}/rebase/", {"keep": "on"}).status_code == 302
     change = ProposalChange.objects.get(proposal=proposal, role=cell.role, level=cell.level)
     assert change.base_version == 2
     assert "Some cells changed after" not in text(client.get(f"/proposals/{proposal.pk}/"))
-    assert client_for(reviewer).post(f"/proposals/{proposal.pk}/approve/").status_code == 302
+    assert client_for(reviewer).post(f"/proposals/{proposal.pk}/approve/", {"confirm": "true"}).status_code == 302
     cell.refresh_from_db()
     assert cell.description == change.description
+
+
+def test_a_stale_proposal_shows_what_the_approved_change_did(client, author, member, reviewer, proposal, cell):
+    other = services.proposal_create(
+        author=member,
+        skill=cell.skill,
+        rationale="Newer.",
+        changes=[change_for(cell, description="The newer text.", required=not cell.required)],
+    )
+    services.proposal_approve(proposal=other, reviewer=reviewer)
+    client.force_login(author)
+    page = text(client.get(f"/proposals/{proposal.pk}/"))
+    moved = page.split(f'id="moved-{cell.role.slug}-{cell.level.slug}"')[1].split("</li>")[0]
+    assert f"changed by proposal #{other.pk}, approved by reviewer" in moved
+    assert f'href="/proposals/{other.pk}/"' in moved
+    # Before and after: the text this proposal was written against, and the text the other one left.
+    assert re.search(r"<del>.*</del>.*<ins>.*The newer text</ins>", moved, re.DOTALL)
+    assert cell.description.split()[0] in moved
+    assert "Optional" in moved and "Required" in moved
+    assert 'name="keep"' in page
+    assert "I have read what changed since, and my proposal keeps it." in page
+
+
+def test_a_stale_cell_changed_outside_a_proposal_shows_its_before_and_after(client, author, proposal, cell):
+    cell.description = "Edited elsewhere."
+    cell.save()
+    client.force_login(author)
+    moved = text(client.get(f"/proposals/{proposal.pk}/")).split('class="stale-move"')[1].split("</li>")[0]
+    assert "changed by proposal" not in moved
+    assert "<ins>" in moved and "Edited" in moved
+
+
+def test_the_rebase_waits_for_the_authors_confirmation(client, author, proposal, cell):
+    cell.description = "Moved on."
+    cell.save()
+    client.force_login(author)
+    response = client.post(f"/proposals/{proposal.pk}/rebase/")
+    assert response.status_code == 400
+    assert re.search(
+        r'id="id_rebase_keep_error"><li>Confirm that your proposal keeps what changed since, or withdraw it.',
+        text(response),
+    )
+    proposal.refresh_from_db()
+    assert proposal.revision == 1
+    assert ProposalChange.objects.get(proposal=proposal, role=cell.role, level=cell.level).base_version == 1
+    assert client.post(f"/proposals/{proposal.pk}/rebase/", {"keep": "on"}).status_code == 302
+    assert ProposalChange.objects.get(proposal=proposal, role=cell.role, level=cell.level).base_version == 2
 
 
 def test_a_rebase_that_would_change_nothing_explains_why(client, author, proposal, cell):
     cell.description = f"Better text for {cell.role} at {cell.level}."  # what the proposal wants, done elsewhere
     cell.save()
     client.force_login(author)
-    response = client.post(f"/proposals/{proposal.pk}/rebase/")
+    response = client.post(f"/proposals/{proposal.pk}/rebase/", {"keep": "on"})
     assert response.status_code == 400
     assert "the change is identical to the current text" in text(response)
 
@@ -725,10 +825,10 @@ def _proposals(skill, cell, authors, n):
     return proposals
 
 
-# Anonymous: skills for the filter form, count, page.
-LIST_QUERIES_ANONYMOUS = 3
-# Signed in: session, user, reviewer check, skills for the filter form, count, page, the queue's count.
-LIST_QUERIES_REVIEWER = 7
+# Anonymous: skills for the filter form, count, page, the page's changes (with their roles and levels).
+LIST_QUERIES_ANONYMOUS = 4
+# Signed in: session, user, reviewer check, skills for the filter form, count, page, its changes, the queue's count.
+LIST_QUERIES_REVIEWER = 8
 
 
 @pytest.mark.parametrize("n", [5, 50])

@@ -358,7 +358,7 @@ def test_the_proposal_page_shows_the_warnings_and_approving_is_not_blocked(clien
     for message in expected_messages(senior.role):
         assert message in summary and message in card
 
-    response = client.post(f"/proposals/{short_proposal.pk}/approve/")
+    response = client.post(f"/proposals/{short_proposal.pk}/approve/", {"confirm": "true"})
     assert response.status_code == 302
     short_proposal.refresh_from_db()
     assert short_proposal.status == ProposalStatus.APPROVED

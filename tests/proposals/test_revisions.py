@@ -104,7 +104,7 @@ def test_the_api_patch_raises_the_revision_and_shows_it(api, author, proposal, c
 def test_the_pages_rebase_raises_the_revision(author, proposal, cell):
     cell.description = "Moved on."
     cell.save()
-    assert client_for(author).post(f"/proposals/{proposal.pk}/rebase/").status_code == 302
+    assert client_for(author).post(f"/proposals/{proposal.pk}/rebase/", {"keep": "on"}).status_code == 302
     assert Proposal.objects.get(pk=proposal.pk).revision == 2
 
 
@@ -231,7 +231,7 @@ def test_approving_on_the_page_after_the_author_edited_is_a_409_that_shows_the_n
     assert third.description != "A cell added later."
 
     # Read again, approved: the text applied is the one now shown.
-    assert reviewer_client.post(f"{url}approve/", {"revision": "2"}).status_code == 302
+    assert reviewer_client.post(f"{url}approve/", {"revision": "2", "confirm": "true"}).status_code == 302
     cell.refresh_from_db()
     assert cell.description == "Swapped text nobody reviewed."
 

@@ -171,7 +171,7 @@ def test_approve_is_a_conflict_when_a_cell_was_deleted(proposal, reviewer, cell)
     assert error.value.conflicts[0].current_version == 0
 
 
-@pytest.mark.parametrize("who", ["member", "author", "staff"])
+@pytest.mark.parametrize("who", ["member", "author"])
 def test_only_a_reviewer_other_than_the_author_approves(proposal, who, request):
     user = request.getfixturevalue(who)
     with pytest.raises(PermissionDenied):

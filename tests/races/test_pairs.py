@@ -12,6 +12,8 @@ Every pair of writes issue 21 names, and where it is tested:
   tests/races/test_contention.py::test_a_burst_of_approvals_leaves_each_cell_at_one_version_per_applied_change
   and tests/proposals/test_concurrency.py::test_two_reviewers_approving_at_once_exactly_one_wins (services).
 - approve/withdraw: here, test_approve_withdraw.
+- undo/approve (undoing an approval while another proposal on the same cell is approved): here,
+  test_undo_approve; undo/undo: here, test_undo_undo.
 - approve/edit: tests/races/test_contention.py::
   test_an_approval_racing_the_authors_edit_applies_only_the_revision_read.
 - approve/merge: tests/races/test_merge_races.py::test_approving_while_the_admin_merges_the_same_skill.
@@ -47,6 +49,7 @@ from tests.races.helpers import burst, reviewer_users, token_header
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TRIES = 20
+CONFIRM = {"confirm": "true"}  # the approval's confirmation step, as its button sends it
 
 
 @pytest.fixture
@@ -128,7 +131,7 @@ def test_approve_approve(base, decision_world):
         page_path = reverse("proposals:approve", args=[proposal.pk])
         api_path = reverse("community-api:proposal-approve", args=[proposal.pk])
         calls = [
-            Visitor(base, reviewer).post(page_path) if way == "page" else api(base, "POST", api_path, reviewer)
+            Visitor(base, reviewer).post(page_path, CONFIRM) if way == "page" else api(base, "POST", api_path, reviewer)
             for way, reviewer in zip(ways[number % 4], (first, second), strict=True)
         ]
         responses = burst(calls)
@@ -162,7 +165,7 @@ def test_approve_withdraw(base, decision_world):
         )
         by_page = number % 2 == 0
         if by_page:
-            calls = [Visitor(base, reviewer).post(approve_page), Visitor(base, author).post(withdraw_page)]
+            calls = [Visitor(base, reviewer).post(approve_page, CONFIRM), Visitor(base, author).post(withdraw_page)]
         else:
             calls = [api(base, "POST", approve_api, reviewer), api(base, "POST", withdraw_api, author)]
         approval, withdrawal = burst(calls)
@@ -181,6 +184,78 @@ def test_approve_withdraw(base, decision_world):
             assert (cell.version, cell.description) == before
         outcomes.add(proposal.status)
     assert outcomes <= {ProposalStatus.APPROVED, ProposalStatus.WITHDRAWN}
+
+
+def test_undo_approve(base, decision_world):
+    """One reviewer undoes an approval while another approves a proposal written on the text it left.
+
+    Both write the one cell: whichever locks the skill first wins, the other gets 409 (the undo finds the
+    cell moved since the approval; the approval finds its base gone), and the cell holds the winner's text.
+    """
+    skill, cell, (undoer, approver), author = decision_world
+    outcomes = set()
+    for number in range(TRIES):
+        cell.refresh_from_db()
+        before = cell.description
+        first = propose(author, skill, cell, number)
+        services.proposal_approve(proposal=first, reviewer=approver)
+        follow_up = propose(author, skill, cell, 1000 + number)
+        by_page = number % 2 == 0
+        if by_page:
+            calls = [
+                Visitor(base, undoer).post(reverse("proposals:undo", args=[first.pk])),
+                Visitor(base, approver).post(reverse("proposals:approve", args=[follow_up.pk]), CONFIRM),
+            ]
+        else:
+            calls = [
+                api(base, "POST", reverse("community-api:proposal-undo", args=[first.pk]), undoer),
+                api(base, "POST", reverse("community-api:proposal-approve", args=[follow_up.pk]), approver),
+            ]
+        codes = statuses(burst(calls))
+        first.refresh_from_db()
+        follow_up.refresh_from_db()
+        cell.refresh_from_db()
+        succeeded = 302 if by_page else 200
+        if first.status == ProposalStatus.REVERTED:  # the undo went first
+            assert codes == [succeeded, 409], codes
+            assert follow_up.status == ProposalStatus.OPEN
+            assert cell.description == before
+        else:  # the approval went first
+            assert codes == [409, succeeded], codes
+            assert (first.status, follow_up.status) == (ProposalStatus.APPROVED, ProposalStatus.APPROVED)
+            assert cell.description == f"Text number {1000 + number}."
+        outcomes.add(first.status)
+    assert outcomes <= {ProposalStatus.REVERTED, ProposalStatus.APPROVED}
+
+
+def test_undo_undo(base, decision_world):
+    """Two reviewers undo one approval at once, from the page or the API: one puts the text back, the other gets 409."""
+    skill, cell, (first, second), author = decision_world
+    ways = [("api", "api"), ("page", "page"), ("page", "api"), ("api", "page")]
+    for number in range(TRIES):
+        cell.refresh_from_db()
+        before = (cell.description, cell.version)
+        proposal = propose(author, skill, cell, number)
+        services.proposal_approve(proposal=proposal, reviewer=first)
+        page_path = reverse("proposals:undo", args=[proposal.pk])
+        api_path = reverse("community-api:proposal-undo", args=[proposal.pk])
+        calls = [
+            Visitor(base, reviewer).post(page_path) if way == "page" else api(base, "POST", api_path, reviewer)
+            for way, reviewer in zip(ways[number % 4], (first, second), strict=True)
+        ]
+        responses = burst(calls)
+        codes = statuses(responses)
+        won = [
+            index
+            for index, (way, response) in enumerate(zip(ways[number % 4], responses, strict=True))
+            if (way == "api" and response.status_code == 200)
+            or (way == "page" and redirected_to_itself(response, proposal.get_absolute_url()))
+        ]
+        assert len(won) == 1 and codes.count(409) == 1, codes
+        proposal.refresh_from_db()
+        assert (proposal.status, proposal.reverted_by) == (ProposalStatus.REVERTED, (first, second)[won[0]])
+        cell.refresh_from_db()
+        assert (cell.description, cell.version) == (before[0], before[1] + 2)
 
 
 # --- Watching a skill ----------------------------------------------------------------

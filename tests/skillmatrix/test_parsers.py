@@ -86,6 +86,19 @@ def world(levels, member, author, reviewer, monkeypatch):
         role=cell.role, level=cell.level, description="New.", required=False, proficiency="working"
     )
     proposal = services.proposal_create(author=author, skill=skill, rationale="Why.", changes=[change])
+    # An approval to undo, on another cell.
+    other = Expectation.objects.filter(skill=skill).select_related("role", "level").order_by("pk")[1]
+    approved = services.proposal_create(
+        author=author,
+        skill=skill,
+        rationale="Approved.",
+        changes=[
+            services.ChangeInput(
+                role=other.role, level=other.level, description="Approved.", required=False, proficiency="working"
+            )
+        ],
+    )
+    services.proposal_approve(proposal=approved, reviewer=reviewer)
     comment = services.comment_create(author=author, skill=skill, body="Mine.")
     # A team the member leads, with the author in it; both stand at the cell's role and level.
     for user in (member, author):
@@ -93,7 +106,15 @@ def world(levels, member, author, reviewer, monkeypatch):
     team = team_services.team_create(user=member, name="Platform")
     team_services.member_invite(team=team, by=member, identifier=author.username)
     team_services.invitation_accept(team=team, user=author)
-    return {"skill": skill, "cell": cell, "proposal": proposal, "comment": comment, "team": team, "author": author}
+    return {
+        "skill": skill,
+        "cell": cell,
+        "proposal": proposal,
+        "approved": approved,
+        "comment": comment,
+        "team": team,
+        "author": author,
+    }
 
 
 def change(cell: Expectation) -> dict:
@@ -121,7 +142,8 @@ VALID_BODIES = {
     ("post", "/api/proposals/{id}/comments/"): lambda w: {"body": "On the proposal."},
     ("post", "/api/proposals/{id}/reject/"): lambda w: {"reason": "duplicate", "note": "See the other one."},
     ("post", "/api/skills/{slug}/comments/"): lambda w: {"body": "On the skill."},
-    ("post", "/api/proposals/{id}/approve/"): lambda w: {"revision": w["proposal"].revision},
+    ("post", "/api/proposals/{id}/approve/"): lambda w: {"revision": w["proposal"].revision, "note": "Checked."},
+    ("post", "/api/proposals/{id}/undo/"): lambda w: {"note": "Approved too early."},
     ("post", "/api/teams/"): lambda w: {"name": "Data"},
     ("post", "/api/teams/{slug}/members/"): lambda w: {"user": "reviewer"},
     ("put", "/api/me/assessments/{skill}/"): lambda w: assessment(w),
@@ -140,11 +162,13 @@ AUTHORS = {
     ("post", "/api/proposals/{id}/withdraw/"),
 }
 REVIEWERS = {("post", "/api/comments/{id}/hide/"), ("post", "/api/proposals/{id}/reject/")}
-REVIEWERS |= {("post", "/api/proposals/{id}/approve/")}
+REVIEWERS |= {("post", "/api/proposals/{id}/approve/"), ("post", "/api/proposals/{id}/undo/")}
 
 
 def url(path: str, world: dict) -> str:
     target = world["comment"] if path.startswith("/api/comments/") else world["proposal"]
+    if path.endswith("/undo/"):
+        target = world["approved"]
     slug = world["team"].slug if path.startswith("/api/teams/") else world["skill"].slug
     return path.format(
         id=target.pk,
