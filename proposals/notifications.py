@@ -14,7 +14,9 @@ Sent after the transaction commits, so a rolled-back write sends nothing; a fail
 (robust on_commit) and does not undo the write.
 """
 
+import logging
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -33,6 +35,8 @@ from proposals.models import Comment, Proposal, ProposalStatus
 OPENED = "opened"
 DECIDED = "decided"
 COMMENTED = "commented"
+logger = logging.getLogger(__name__)
+
 # A reviewer's first digest, when no earlier one says where to start, covers the last day.
 DIGEST_PERIOD = timedelta(days=1)
 
@@ -151,6 +155,13 @@ def digest_reviewers() -> QuerySet:
     return reviewers().filter(email_settings__review_notices=ReviewNotices.DAILY)
 
 
+@dataclass
+class DigestRun:
+    reviewers: int = 0
+    sent: int = 0
+    failed: list[str] = field(default_factory=list)
+
+
 @transaction.atomic
 def send_digest(*, user_id: int, now: datetime) -> int:
     """Mail one reviewer the proposals still open that opened since their last digest (not their own), and
@@ -190,18 +201,24 @@ def send_digest(*, user_id: int, now: datetime) -> int:
     return len(proposals)
 
 
-def send_digests(*, now: datetime | None = None, progress=None) -> tuple[int, int]:
-    """One digest to each reviewer who chose it and has proposals waiting; (digests sent, reviewers asked).
+def send_digests(*, now: datetime | None = None, progress=None) -> DigestRun:
+    """One digest to each reviewer who chose it and has proposals waiting.
 
-    Idempotent: a second run covers only what opened since the first. `progress(username, count)` is called
-    after each reviewer.
+    Idempotent: a second run covers only what opened since the first. A reviewer whose digest fails (a refused
+    address, a mail server that went away) is logged and left for the next run; the others still get theirs.
+    `progress(username, count)` is called after each reviewer, with None for a failure.
     """
     now = now or timezone.now()
-    sent = 0
-    found = list(digest_reviewers().distinct().values_list("pk", "username"))
-    for user_id, username in found:
-        count = send_digest(user_id=user_id, now=now)
-        sent += bool(count)
+    run = DigestRun()
+    for user_id, username in digest_reviewers().distinct().values_list("pk", "username"):
+        run.reviewers += 1
+        try:
+            count = send_digest(user_id=user_id, now=now)
+        except Exception:
+            logger.exception("The daily digest to %s failed; the next run tries again.", username)
+            run.failed.append(username)
+            count = None
+        run.sent += bool(count)
         if progress is not None:
             progress(username, count)
-    return sent, len(found)
+    return run

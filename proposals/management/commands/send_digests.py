@@ -1,6 +1,10 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from proposals import notifications
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 class Command(BaseCommand):
@@ -12,18 +16,18 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         verbosity = options["verbosity"]
 
-        def progress(username: str, count: int) -> None:
-            if verbosity > 1 or (verbosity and count):
-                if count:
-                    self.stdout.write(f"{username}: a digest of {count} proposal{'s' if count != 1 else ''}.")
-                else:
-                    self.stdout.write(f"{username}: nothing new, no digest.")
+        def progress(username: str, count: int | None) -> None:
+            if count is None:
+                self.stderr.write(f"{username}: the digest failed (logged); the next run tries again.")
+            elif count and verbosity:
+                self.stdout.write(f"{username}: a digest of {plural(count, 'proposal')}.")
+            elif verbosity > 1:
+                self.stdout.write(f"{username}: nothing new, no digest.")
 
-        sent, asked = notifications.send_digests(progress=progress)
+        run = notifications.send_digests(progress=progress)
         if verbosity:
             self.stdout.write(
-                self.style.SUCCESS(
-                    f"Sent {sent} digest{'s' if sent != 1 else ''} to the {asked} "
-                    f"reviewer{'s' if asked != 1 else ''} who chose one."
-                )
+                f"Sent {plural(run.sent, 'digest')} to the {plural(run.reviewers, 'reviewer')} who chose one."
             )
+        if run.failed:
+            raise CommandError(f"{plural(len(run.failed), 'digest')} failed: {', '.join(run.failed)}.")
