@@ -16,11 +16,15 @@ def test_a_member_sees_the_defaults_without_the_reviewers_choice(client, member)
     client.force_login(member)
     page = text(client.get("/accounts/profile/"))
     assert 'id="emails"' in page and 'action="/accounts/profile/emails/"' in page
-    assert '<option value="en" selected>English</option>' in page
-    assert '<option value="de">Deutsch</option>' in page
+    assert '<option value="en" lang="en" selected>English</option>' in page
+    assert '<option value="de" lang="de">Deutsch</option>' in page
     assert 'name="watch_notices"' in page and 'name="own_notices"' in page
     assert 'name="review_notices"' not in page
     assert not EmailSettings.objects.exists()  # showing the defaults writes nothing
+
+
+def choices(saved: EmailSettings) -> tuple:
+    return saved.language, saved.review_notices, saved.watch_notices, saved.own_notices
 
 
 def test_a_reviewer_chooses_each_time_a_daily_digest_or_never(client, reviewer):
@@ -33,19 +37,19 @@ def test_a_reviewer_chooses_each_time_a_daily_digest_or_never(client, reviewer):
     )
     assert response.status_code == 302 and response["Location"] == "/accounts/profile/#emails"
     saved = EmailSettings.objects.get(user=reviewer)
-    assert (saved.language, saved.review_notices, saved.watch_notices, saved.own_notices) == ("de", "daily", False, True)
+    assert choices(saved) == ("de", "daily", False, True)
     assert saved.last_digest is not None  # the first digest starts at the choice
     page = text(client.get("/accounts/profile/"))
     assert "Your email settings are saved." in page
     assert re.search(r'<input type="radio" name="review_notices" value="daily"[^>]* checked>', page)
-    assert '<option value="de" selected>Deutsch</option>' in page
+    assert '<option value="de" lang="de" selected>Deutsch</option>' in page
 
 
 def test_a_member_cannot_set_the_reviewers_choice(client, member):
     client.force_login(member)
     client.post("/accounts/profile/emails/", {"language": "es", "review_notices": "never", "watch_notices": "on"})
     saved = EmailSettings.objects.get(user=member)
-    assert (saved.language, saved.review_notices, saved.watch_notices, saved.own_notices) == ("es", "each", True, False)
+    assert choices(saved) == ("es", "each", True, False)
     assert language_of(member) == "es"
 
 

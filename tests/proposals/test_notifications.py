@@ -214,7 +214,7 @@ def test_each_recipient_reads_their_own_language(
     assert messages[member.email].subject == f"[Skill Matrix] Neuer Vorschlag #{proposal.pk} für {skill.name}"
     assert "Hallo member," in german and "Hallo member," in german_html
     assert '<html lang="de">' in german_html
-    assert "Hola reviewer," in email_parts(messages[reviewer.email])[0]
+    assert "Hola, reviewer:" in email_parts(messages[reviewer.email])[0]
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.proposal_reject(proposal=proposal, reviewer=reviewer, reason="unclear")
