@@ -10,6 +10,7 @@ import subprocess
 
 from django.test import Client
 
+from accounts.emails import Topic, unsubscribe_token
 from skills.models import Skill
 from tests.browser.helpers import require_tool
 from tests.browser.world import ERROR_STATUS, MAIN_PAGES, SEED, SHORT_TEXT, build_world, page_path
@@ -41,10 +42,17 @@ def rendered_pages(users: dict) -> dict[str, str]:
             suggest_data(Skill.objects.get(slug=SEED), rationale="Shorter.", **shortened) | {"check": "1"},
         ),
     }
+    unsubscribe = {"token": unsubscribe_token(users["member"], Topic.WATCHING)}
+    posts |= {
+        "email-settings-errors": ("reviewer", "/accounts/profile/emails/", {"language": "xx"}),
+        "unsubscribe-invalid": ("anonymous", "/accounts/profile/unsubscribe/", {"token": "forged"}),
+        "unsubscribe-done": ("anonymous", "/accounts/profile/unsubscribe/", unsubscribe),
+    }
     for name, (who, path, data) in posts.items():
         response = clients[who].post(path, data)
         assert response.status_code in (200, 400), (path, response.status_code)
         pages[name] = response.content.decode()
+    pages["unsubscribe"] = clients["anonymous"].get("/accounts/profile/unsubscribe/", unsubscribe).content.decode()
     assert "very short" in pages["suggest-checked"].split('id="checks"')[1]
     return pages
 
@@ -70,7 +78,7 @@ def test_every_main_page_is_valid_html(tmp_path, node_tools, seeded_catalog, mem
     ]
     assert not errors, "\n".join(errors)
     assert result.returncode == 0
-    assert len(files) == len(MAIN_PAGES) + 5
+    assert len(files) == len(MAIN_PAGES) + 9
 
 
 def test_the_checker_does_report_broken_markup(tmp_path, node_tools):
