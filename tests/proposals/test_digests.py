@@ -124,3 +124,15 @@ def test_a_failing_digest_is_reported_and_left_for_the_next_run(daily, author, s
     assert "reviewer: the digest failed" in errors.getvalue()
     run()
     assert len(mail.outbox) == 1
+
+
+def test_the_digests_unsubscribe_link_stops_the_digests(client, daily, author, skill, cell):
+    open_proposal(author, skill, cell)
+    run()
+    (message,) = mail.outbox
+    assert client.post(unsubscribe_path(message, SITE)).status_code == 200
+    assert EmailSettings.objects.get(user=daily).review_notices == ReviewNotices.NEVER
+    open_proposal(author, skill, cell, rationale="Later.")
+    mail.outbox.clear()
+    assert "Sent 0 digests to the 0 reviewers who chose one." in run()
+    assert mail.outbox == []
