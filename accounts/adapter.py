@@ -18,6 +18,10 @@ The first account to verify an address owns it: verifications of one address tak
 (confirm_email), and the winner's verification removes the others' unverified copies
 (accounts/signals.py).
 
+allauth's emails are written in the language the member chose for their emails (accounts/models.py; at
+sign-up, the language they signed up in), else the language of the request that sent them, and carry an HTML
+part beside the text: the same words in the branded layout of every email (accounts/emails.py).
+
 After a password change that revoked the API token (accounts/signals.py), the member lands on
 the account page, which says so and offers a new token.
 """
@@ -31,12 +35,15 @@ from allauth.core import ratelimit
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-SITE_NAME = "Skill Matrix"
+from accounts import emails, services
 
 
 def on_site(url: str) -> str:
@@ -60,9 +67,23 @@ class AccountAdapter(DefaultAccountAdapter):
                 key: on_site(value) if key.endswith("_url") and isinstance(value, str) else value
                 for key, value in context.items()
             },
-            "current_site": SimpleNamespace(name=SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc),
+            "current_site": SimpleNamespace(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc),
         }
-        super().send_mail(template_prefix, email, context)
+        with translation.override(emails.language_of(recipient(email, context), translation.get_language())):
+            super().send_mail(template_prefix, email, context)
+
+    def render_mail(self, template_prefix: str, email, context: dict, headers=None):
+        message = super().render_mail(template_prefix, email, context, headers)
+        if isinstance(message, EmailMultiAlternatives) and not message.alternatives:
+            message.attach_alternative(emails.html_from_text(message.body, subject=message.subject), "text/html")
+        return message
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit)
+        if commit:
+            # The language they signed up in is the language of their emails until they choose another.
+            services.email_settings_save(user=user, language=translation.get_language() or "")
+        return user
 
     def pre_login(self, request, user, **kwargs):
         if (user.is_staff or user.is_superuser) and user.email:
@@ -118,3 +139,15 @@ def verified_staff_address(user) -> None:
         return
     has_primary = EmailAddress.objects.filter(user=user, primary=True).exists()
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=not has_primary)
+
+
+def recipient(email: str, context: dict):
+    """The account an allauth email goes to: the one in its context, else the one that verified the address;
+    None for an address no account owns (allauth's "unknown account" email)."""
+    user = context.get("user")
+    if user is not None and getattr(user, "pk", None):
+        return user
+    owner = EmailAddress.objects.filter(email__iexact=email, verified=True).select_related("user").first()
+    if owner is not None:
+        return owner.user
+    return get_user_model().objects.filter(email__iexact=email).order_by("pk").first()

@@ -1,4 +1,5 @@
-"""allauth's sign-up and password-reset forms, where only a VERIFIED address belongs to an account.
+"""The member's email settings (EmailSettingsForm, at the end), and allauth's sign-up and password-reset forms,
+where only a VERIFIED address belongs to an account.
 
 allauth counts every claim on an address as taken: an unverified address another member added
 to their account, or typed at their own sign-up, and with enumeration prevention the sign-up
@@ -10,6 +11,12 @@ up with it and prove it by the mail.
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
+from django import forms
+from django.conf import settings
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import EmailSettings
 
 
 def verified_owner_ids(email: str) -> set:
@@ -36,3 +43,31 @@ class ResetPasswordForm(allauth_forms.ResetPasswordForm):
         else:
             self.users = [user for user in self.users if (user.email or "").lower() == email.lower()]
         return email
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    return [(code, get_language_info(code)["name_local"].capitalize()) for code, _name in settings.LANGUAGES]
+
+
+class EmailSettingsForm(forms.ModelForm):
+    """What the member gets by email and in which language; the reviewers' choice only for reviewers."""
+
+    language = forms.ChoiceField(label=_("Language of your emails"), choices=_language_choices)
+
+    class Meta:
+        model = EmailSettings
+        fields = ["language", "review_notices", "watch_notices", "own_notices"]
+        widgets = {"review_notices": forms.RadioSelect}
+        labels = {
+            "review_notices": _("Proposals waiting for your review"),
+            "watch_notices": _("Proposals on skills you watch: when one opens or is decided"),
+            "own_notices": _("Your proposals: when one is decided or someone comments on it"),
+        }
+        help_texts = {"review_notices": "", "watch_notices": "", "own_notices": ""}
+
+    def __init__(self, *args, reviewer: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.language:
+            self.initial["language"] = settings.LANGUAGE_CODE
+        if not reviewer:
+            del self.fields["review_notices"]

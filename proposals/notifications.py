@@ -1,72 +1,224 @@
-"""Emails about proposals: to the skill's watchers and the author, never to whoever acted.
+"""Emails about proposals, never to whoever acted:
 
-Sent after the transaction commits, so a rolled-back write sends nothing; a
-failing mail server is logged (robust on_commit) and does not undo the write.
+- a proposal opens: the reviewers who want each one (the others get the daily digest, `send_digests`, or
+  nothing), and the skill's watchers;
+- a proposal is decided: its author and the skill's watchers;
+- someone comments on a proposal: its author.
+
+Each member's email settings (accounts/models.py) say which of these they get and in which language; every
+notice is built by accounts.emails (brand, text and HTML parts, the link that stops that kind of notice).
+What a notice shows is public on the proposal's page: the rationale, the decision and its note, the comment;
+never a member's assessments or evidence.
+
+Sent after the transaction commits, so a rolled-back write sends nothing; a failing mail server is logged
+(robust on_commit) and does not undo the write.
 """
 
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import partial
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, mailers
+from django.core.mail import mailers
 from django.db import transaction
-from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import translation
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 
-from proposals.models import Proposal
+from accounts.emails import Topic, absolute_url, notice
+from accounts.models import EmailSettings, ReviewNotices
+from proposals.access import REVIEWERS_GROUP
+from proposals.models import Comment, Proposal, ProposalStatus
 
 OPENED = "opened"
 DECIDED = "decided"
+COMMENTED = "commented"
+logger = logging.getLogger(__name__)
+
+# A reviewer's first digest, when no earlier one says where to start, covers the last day.
+DIGEST_PERIOD = timedelta(days=1)
 
 
 def proposal_opened(*, proposal: Proposal) -> None:
-    _send_on_commit(proposal=proposal, event=OPENED, actor_id=proposal.author_id)
+    _send_on_commit(send, proposal_id=proposal.pk, event=OPENED, actor_id=proposal.author_id)
 
 
 def proposal_decided(*, proposal: Proposal) -> None:
-    _send_on_commit(proposal=proposal, event=DECIDED, actor_id=proposal.decided_by_id)
+    _send_on_commit(send, proposal_id=proposal.pk, event=DECIDED, actor_id=proposal.decided_by_id)
 
 
-def _send_on_commit(*, proposal: Proposal, event: str, actor_id: int | None) -> None:
-    transaction.on_commit(partial(send, proposal_id=proposal.pk, event=event, actor_id=actor_id), robust=True)
+def proposal_commented(*, comment: Comment) -> None:
+    _send_on_commit(send_comment, comment_id=comment.pk)
 
 
-def recipients(*, proposal: Proposal, actor_id: int | None):
+def _send_on_commit(function, **arguments) -> None:
+    transaction.on_commit(partial(function, **arguments), robust=True)
+
+
+# --- Who gets what -----------------------------------------------------------------
+
+
+def _members() -> QuerySet:
+    """Active members with an address, with their email settings (absent: the defaults)."""
     return (
         get_user_model()
-        .objects.filter(Q(watches__skill_id=proposal.skill_id) | Q(pk=proposal.author_id), is_active=True)
-        .exclude(pk=actor_id)
+        .objects.filter(is_active=True)
         .exclude(email="")
-        .distinct()
+        .select_related("email_settings")
         .order_by("pk")
     )
 
 
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+def _wants(field: str, value) -> Q:
+    """The members whose setting `field` is `value`, counting those who never saved settings (the default)."""
+    default = EmailSettings._meta.get_field(field).default
+    chosen = Q(**{f"email_settings__{field}": value})
+    return chosen | Q(email_settings__isnull=True) if value == default else chosen
+
+
+def reviewers() -> QuerySet:
+    return _members().filter(groups__name=REVIEWERS_GROUP)
+
+
+def recipients(*, proposal: Proposal, event: str, actor_id: int | None) -> list[tuple]:
+    """(member, topic) for each member mailed about the event, each once (a reviewer who also watches the
+    skill gets the reviewer's notice; the author who watches it, the author's)."""
+    by_topic: list[tuple[Topic, QuerySet]] = []
+    if event == OPENED:
+        by_topic.append((Topic.REVIEWS, reviewers().filter(_wants("review_notices", ReviewNotices.EACH))))
+    else:
+        by_topic.append((Topic.OWN, _members().filter(pk=proposal.author_id).filter(_wants("own_notices", True))))
+    watchers = _members().filter(watches__skill_id=proposal.skill_id).filter(_wants("watch_notices", True))
+    by_topic.append((Topic.WATCHING, watchers))
+    return _once([(topic, queryset.exclude(pk=actor_id)) for topic, queryset in by_topic])
+
+
+def _once(by_topic: Iterable[tuple[Topic, QuerySet]]) -> list[tuple]:
+    seen = set()
+    found = []
+    for topic, queryset in by_topic:
+        for user in queryset.distinct():
+            if user.pk not in seen:
+                seen.add(user.pk)
+                found.append((user, topic))
+    return found
+
+
+# --- Sending -----------------------------------------------------------------------
+
+
+def _urls(proposal: Proposal) -> dict:
+    return {
+        "proposal_url": absolute_url(proposal.get_absolute_url()),
+        "skill_url": absolute_url(proposal.skill.get_absolute_url()),
+    }
 
 
 def send(*, proposal_id: int, event: str, actor_id: int | None) -> int:
     proposal = Proposal.objects.select_related("skill", "author", "decided_by").get(pk=proposal_id)
-    # Recipients' languages are not known; mail goes out in the site's language, not the actor's.
-    extra = {"change_count": proposal.changes.count()}
-    with translation.override(settings.LANGUAGE_CODE):
-        messages = [_message(proposal, event, user, extra) for user in recipients(proposal=proposal, actor_id=actor_id)]
-    if not messages:
+    context = {**_urls(proposal), "proposal": proposal, "change_count": proposal.changes.count()}
+    messages = [
+        notice(
+            template=f"proposals/email/proposal_{event}",
+            context=context | {"is_author": user.pk == proposal.author_id},
+            recipient=user,
+            topic=topic,
+        )
+        for user, topic in recipients(proposal=proposal, event=event, actor_id=actor_id)
+    ]
+    return mailers.default.send_messages(messages) if messages else 0
+
+
+def send_comment(*, comment_id: int) -> int:
+    comment = Comment.objects.select_related("author", "proposal__skill", "proposal__author").get(pk=comment_id)
+    proposal = comment.proposal
+    authors = _members().filter(pk=proposal.author_id).filter(_wants("own_notices", True))
+    messages = [
+        notice(
+            template="proposals/email/proposal_commented",
+            context={**_urls(proposal), "proposal": proposal, "comment": comment},
+            recipient=user,
+            topic=Topic.OWN,
+        )
+        for user in authors.exclude(pk=comment.author_id)
+    ]
+    return mailers.default.send_messages(messages) if messages else 0
+
+
+# --- The daily digest ----------------------------------------------------------------
+
+
+def digest_reviewers() -> QuerySet:
+    """The reviewers who chose the daily digest, by id."""
+    return reviewers().filter(email_settings__review_notices=ReviewNotices.DAILY)
+
+
+@dataclass
+class DigestRun:
+    reviewers: int = 0
+    sent: int = 0
+    failed: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def send_digest(*, user_id: int, now: datetime) -> int:
+    """Mail one reviewer the proposals still open that opened since their last digest (not their own), and
+    record that the digest covered them up to `now`; how many proposals it listed (0: nothing was sent).
+
+    The reviewer's settings row stays locked until the mail is out: two runs at once take turns, and the second
+    finds the window empty. A mail server that fails rolls the record back, so the next run tries again.
+    """
+    row = (
+        EmailSettings.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(user_id=user_id, review_notices=ReviewNotices.DAILY)
+        .first()
+    )
+    if row is None:
         return 0
-    return mailers.default.send_messages(messages)
-
-
-def _message(proposal: Proposal, event: str, recipient, extra: dict) -> EmailMessage:
+    since = row.last_digest or now - DIGEST_PERIOD
+    if since >= now:
+        return 0
+    row.last_digest = now
+    row.save(update_fields=["last_digest"])
+    proposals = list(
+        Proposal.objects.filter(status=ProposalStatus.OPEN, created__gt=since, created__lte=now)
+        .exclude(author_id=user_id)
+        .with_summary()
+        .order_by("created", "pk")
+    )
+    if not proposals:
+        return 0
     context = {
-        **extra,
-        "proposal": proposal,
-        "recipient": recipient,
-        "is_author": recipient.pk == proposal.author_id,
-        "proposal_url": absolute_url(proposal.get_absolute_url()),
-        "skill_url": absolute_url(proposal.skill.get_absolute_url()),
+        "proposals": [(proposal, absolute_url(proposal.get_absolute_url())) for proposal in proposals],
+        "queue_url": absolute_url(reverse("proposals:list") + "?queue=1"),
+        "since": since,
     }
-    subject = render_to_string(f"proposals/email/proposal_{event}_subject.txt", context)
-    body = render_to_string(f"proposals/email/proposal_{event}.txt", context)
-    return EmailMessage(subject=" ".join(subject.split()), body=body, to=[recipient.email])
+    message = notice(template="proposals/email/review_digest", context=context, recipient=row.user, topic=Topic.REVIEWS)
+    mailers.default.send_messages([message])
+    return len(proposals)
+
+
+def send_digests(*, now: datetime | None = None, progress=None) -> DigestRun:
+    """One digest to each reviewer who chose it and has proposals waiting.
+
+    Idempotent: a second run covers only what opened since the first. A reviewer whose digest fails (a refused
+    address, a mail server that went away) is logged and left for the next run; the others still get theirs.
+    `progress(username, count)` is called after each reviewer, with None for a failure.
+    """
+    now = now or timezone.now()
+    run = DigestRun()
+    for user_id, username in digest_reviewers().distinct().values_list("pk", "username"):
+        run.reviewers += 1
+        try:
+            count = send_digest(user_id=user_id, now=now)
+        except Exception:
+            logger.exception("The daily digest to %s failed; the next run tries again.", username)
+            run.failed.append(username)
+            count = None
+        run.sent += bool(count)
+        if progress is not None:
+            progress(username, count)
+    return run

@@ -539,6 +539,8 @@ def comment_create(
     if not written:
         # Rows that aged out of the period between the two statements: the member may retry at once.
         raise RateLimited(throttling.wait_seconds(rate, author.pk) or 1.0)
+    if comment.proposal_id is not None:
+        notifications.proposal_commented(comment=comment)
     return comment
 
 

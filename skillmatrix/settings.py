@@ -32,6 +32,8 @@ PORT = env_int("PORT", 8000)
 SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
 # Shown on the sign-up confirmation and password reset pages, for people who are stuck.
 CONTACT_EMAIL = env_str("CONTACT_EMAIL", "")
+# The brand of every email: in its subject, its header and its sender's name.
+SITE_NAME = env_str("SITE_NAME", "Skill Matrix")
 
 INSTALLED_APPS = [
     "pghistory.admin",
@@ -205,7 +207,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Skill Matrix] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # The adapter (accounts/adapter.py) puts SITE_URL in front of every link allauth mails.
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https:") else "http"
 # Behind a proxy every request comes from the proxy's address: the limits keyed on the client's address
@@ -239,7 +241,7 @@ if EMAIL_BACKEND_PATH == "django.core.mail.backends.smtp.EmailBackend":
         "use_tls": env_bool("EMAIL_USE_TLS", True),
         "timeout": env_int("EMAIL_TIMEOUT", 10),
     }
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Skill Matrix <noreply@localhost>")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # --- Internationalisation -------------------------------------------------------

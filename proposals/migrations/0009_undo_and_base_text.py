@@ -40,7 +40,7 @@ def fill_base_texts(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('proposals', '0007_proposal_revision'),
+        ('proposals', '0008_help_text_expectations'),
         ('skills', '0009_expectation_role_level_fk'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

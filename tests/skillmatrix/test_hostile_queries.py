@@ -24,7 +24,7 @@ from tests.factories import make_catalog
 # Every query parameter a view reads (grep request.GET, query_params and the forms bound to them).
 PARAMETERS = [
     "q", "page", "as_of", "level", "comments", "status", "skill", "domain", "group", "role", "search",
-    "lang", "queue", "preset", "target", "a", "b", "role_a", "role_b", "next", "format",
+    "lang", "queue", "preset", "target", "a", "b", "role_a", "role_b", "next", "format", "token",
 ]  # fmt: skip
 # Tried in each parameter alone: what a view might pass on to PostgreSQL or to int().
 ALONE = ["%00", "99999999999999999999999"]
@@ -151,7 +151,8 @@ def test_hostile_path_segments_are_never_a_server_error(world, reviewer, route):
 
 def form_fields(world) -> list[str]:
     prefix = f"{world['role']}--{world['level']}"
-    fields = ["body", "reason", "note", "rationale", "action", "next", "language", "role", "level", "check"]
+    fields = ["body", "reason", "note", "rationale", "action", "next", "language", "role", "level", "check", "token"]
+    fields += ["review_notices", "watch_notices", "own_notices"]
     fields += ["email", "login", "password", "password1", "password2", "username", "oldpassword", "remember"]
     return fields + [f"{prefix}-{name}" for name in ("description", "required", "proficiency", "version", "original")]
 
