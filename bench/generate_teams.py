@@ -77,8 +77,11 @@ def generate_teams(*, teams: int, seed: int, progress: Callable[[int, int], None
         for row in RoleLevel.objects.filter(role__in=role_ids).select_related("level").order_by("level__position"):
             levels[row.role_id].append(row.level)
         cells: dict[int, dict[int, dict[int, Expectation]]] = defaultdict(lambda: defaultdict(dict))
-        for cell in Expectation.objects.filter(role__in=role_ids).only(
-            "id", "role_id", "skill_id", "level_id", "version", "description"
+        # In a fixed order: the same seed draws the same assessments whatever order PostgreSQL reads rows in.
+        for cell in (
+            Expectation.objects.filter(role__in=role_ids)
+            .only("id", "role_id", "skill_id", "level_id", "version", "description")
+            .order_by("skill__slug", "level__position")
         ):
             cells[cell.role_id][cell.skill_id][cell.level_id] = cell
 

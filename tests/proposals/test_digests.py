@@ -60,7 +60,7 @@ def test_a_digest_lists_the_open_proposals_once(daily, author, skill, cell, djan
     assert message.subject == "[Skill Matrix] 2 new proposals wait for review"
     text, html = email_parts(message)
     for proposal in (first, second):
-        assert f"#{proposal.pk} {skill.name}, by author: one cell" in text
+        assert f"#{proposal.pk} {skill.name}, by author: one expectation" in text
         assert f"{SITE}/proposals/{proposal.pk}/" in text and f'href="{SITE}/proposals/{proposal.pk}/"' in html
     assert f"{SITE}/proposals/?queue=1" in text
     unsubscribe_path(message, SITE)
