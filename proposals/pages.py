@@ -101,26 +101,28 @@ def change_summary(changes: list[ProposalChange]) -> str:
     else:
         if raised:
             parts.append(
-                ngettext("raises proficiency in %(n)d cell", "raises proficiency in %(n)d cells", raised)
+                ngettext("raises proficiency in %(n)d expectation", "raises proficiency in %(n)d expectations", raised)
                 % {"n": raised}
             )
         if lowered:
             parts.append(
-                ngettext("lowers proficiency in %(n)d cell", "lowers proficiency in %(n)d cells", lowered)
+                ngettext("lowers proficiency in %(n)d expectation", "lowers proficiency in %(n)d expectations", lowered)
                 % {"n": lowered}
             )
     if made_required:
         parts.append(
-            ngettext("makes %(n)d cell required", "makes %(n)d cells required", made_required) % {"n": made_required}
+            ngettext("makes %(n)d expectation required", "makes %(n)d expectations required", made_required)
+            % {"n": made_required}
         )
     if made_optional:
         parts.append(
-            ngettext("makes %(n)d cell optional", "makes %(n)d cells optional", made_optional) % {"n": made_optional}
+            ngettext("makes %(n)d expectation optional", "makes %(n)d expectations optional", made_optional)
+            % {"n": made_optional}
         )
     if added:
-        parts.append(ngettext("adds %(n)d cell", "adds %(n)d cells", added) % {"n": added})
+        parts.append(ngettext("adds %(n)d expectation", "adds %(n)d expectations", added) % {"n": added})
     if unknown:
-        parts.append(ngettext("changes %(n)d cell", "changes %(n)d cells", unknown) % {"n": unknown})
+        parts.append(ngettext("changes %(n)d expectation", "changes %(n)d expectations", unknown) % {"n": unknown})
     return capfirst(_("; ").join(parts)) if parts else _("No change")
 
 

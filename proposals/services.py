@@ -387,7 +387,7 @@ def proposal_approve(
 def _undo_window_closed(proposal: Proposal) -> str:
     return _(
         "An approval can be undone for %(minutes)d minutes; this one was approved at %(when)s. "
-        "Nothing was changed: suggest a new change to the cells instead."
+        "Nothing was changed: suggest a new change to the expectations instead."
     ) % {
         "minutes": access.undo_window_minutes(),
         "when": date_format(timezone.localtime(proposal.decided_at), "DATETIME_FORMAT"),
@@ -435,7 +435,7 @@ def proposal_undo(*, proposal: Proposal, reviewer: AbstractBaseUser, note: str =
         if current != applied:
             conflicts.append(CellConflict(change.role.slug, change.level.slug, applied, current))
     if conflicts:
-        raise Conflict(_("Some cells changed since this approval; nothing was undone."), conflicts)
+        raise Conflict(_("Some expectations changed since this approval; nothing was undone."), conflicts)
     if any(change.base_version and not change.has_base_text for change in changes):
         raise Conflict(_("The text this approval replaced is not on record; nothing was undone."))
 

@@ -93,13 +93,13 @@ def proposal_undo(request, pk: int):
     except services.Conflict as conflict:
         if conflict.conflicts:
             message = _(
-                "Nothing was undone: these cells changed since the approval: %(cells)s. "
+                "Nothing was undone: these expectations changed since the approval: %(changed)s. "
                 "Suggest a new change to them instead."
-            ) % {"cells": conflict_cells(conflict, _labels(proposal))}
+            ) % {"changed": conflict_cells(conflict, _labels(proposal))}
         else:
             message = conflict.message
         return proposal_page(request, load_proposal(pk), status=409, error=message)
-    messages.success(request, _("Approval undone. The cells are back to the text they had before it."))
+    messages.success(request, _("Approval undone. The expectations are back to the text they had before it."))
     return redirect(proposal.get_absolute_url())
 
 

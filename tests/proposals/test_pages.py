@@ -398,13 +398,13 @@ def test_the_summary_says_what_kinds_of_change_a_proposal_makes(author, skill, c
     ]
     proposal = services.proposal_create(author=author, skill=skill, rationale="Mixed.", changes=changes)
     assert pages.change_summary(list(proposal.changes.all())) == (
-        "Rewrites 1 description; raises proficiency in 1 cell; lowers proficiency in 1 cell; "
-        "makes 1 cell required; makes 1 cell optional"
+        "Rewrites 1 description; raises proficiency in 1 expectation; lowers proficiency in 1 expectation; "
+        "makes 1 expectation required; makes 1 expectation optional"
     )
     ProposalChange.objects.filter(proposal=proposal).update(base_version=0)
-    assert pages.change_summary(list(proposal.changes.all())) == "Adds 3 cells"
+    assert pages.change_summary(list(proposal.changes.all())) == "Adds 3 expectations"
     ProposalChange.objects.filter(proposal=proposal).update(base_version=1, base_description=None)
-    assert pages.change_summary(list(proposal.changes.all())) == "Changes 3 cells"
+    assert pages.change_summary(list(proposal.changes.all())) == "Changes 3 expectations"
 
 
 def test_the_list_filters_by_status_domain_and_skill(client, author, proposal, skill, levels):
@@ -599,7 +599,7 @@ def test_a_stale_proposal_warns_and_its_author_updates_it(client, author, review
     assert client.post(f"/proposals/{proposal.pk}/rebase/", {"keep": "on"}).status_code == 302
     change = ProposalChange.objects.get(proposal=proposal, role=cell.role, level=cell.level)
     assert change.base_version == 2
-    assert "Some cells changed after" not in text(client.get(f"/proposals/{proposal.pk}/"))
+    assert "Some expectations changed after" not in text(client.get(f"/proposals/{proposal.pk}/"))
     assert client_for(reviewer).post(f"/proposals/{proposal.pk}/approve/", {"confirm": "true"}).status_code == 302
     cell.refresh_from_db()
     assert cell.description == change.description

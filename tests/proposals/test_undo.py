@@ -327,7 +327,7 @@ def test_undoing_on_the_page(client, proposal, reviewer, cell):
     cell.refresh_from_db()
     assert cell.description == text_before
     page = page_of(client, proposal)
-    assert "Approval undone. The cells are back to the text they had before it." in page
+    assert "Approval undone. The expectations are back to the text they had before it." in page
     assert "then undone by reviewer on" in page
     assert "Wrong <strong>skill</strong>." in page
     assert '<span class="status status-reverted">Reverted</span>' in page
@@ -351,7 +351,7 @@ def test_undoing_on_the_page_names_the_cells_that_moved(client, proposal, review
     response = client.post(f"/proposals/{proposal.pk}/undo/")
     assert response.status_code == 409
     assert (
-        f"Nothing was undone: these cells changed since the approval: {cell.role.name} · {cell.level.name}"
+        f"Nothing was undone: these expectations changed since the approval: {cell.role.name} · {cell.level.name}"
         in response.content.decode()
     )
 
