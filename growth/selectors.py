@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from growth.models import PlanProfile
@@ -220,4 +221,6 @@ def plan_cell(*, user, skill_slug: str, level_slug: str) -> Expectation | None:
 def roles_for_choice() -> list[Role]:
     """Every role with its levels in order: the choices of the plan settings form (two queries)."""
     levels = RoleLevel.objects.select_related("level").order_by("level__position")
-    return list(Role.objects.order_by("family", "name").prefetch_related(Prefetch("role_levels", queryset=levels)))
+    return list(
+        Role.objects.order_by(Lower("family"), Lower("name")).prefetch_related(Prefetch("role_levels", queryset=levels))
+    )

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 
 from proposals import access, review_checks
 from proposals.models import Comment, Proposal, ProposalChange, ProposalStatus, Watch
@@ -167,7 +168,7 @@ def filter_skills() -> QuerySet:
     return (
         Skill.objects.select_related("group__domain")
         .only("name", "slug", "group__domain__name", "group__domain__slug", "group__domain__position")
-        .order_by("group__domain__position", "group__domain__name", "name")
+        .order_by("group__domain__position", "group__domain__name", Lower("name"))
     )
 
 

@@ -9,6 +9,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 # The admin signs in through allauth's login, so its rate limits cover the admin too.
 admin.site.login = secure_admin_login(admin.site.login)
+# The admin under the site's name (templates/admin/base_site.html), with its link back to the site.
+admin.site.site_header = admin.site.site_title = settings.SITE_NAME
+admin.site.site_url = "/"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

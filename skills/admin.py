@@ -14,6 +14,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError
 from django.db.models import Count
+from django.db.models.functions import Lower
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -91,6 +92,14 @@ def save_cell(cell: Expectation) -> None:
     cell._state.adding = False
 
 
+class NameColumn:
+    """The name column of a change list, sorted as people read names: "dbt" between "Data" and "Docker"."""
+
+    @admin.display(description=_("name"), ordering=Lower("name"))
+    def sorted_name(self, obj):
+        return obj.name
+
+
 class SkillGroupInline(admin.TabularInline):
     model = SkillGroup
     extra = 0
@@ -99,8 +108,8 @@ class SkillGroupInline(admin.TabularInline):
 
 
 @admin.register(Domain)
-class DomainAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position", "group_count"]
+class DomainAdmin(NameColumn, admin.ModelAdmin):
+    list_display = ["sorted_name", "slug", "position", "group_count"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -115,8 +124,8 @@ class DomainAdmin(admin.ModelAdmin):
 
 
 @admin.register(SkillGroup)
-class SkillGroupAdmin(admin.ModelAdmin):
-    list_display = ["name", "domain", "slug", "position", "skill_count"]
+class SkillGroupAdmin(NameColumn, admin.ModelAdmin):
+    list_display = ["sorted_name", "domain", "slug", "position", "skill_count"]
     list_filter = ["domain"]
     list_select_related = ["domain"]
     search_fields = ["name", "slug", "domain__name"]
@@ -137,7 +146,7 @@ class ExpectationInline(admin.TabularInline):
     extra = 0
     fields = ["role", "level", "required", "proficiency", "description", "version"]
     readonly_fields = ["version"]
-    ordering = ["role__name", "level__position"]
+    ordering = [Lower("role__name"), "level__position"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("role", "level")
@@ -154,14 +163,16 @@ class ExpectationInline(admin.TabularInline):
 
 
 @admin.register(Skill)
-class SkillAdmin(CatalogRulesAdmin):
-    list_display = ["name", "group", "domain", "cell_count", "updated"]
+class SkillAdmin(NameColumn, CatalogRulesAdmin):
+    list_display = ["sorted_name", "group", "domain", "cell_count", "updated"]
     list_filter = ["group__domain", "group", "updated"]
     list_select_related = ["group__domain"]
     search_fields = ["name", "slug", "summary"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["group"]
     date_hierarchy = "updated"
+    # "Last updated" is the database's to keep (skills/models.py): shown, never typed.
+    readonly_fields = ["updated"]
     inlines = [ExpectationInline]
     actions = ["merge_into_another"]
 
@@ -274,7 +285,7 @@ class SkillAdmin(CatalogRulesAdmin):
 
 class MergeTargetForm(forms.Form):
     target = forms.ModelChoiceField(
-        queryset=Skill.objects.order_by("name"),
+        queryset=Skill.objects.order_by(Lower("name")),
         label=_("Merge into"),
         empty_label=_("Choose the skill to keep"),
         error_messages={"invalid_choice": _("The target skill no longer exists; choose another.")},
@@ -388,8 +399,8 @@ class RoleLevelInline(admin.StackedInline):
 
 
 @admin.register(Role)
-class RoleAdmin(CatalogRulesAdmin):
-    list_display = ["name", "family", "slug", "level_count", "cell_count"]
+class RoleAdmin(NameColumn, CatalogRulesAdmin):
+    list_display = ["sorted_name", "family", "slug", "level_count", "cell_count"]
     list_filter = ["family"]
     search_fields = ["name", "slug", "family", "tagline"]
     prepopulated_fields = {"slug": ["name"]}
@@ -412,8 +423,8 @@ class RoleAdmin(CatalogRulesAdmin):
 
 
 @admin.register(Level)
-class LevelAdmin(admin.ModelAdmin):
-    list_display = ["name", "short", "slug", "position"]
+class LevelAdmin(NameColumn, admin.ModelAdmin):
+    list_display = ["sorted_name", "short", "slug", "position"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 

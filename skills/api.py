@@ -3,6 +3,7 @@
 import hashlib
 
 from django.db.models import Count, Prefetch
+from django.db.models.functions import Lower
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -65,8 +66,8 @@ class DomainViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = SLUG_PATH
 
     def get_queryset(self):
-        groups = SkillGroup.objects.annotate(skill_count=Count("skills")).order_by("position", "name")
-        return Domain.objects.prefetch_related(Prefetch("groups", queryset=groups)).order_by("position", "name")
+        groups = SkillGroup.objects.annotate(skill_count=Count("skills")).order_by("position", Lower("name"))
+        return Domain.objects.prefetch_related(Prefetch("groups", queryset=groups)).order_by("position", Lower("name"))
 
 
 class LevelViewSet(viewsets.ReadOnlyModelViewSet):
@@ -156,7 +157,7 @@ class RoleViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action == "retrieve":
             levels = RoleLevel.objects.select_related("level").order_by("level__position")
             return Role.objects.prefetch_related(Prefetch("role_levels", queryset=levels))
-        return Role.objects.order_by("family", "name")
+        return Role.objects.order_by(Lower("family"), Lower("name"))
 
     def get_serializer_class(self):
         return RoleDetailSerializer if self.action == "retrieve" else RoleListSerializer

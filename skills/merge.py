@@ -24,7 +24,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -203,8 +202,7 @@ def skill_merge(
     with audit_context(source="admin", user=user, merge=merge):
         result.moved = Expectation.objects.filter(pk__in=[cell.pk for cell in plan.moves]).update(skill=target)
         result.resolved = _resolve_clashes(plan, choices)
-        # Moving cells is not a change to any cell's content, so the database does not touch "Last updated".
-        Skill.objects.filter(pk=target.pk).exclude(updated=timezone.localdate()).update(updated=timezone.localdate())
+        # The database writes both skills' "Last updated" as their cells move (expectation_touch_skills_on_move).
         for participant in participants:
             result.followers.update(participant.apply(source, target, result))
         # After the participants: rows hanging on the source's clashing cells (growth ticks) move first.

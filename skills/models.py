@@ -4,6 +4,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Cast, Lower, Now
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -64,7 +65,7 @@ class Domain(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
-        ordering = ["position", "name"]
+        ordering = ["position", Lower("name")]
         verbose_name = _("domain")
         verbose_name_plural = _("domains")
 
@@ -80,7 +81,7 @@ class SkillGroup(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
-        ordering = ["domain__position", "position", "name"]
+        ordering = ["domain__position", "position", Lower("name")]
         verbose_name = _("skill group")
         verbose_name_plural = _("skill groups")
         constraints = [
@@ -128,14 +129,19 @@ class Skill(models.Model):
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
     summary = models.TextField(_("summary"), blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
+    # Kept by the database: today's date on insert, and the triggers on Expectation below on every change to
+    # one of its expectations (an import that carries its own dates sets skillmatrix.preserve_updated).
     updated = models.DateField(
-        _("last updated"), help_text=_("Shown as “Last updated”; set on every change to one of its expectations.")
+        _("last updated"),
+        db_default=Cast(Now(), models.DateField()),
+        editable=False,
+        help_text=_("Shown as “Last updated”; set by the database on every change to one of its expectations."),
     )
 
     objects = SkillQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = [Lower("name")]
         verbose_name = _("skill")
         verbose_name_plural = _("skills")
 
@@ -168,7 +174,7 @@ class Role(models.Model):
     tagline = models.CharField(_("tagline"), max_length=300, blank=True)
 
     class Meta:
-        ordering = ["family", "name"]
+        ordering = [Lower("family"), Lower("name")]
         verbose_name = _("role")
         verbose_name_plural = _("roles")
 
@@ -266,6 +272,14 @@ RETURN NULL;
         operation=pgtrigger.Update,
         condition=pgtrigger.AnyChange("description", "required", "proficiency"),
         func=TOUCH_SKILL.format(skill_ids="NEW.skill_id"),
+    ),
+    # A cell moved to another skill (a merge) changes both skills.
+    pgtrigger.Trigger(
+        name="expectation_touch_skills_on_move",
+        when=pgtrigger.After,
+        operation=pgtrigger.Update,
+        condition=pgtrigger.AnyChange("skill"),
+        func=TOUCH_SKILL.format(skill_ids="NEW.skill_id, OLD.skill_id"),
     ),
     # Per statement: a bulk insert of many cells touches each skill once.
     pgtrigger.Trigger(

@@ -15,7 +15,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import models
 from django.db.models import Case, Count, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import JSONObject
+from django.db.models.functions import JSONObject, Lower
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -46,8 +46,10 @@ def skills_with_counts() -> QuerySet:
 
 def home_domains() -> list[Domain]:
     """Every domain with its groups and their skills (with counts), in order: three queries."""
-    skills = Skill.objects.with_counts().order_by("name")
-    groups = SkillGroup.objects.order_by("position", "name").prefetch_related(Prefetch("skills", queryset=skills))
+    skills = Skill.objects.with_counts().order_by(Lower("name"))
+    groups = SkillGroup.objects.order_by("position", Lower("name")).prefetch_related(
+        Prefetch("skills", queryset=skills)
+    )
     return list(Domain.objects.prefetch_related(Prefetch("groups", queryset=groups)))
 
 
@@ -61,11 +63,11 @@ def home_roles() -> QuerySet:
     )
     return Role.objects.annotate(
         skill_count=Count("expectations__skill", distinct=True), level_links=ArraySubquery(levels)
-    ).order_by("family", "name")
+    ).order_by(Lower("family"), Lower("name"))
 
 
 def skill_list(*, search: str = "", domain: str = "", group: str = "", role: str = "") -> QuerySet:
-    skills = skills_with_counts().order_by("name")
+    skills = skills_with_counts().order_by(Lower("name"))
     if domain:
         skills = skills.filter(group__domain__slug=domain)
     if group:
@@ -225,7 +227,7 @@ def search_roles(query: SearchQuery) -> QuerySet:
             name_marked=_headline("name", query, highlight_all=True),
             snippet=_headline("tagline", query, highlight_all=True),
         )
-        .order_by("-rank", "name")
+        .order_by("-rank", Lower("name"))
     )
 
 
@@ -235,7 +237,7 @@ def popular_skills(*, limit: int = 8) -> QuerySet:
         Skill.objects.with_taxonomy()
         .annotate(role_count=Count("expectations__role", distinct=True))
         .filter(role_count__gt=0)
-        .order_by("-role_count", "name")[:limit]
+        .order_by("-role_count", Lower("name"))[:limit]
     )
 
 
@@ -247,7 +249,7 @@ def roles_with_counts() -> QuerySet:
     return Role.objects.annotate(
         skill_count=Count("expectations__skill", distinct=True),
         level_count=Count("expectations__level", distinct=True),
-    ).order_by("family", "name")
+    ).order_by(Lower("family"), Lower("name"))
 
 
 def roles_with_levels() -> QuerySet:
@@ -255,7 +257,7 @@ def roles_with_levels() -> QuerySet:
 
 
 def roles_for_choice() -> QuerySet:
-    return Role.objects.order_by("family", "name")
+    return Role.objects.order_by(Lower("family"), Lower("name"))
 
 
 # The matrix's order: by domain, group, skill and level. A role's page, its past versions, its CSV file and the
