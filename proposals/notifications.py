@@ -2,7 +2,7 @@
 
 - a proposal opens: the reviewers who want each one (the others get the daily digest, `send_digests`, or
   nothing), and the skill's watchers;
-- a proposal is decided: its author and the skill's watchers;
+- a proposal is decided, or its approval undone: its author and the skill's watchers;
 - someone comments on a proposal: its author.
 
 Each member's email settings (accounts/models.py) say which of these they get and in which language; every
@@ -34,6 +34,7 @@ from proposals.models import Comment, Proposal, ProposalStatus
 
 OPENED = "opened"
 DECIDED = "decided"
+REVERTED = "reverted"
 COMMENTED = "commented"
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,10 @@ def proposal_opened(*, proposal: Proposal) -> None:
 
 def proposal_decided(*, proposal: Proposal) -> None:
     _send_on_commit(send, proposal_id=proposal.pk, event=DECIDED, actor_id=proposal.decided_by_id)
+
+
+def proposal_reverted(*, proposal: Proposal) -> None:
+    _send_on_commit(send, proposal_id=proposal.pk, event=REVERTED, actor_id=proposal.reverted_by_id)
 
 
 def proposal_commented(*, comment: Comment) -> None:
@@ -79,7 +84,9 @@ def _wants(field: str, value) -> Q:
 
 
 def reviewers() -> QuerySet:
-    return _members().filter(groups__name=REVIEWERS_GROUP)
+    """Those who may review (proposals.access.is_reviewer): the group's members and the superusers, who review
+    without being put in it. The group's join may repeat a member: callers take each once."""
+    return _members().filter(Q(groups__name=REVIEWERS_GROUP) | Q(is_superuser=True))
 
 
 def recipients(*, proposal: Proposal, event: str, actor_id: int | None) -> list[tuple]:
@@ -117,7 +124,7 @@ def _urls(proposal: Proposal) -> dict:
 
 
 def send(*, proposal_id: int, event: str, actor_id: int | None) -> int:
-    proposal = Proposal.objects.select_related("skill", "author", "decided_by").get(pk=proposal_id)
+    proposal = Proposal.objects.select_related("skill", "author", "decided_by", "reverted_by").get(pk=proposal_id)
     context = {**_urls(proposal), "proposal": proposal, "change_count": proposal.changes.count()}
     messages = [
         notice(

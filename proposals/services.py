@@ -461,6 +461,7 @@ def proposal_undo(*, proposal: Proposal, reviewer: AbstractBaseUser, note: str =
         proposal.reverted_at = timezone.now()
         proposal.revert_note = note
         proposal.save(update_fields=["status", "reverted_by", "reverted_at", "revert_note", "updated"])
+    notifications.proposal_reverted(proposal=proposal)
     return proposal
 
 
