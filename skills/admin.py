@@ -11,8 +11,9 @@ import re
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, IntegrityError
+from django.db import DatabaseError, IntegrityError, models
 from django.db.models import Count
 from django.db.models.functions import Lower
 from django.forms.models import BaseInlineFormSet
@@ -140,16 +141,33 @@ class SkillGroupAdmin(NameColumn, admin.ModelAdmin):
         return obj.skill_count
 
 
-class ExpectationInline(admin.TabularInline):
+class CompactForeignKeys:
+    """Foreign keys as plain selects: no add, change, view or delete icons beside each (on a page of fifty
+    expectations they were eight icons a row). The related rows have their own pages."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            widget = field.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return field
+
+
+class ExpectationInline(CompactForeignKeys, admin.StackedInline):
+    """Each expectation in two lines, to fit a laptop's screen: its flags side by side, then its text full width."""
+
     model = Expectation
     form = CellForm
     extra = 0
-    fields = ["role", "level", "required", "proficiency", "description", "version"]
+    fields = [("role", "level", "proficiency", "required", "version"), "description"]
     readonly_fields = ["version"]
     ordering = [Lower("role__name"), "level__position"]
+    classes = ["expectations-inline"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("role", "level")
+        return super().get_queryset(request).select_related("skill", "role", "level")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Choices are read once per request instead of once per inline row.
@@ -163,7 +181,7 @@ class ExpectationInline(admin.TabularInline):
 
 
 @admin.register(Skill)
-class SkillAdmin(NameColumn, CatalogRulesAdmin):
+class SkillAdmin(NameColumn, CompactForeignKeys, CatalogRulesAdmin):
     list_display = ["sorted_name", "group", "domain", "cell_count", "updated"]
     list_filter = ["group__domain", "group", "updated"]
     list_select_related = ["group__domain"]
@@ -175,6 +193,9 @@ class SkillAdmin(NameColumn, CatalogRulesAdmin):
     readonly_fields = ["updated"]
     inlines = [ExpectationInline]
     actions = ["merge_into_another"]
+
+    class Media:
+        css = {"all": ["css/admin_skill.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(cell_count=Count("expectations"))

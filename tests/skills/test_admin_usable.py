@@ -111,3 +111,23 @@ def test_domain_order_is_position_then_name_case_insensitively(db):
     Domain.objects.create(name="beta", slug="beta", position=1)
     Domain.objects.create(name="Alpha", slug="alpha", position=1)
     assert list(Domain.objects.values_list("name", flat=True)) == ["Alpha", "beta"]
+
+
+# --- The skill page's expectations ------------------------------------------------------------------
+
+
+def test_the_skill_page_shows_each_expectation_flags_first_then_its_text_without_related_icons(client, staff, levels):
+    skill = make_catalog(skills=1, roles=2, levels=levels)["skills"][0]
+    client.force_login(staff)
+    response = client.get(reverse("admin:skills_skill_change", args=[skill.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "css/admin_skill.css" in html
+    assert "related-widget-wrapper-link" not in html
+    inline = response.context["inline_admin_formsets"][0]
+    assert [line for fieldset in inline.fieldsets for line in fieldset[1]["fields"]] == [
+        ("role", "level", "proficiency", "required", "version"),
+        "description",
+    ]
+    assert 'rows="3"' in html
+    assert "cell" not in html.lower().replace("cellspacing", "")
