@@ -250,7 +250,8 @@ class SkillAdmin(NameColumn, CompactForeignKeys, CatalogRulesAdmin):
                 self.message_user(request, error, messages.ERROR)
             return self._merge_page(request, source, form)
         target = form.cleaned_data["target"]
-        decisions = _decisions(request.POST) if request.method == "POST" else {}
+        # None: a first look at the preview, pre-selected by merge.suggestions.
+        decisions = _decisions(request.POST) if request.method == "POST" else None
         preset = request.GET.get("preset")
         if request.method == "GET" and preset in merge.DECISION_LABELS:
             # "Keep/take everywhere" links pre-check every radio; the staff member still confirms.
@@ -282,6 +283,9 @@ class SkillAdmin(NameColumn, CompactForeignKeys, CatalogRulesAdmin):
 
     def _merge_page(self, request, source, form, *, target=None, decisions=None):
         plan = merge.merge_plan(source=source, target=target) if target else None
+        suggested = merge.suggestions(plan) if plan else {}
+        if decisions is None:
+            decisions = {axes: suggestion.decision for axes, suggestion in suggested.items()}
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -289,7 +293,10 @@ class SkillAdmin(NameColumn, CompactForeignKeys, CatalogRulesAdmin):
             "source": source,
             "form": form,
             "plan": plan,
-            "clashes": [_clash_row(clash, (decisions or {}).get(clash.axes)) for clash in plan.clashes] if plan else [],
+            "clashes": [_clash_row(clash, decisions.get(clash.axes), suggested[clash.axes]) for clash in plan.clashes]
+            if plan
+            else [],
+            "suggestion_rule": merge.SUGGESTION_RULE,
             "followers": merge.merge_followers(source=source, target=target) if target else [],
             "decision_labels": merge.DECISION_LABELS,
         }
@@ -336,9 +343,10 @@ def _decisions(data) -> dict[tuple[int, int], str]:
     return decisions
 
 
-def _clash_row(clash: merge.Clash, chosen: str | None) -> dict:
+def _clash_row(clash: merge.Clash, chosen: str | None, suggestion: merge.Suggestion) -> dict:
     return {
         "clash": clash,
+        "suggestion": suggestion,
         "choices": [
             {"value": value, "label": label, "checked": value == chosen, "id": f"{clash.key}-{value}"}
             for value, label in merge.DECISION_LABELS.items()

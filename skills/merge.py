@@ -23,13 +23,13 @@ from enum import StrEnum
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Max, OuterRef, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from skillmatrix.lock_conflicts import retry_on_lock_conflict
 from skills.audit import audit_context
-from skills.models import Expectation, Skill, SkillRedirect
+from skills.models import Expectation, ExpectationEvent, Skill, SkillRedirect
 
 
 class Decision(StrEnum):
@@ -124,6 +124,70 @@ def register(participant: Participant) -> None:
 
 
 # ------------------------------------------------------------------ reading
+# Texts within a tenth of each other's length say about as much: then the more recent edit decides.
+SIMILAR_LENGTH = 0.1
+
+SUGGESTION_RULE = gettext_lazy(
+    "Each clash comes pre-selected: the text that says more (the longer one); where both are about the same "
+    "length (within a tenth), the one edited more recently; where both read the same, the target's. "
+    "Read each before you merge: the choice stays yours."
+)
+
+
+class Why(StrEnum):
+    SAME = "same"
+    LONGER = "longer"
+    RECENT = "recent"
+    DEFAULT = "default"
+
+
+WHY_LABELS = {
+    Why.SAME: gettext_lazy("same text"),
+    Why.LONGER: gettext_lazy("longer text"),
+    Why.RECENT: gettext_lazy("edited more recently"),
+    Why.DEFAULT: gettext_lazy("the target's, by default"),
+}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    decision: Decision
+    why: Why
+
+    @property
+    def label(self) -> str:
+        return str(WHY_LABELS[self.why])
+
+
+def suggest(clash: Clash, edited: Mapping[int, object]) -> Suggestion:
+    """The sensible choice for one clash (SUGGESTION_RULE); `edited` maps a cell's id to its last edit."""
+    source, target = (" ".join(cell.description.split()) for cell in (clash.source, clash.target))
+    if source == target:
+        return Suggestion(Decision.KEEP_TARGET, Why.SAME)
+    longer = max(len(source), len(target))
+    if abs(len(source) - len(target)) > SIMILAR_LENGTH * longer:
+        return Suggestion(Decision.TAKE_SOURCE if len(source) > len(target) else Decision.KEEP_TARGET, Why.LONGER)
+    source_edit, target_edit = edited.get(clash.source.pk), edited.get(clash.target.pk)
+    if source_edit and target_edit and source_edit != target_edit:
+        return Suggestion(Decision.TAKE_SOURCE if source_edit > target_edit else Decision.KEEP_TARGET, Why.RECENT)
+    return Suggestion(Decision.KEEP_TARGET, Why.DEFAULT)
+
+
+def suggestions(plan: "MergePlan") -> dict[Axes, Suggestion]:
+    """The suggestion per clash: one query for the cells' last edits in the audit trail."""
+    if not plan.clashes:
+        return {}
+    ids = [cell.pk for clash in plan.clashes for cell in (clash.source, clash.target)]
+    edited = dict(
+        ExpectationEvent.objects.filter(pgh_obj_id__in=ids, pgh_label__in=["insert", "update"])
+        .values("pgh_obj_id")
+        .annotate(last=Max("pgh_created_at"))
+        .values_list("pgh_obj_id", "last")
+        .order_by()
+    )
+    return {clash.axes: suggest(clash, edited) for clash in plan.clashes}
+
+
 def merge_plan(*, source: Skill, target: Skill) -> MergePlan:
     """The cells that would move and the clashes (two queries, whatever the sizes)."""
     target_cells = {
