@@ -83,6 +83,8 @@ MIDDLEWARE = [
 # Requests that may write get an audit context (skills/audit.py); a GET never writes, and pghistory's
 # default would add the context's set_config calls to every query of every page.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# The events page reads as before and after, not raw JSON (skills/events_admin.py).
+PGHISTORY_ADMIN_CLASS = "skills.events_admin.ReadableEventsAdmin"
 
 ROOT_URLCONF = "skillmatrix.urls"
 WSGI_APPLICATION = "skillmatrix.wsgi.application"
