@@ -13,9 +13,9 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, IntegrityError, models
-from django.db.models import Count
-from django.db.models.functions import Lower
+from django.db import DatabaseError, IntegrityError, models, transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -27,10 +27,12 @@ from skillmatrix.exceptions import Conflict
 from skills import locking, merge, services
 from skills.models import (
     CELL_HAS_ROLE_LEVEL,
+    ROLE_HAS_FAMILY,
     Domain,
     Expectation,
     Level,
     Role,
+    RoleFamily,
     RoleLevel,
     Skill,
     SkillGroup,
@@ -427,8 +429,61 @@ class RoleLevelInline(admin.StackedInline):
         return super().get_queryset(request).select_related("level")
 
 
+class RoleForm(forms.ModelForm):
+    """A role's family is picked from the role families, never typed: a typo would make a family of its own."""
+
+    family = forms.ModelChoiceField(
+        queryset=RoleFamily.objects.order_by(Lower("name")),
+        to_field_name="name",
+        label=_("family"),
+        help_text=_("One of the role families (add new ones there)."),
+        error_messages={"invalid_choice": _("Choose one of the role families; add a new one there first.")},
+    )
+
+    class Meta:
+        model = Role
+        fields = ["name", "slug", "family", "tagline"]
+
+    def clean_family(self) -> str:
+        return self.cleaned_data["family"].name
+
+
+@admin.register(RoleFamily)
+class RoleFamilyAdmin(NameColumn, admin.ModelAdmin):
+    """Families of roles. Renaming one renames it on its roles (the database cascades); one in use stays."""
+
+    list_display = ["sorted_name", "role_count"]
+    search_fields = ["name"]
+    actions = None
+
+    def get_queryset(self, request):
+        roles = Role.objects.filter(family=OuterRef("name")).order_by().values("family").annotate(n=Count("pk"))
+        return super().get_queryset(request).annotate(role_count=Coalesce(Subquery(roles.values("n")), 0))
+
+    @admin.display(description=_("roles"), ordering="role_count")
+    def role_count(self, obj):
+        return obj.role_count
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and Role.objects.filter(family=obj.name).exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # A role may take the family between the confirmation page and the delete: the database refuses.
+        try:
+            with transaction.atomic():
+                return super().delete_view(request, object_id, extra_context)
+        except IntegrityError as error:
+            if not services.violates(error, ROLE_HAS_FAMILY):
+                raise
+        self.message_user(request, gettext("Nothing was deleted: roles of this family exist."), messages.ERROR)
+        return HttpResponseRedirect(reverse("admin:skills_rolefamily_changelist"))
+
+
 @admin.register(Role)
 class RoleAdmin(NameColumn, CatalogRulesAdmin):
+    form = RoleForm
     list_display = ["sorted_name", "family", "slug", "level_count", "cell_count"]
     list_filter = ["family"]
     search_fields = ["name", "slug", "family", "tagline"]

@@ -152,8 +152,39 @@ class Skill(models.Model):
         return reverse("skills:skill", args=[self.slug])
 
 
+# The name of the foreign key skills_role.family → skills_rolefamily.name (migration 0012), which Django cannot
+# declare on a text column: a family in use is never deleted, and renaming one renames it on its roles.
+ROLE_HAS_FAMILY = "role_family_fk"
+
+
+@track
+class RoleFamily(models.Model):
+    """A family of roles ("ML & AI Engineering"): the admin offers these, so a role's family is never a typo.
+
+    Roles name their family by its name (Role.family, the column the API, the search documents and the catalog
+    file have always used), held by ROLE_HAS_FAMILY. A write that names a new family (an import, the bench
+    generator) registers it through Role's trigger role_register_family.
+    """
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+
+    class Meta:
+        ordering = [Lower("name")]
+        verbose_name = _("role family")
+        verbose_name_plural = _("role families")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 @track
 @pgtrigger.register(
+    pgtrigger.Trigger(
+        name="role_register_family",
+        when=pgtrigger.Before,
+        operation=pgtrigger.Insert | pgtrigger.UpdateOf("family"),
+        func="INSERT INTO skills_rolefamily (name) VALUES (NEW.family) ON CONFLICT (name) DO NOTHING; RETURN NEW;",
+    ),
     pgtrigger.Trigger(
         name="role_refresh_search",
         when=pgtrigger.After,
@@ -170,7 +201,9 @@ class Skill(models.Model):
 class Role(models.Model):
     name = models.CharField(_("name"), max_length=160, unique=True)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
-    family = models.CharField(_("family"), max_length=120, db_index=True)
+    family = models.CharField(
+        _("family"), max_length=120, db_index=True, help_text=_("One of the role families (add new ones there).")
+    )
     tagline = models.CharField(_("tagline"), max_length=300, blank=True)
 
     class Meta:
