@@ -5,9 +5,10 @@ SHELL := /bin/bash
 PORT ?= 8000
 
 # The first Python ≥ 3.12 on PATH, by its real path (not a version manager's shim, slow to start). Looked up
-# once (:=), not at each use.
+# once (:=), not at each use. python3.12 first, the version of .python-version and uv.lock: each name tried
+# can be a shim that takes a second to fail under load.
 ifndef PYTHON
-PYTHON := $(shell for p in python3.13 python3.12 python3 python; do \
+PYTHON := $(shell for p in python3.12 python3.13 python3 python; do \
 	$$p -c 'import sys; sys.exit(1) if sys.version_info < (3, 12) else print(sys.executable)' 2>/dev/null && break; done)
 endif
 # uv from PATH if it works, else a private copy installed from PyPI.
