@@ -5,9 +5,10 @@ SHELL := /bin/bash
 PORT ?= 8000
 
 # The first Python ≥ 3.12 on PATH, by its real path (not a version manager's shim, slow to start). Looked up
-# once (:=), not at each use.
+# once (:=), not at each use. python3.12 first, the version of .python-version and uv.lock: each name tried
+# can be a shim that takes a second to fail under load.
 ifndef PYTHON
-PYTHON := $(shell for p in python3.13 python3.12 python3 python; do \
+PYTHON := $(shell for p in python3.12 python3.13 python3 python; do \
 	$$p -c 'import sys; sys.exit(1) if sys.version_info < (3, 12) else print(sys.executable)' 2>/dev/null && break; done)
 endif
 # uv from PATH if it works, else a private copy installed from PyPI.
@@ -32,12 +33,17 @@ MANAGE := $(VENV)/bin/python manage.py
 check-python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 or python3.13 on PATH)." >&2; exit 1; }
 
-# A virtualenv without pip of its own, filled by the interpreter's pip; without one (or with a pip too old
-# for --python), the slower way: a virtualenv with pip.
+# uv's files alone in .tools (pip --target: one pip process, not a second under a new virtualenv's interpreter).
+# On Linux, pip is told the one platform tag uv's wheel has here: it otherwise checks each of the index's
+# thousands of uv files against every tag this interpreter supports, most of its time (seconds on a fresh
+# clone). If that fails (another libc, an old pip), the plain install; without pip, a virtualenv with pip.
+UV_WHEEL_TAGS := $(if $(filter Linux,$(shell uname -s)),--only-binary=:all: --platform manylinux_2_17_$(shell uname -m) \
+	--implementation py --abi none --python-version 3.12)
+PIP_UV := -m pip install --quiet --disable-pip-version-check --no-compile --target .tools
 .tools/bin/uv: | check-python
-	$(PYTHON) -m venv --without-pip .tools
-	$(PYTHON) -m pip --python .tools/bin/python install --quiet --disable-pip-version-check uv 2>/dev/null \
-		|| { $(PYTHON) -m venv .tools && .tools/bin/pip install --quiet --disable-pip-version-check uv; }
+	{ $(if $(UV_WHEEL_TAGS),$(PYTHON) $(PIP_UV) $(UV_WHEEL_TAGS) uv 2>/dev/null && .tools/bin/uv --version >/dev/null,false); } \
+		|| { rm -rf .tools && $(PYTHON) $(PIP_UV) uv 2>/dev/null; } \
+		|| { rm -rf .tools && $(PYTHON) -m venv .tools && .tools/bin/pip install --quiet --disable-pip-version-check uv; }
 
 UV_DEP := $(if $(filter uv,$(UV)),,.tools/bin/uv)
 

@@ -234,12 +234,36 @@ def _start() -> None:
     finally:
         _deferring = False
     if _deferred:
-        _on_signal(_deferred[0], None)
+        if _in_main_thread():
+            _on_signal(_deferred[0], None)
+        else:  # started by start_early(): the main thread stops the process
+            os.kill(os.getpid(), _deferred[0])
     if os.environ.get("EMBEDDED_DB_EXIT_WITH_PARENT"):
         _exit_with_parent()
     exists = _server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
     if "(1 row)" not in exists:
         _server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+
+
+def start_early() -> threading.Thread:
+    """Start the server in a thread while the process goes on (make run imports Django meanwhile).
+
+    A fresh clone's first start runs initdb, seconds that overlap with loading Django's apps instead
+    of following them. The first connection waits for the thread (start() takes the same lock); if
+    the thread failed, that connection tries again and raises. The thread is not a daemon: a process
+    stopped while the server starts waits for it, and so stops the server it started.
+    """
+    _exit_on_signals()  # here, in the main thread: a thread cannot set signal handlers
+
+    def run() -> None:
+        try:
+            start()
+        except BaseException:  # the first connection tries again and raises
+            logging.getLogger(__name__).debug("early start failed", exc_info=True)
+
+    thread = threading.Thread(target=run, name="embedded-db-start")
+    thread.start()
+    return thread
 
 
 def socket_dir() -> str:

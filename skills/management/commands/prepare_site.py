@@ -3,10 +3,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 
+from skills import schema_snapshot
+
 
 class Command(BaseCommand):
     help = (
-        "Make the database ready to serve, in one process: apply migrations, create the cache table, and load "
+        "Make the database ready to serve, in one process: apply migrations (into a new database: first the schema "
+        "of fixtures/schema.sql), create the cache table, and load "
         "the catalog file when the catalog has no skills (what `make run` does before it serves)."
     )
 
@@ -26,6 +29,15 @@ class Command(BaseCommand):
             if cache["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
         }
         had_tables = set(connection.introspection.table_names())
+        if not had_tables:
+            # A fresh database: the migrations' schema in one transaction, not migration by migration
+            # (skills/schema_snapshot.py); migrate below applies those added since.
+            held = schema_snapshot.usable()
+            if held:
+                schema_snapshot.load()
+                if verbosity:
+                    name = schema_snapshot.SNAPSHOT.relative_to(settings.BASE_DIR)
+                    self.stdout.write(f"Loaded the schema of {len(held)} migrations from {name} (a new database).")
         # A fresh database takes dozens of small transactions here; none needs to wait for its flush to disk
         # (a crash now loses nothing the next start would not redo).
         with connection.cursor() as cursor:
