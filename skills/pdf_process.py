@@ -3,10 +3,18 @@
 WeasyPrint's layout is pure Python: built in a server thread, it would hold that process's GIL for
 seconds and take a core from the pages beside it. Here each build is a short-lived child process
 (`python -m skills.pdf_process`, which imports WeasyPrint and nothing of Django) with a nice value of
-PDF_BUILD_NICE: the operating system gives the pages the CPU first, the waiting server thread sleeps,
-and the child's memory (hundreds of megabytes for a large role) is returned when it exits.
+PDF_BUILD_NICE and, with PDF_BUILD_IDLE (the default, Linux only), the SCHED_IDLE policy: the operating
+system gives the pages the CPU first, the waiting server thread sleeps, and the child's memory (hundreds
+of megabytes for a large role) is returned when it exits.
+
+Why SCHED_IDLE and not only a nice value: a niced process still gets its share of the CPU (nice 10 about a
+tenth of a page thread's), and a page's thread that wakes up waits for the child's time slice to end. A
+SCHED_IDLE process is preempted as soon as any ordinary one wants the core (bench/RESULTS.md, notes, "A
+flood of career-track PDFs"). The price: on a server whose cores are busy all the time, a build gets almost
+no CPU and ends at PDF_BUILD_TIMEOUT (the visitor is offered the role's page instead).
 """
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -18,12 +26,12 @@ class PdfUnavailable(Exception):
     """No PDF can be made on this server: WeasyPrint or its system libraries are missing, or the build timed out."""
 
 
-def html_to_pdf(html: str, *, base_url: str, nice: int, timeout: float) -> bytes:
+def html_to_pdf(html: str, *, base_url: str, nice: int, idle: bool, timeout: float) -> bytes:
     from django.conf import settings
 
     try:
         done = subprocess.run(
-            _command(base_url, nice),
+            _command(base_url, nice, idle),
             input=html.encode(),
             capture_output=True,
             timeout=timeout,
@@ -38,8 +46,8 @@ def html_to_pdf(html: str, *, base_url: str, nice: int, timeout: float) -> bytes
     return done.stdout
 
 
-def _command(base_url: str, nice: int) -> list[str]:
-    return [sys.executable, "-m", "skills.pdf_process", base_url, str(nice)]
+def _command(base_url: str, nice: int, idle: bool) -> list[str]:
+    return [sys.executable, "-m", "skills.pdf_process", base_url, str(nice), "idle" if idle else "normal"]
 
 
 def render(html: str, *, base_url: str) -> bytes:
@@ -52,8 +60,16 @@ def render(html: str, *, base_url: str) -> bytes:
     return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
 
 
-def _main(base_url: str, nice: int) -> int:
+def lower_priority(nice: int, idle: bool) -> None:
+    """This process's CPU priority for a build: `nice`, and SCHED_IDLE when `idle` and the platform has it."""
     os.nice(nice)
+    if idle and hasattr(os, "sched_setscheduler") and hasattr(os, "SCHED_IDLE"):
+        with contextlib.suppress(OSError):  # a sandbox that refuses the call: the nice value still holds
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+
+
+def _main(base_url: str, nice: int, idle: bool = True) -> int:
+    lower_priority(nice, idle)
     html = sys.stdin.buffer.read().decode()
     try:
         pdf = render(html, base_url=base_url)
@@ -65,4 +81,4 @@ def _main(base_url: str, nice: int) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(_main(sys.argv[1], int(sys.argv[2])))
+    sys.exit(_main(sys.argv[1], int(sys.argv[2]), sys.argv[3:] != ["normal"]))

@@ -146,6 +146,9 @@ def career_track_pdf(request, slug):
             context = {"role_url": reverse("skills:role", args=[slug]), "retry_after": busy.retry_after}
             response = render(request, "skills/pdf_busy.html", context, status=503)
             response["Retry-After"] = str(busy.retry_after)
+            # A refusal by design, not a server fault: Django would log every 5xx at ERROR, a line (and a
+            # write) per request of a flood, the very load this answer is meant to keep cheap.
+            response._has_been_logged = True
             return response
     return stored.respond(request, found, content_type="application/pdf", filename=f"{slug}-career-track.pdf")
 
@@ -171,7 +174,11 @@ def render_career_track(request, profile) -> str:
 def html_to_pdf(html: str, *, base_url: str) -> bytes:
     """The PDF of `html`, made by WeasyPrint in a child process of low priority (skills/pdf_process.py)."""
     return pdf_process.html_to_pdf(
-        html, base_url=base_url, nice=settings.PDF_BUILD_NICE, timeout=settings.PDF_BUILD_TIMEOUT
+        html,
+        base_url=base_url,
+        nice=settings.PDF_BUILD_NICE,
+        idle=settings.PDF_BUILD_IDLE,
+        timeout=settings.PDF_BUILD_TIMEOUT,
     )
 
 

@@ -122,6 +122,15 @@ def test_a_busy_build_slot_is_a_503_with_retry_after(client, role, builds, setti
     assert client.get(pdf_url(role)).status_code == 200  # the slot is free again
 
 
+def test_a_refusal_is_not_logged_as_a_server_error(client, role, builds, settings, caplog):
+    """A flood of PDF requests is refused by design: no ERROR line (and write) per refused request."""
+    settings.HEAVY_REQUESTS_PER_PROCESS = 1
+    with stored.heavy_request(), caplog.at_level("WARNING", logger="django.request"):
+        response = client.get(pdf_url(role))
+    assert response.status_code == 503
+    assert caplog.records == []
+
+
 def test_a_busy_process_answers_before_any_query(client, role, builds, settings, django_assert_num_queries):
     """Its places for heavy requests taken, a process refuses a PDF request at once: no lookup of the role.
 

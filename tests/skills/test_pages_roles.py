@@ -1,13 +1,16 @@
 """Roles pages: the list by family, the role profile with its matrix, and the career-track PDF."""
 
 import io
+import os
 import re
+import subprocess
 import sys
 import urllib.request
 import zlib
 from html import unescape
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -244,7 +247,7 @@ def test_weasyprint_that_cannot_load_ends_the_child_with_its_own_code(monkeypatc
 
     monkeypatch.delitem(sys.modules, "weasyprint", raising=False)
     monkeypatch.setattr(sys, "meta_path", [NoPango(), *sys.meta_path])
-    monkeypatch.setattr(pdf_process.os, "nice", lambda increment: None)
+    monkeypatch.setattr(pdf_process, "lower_priority", lambda nice, idle: None)
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"<p>Text</p>")))
 
     assert pdf_process._main("http://testserver/", 10) == pdf_process.UNAVAILABLE_EXIT
@@ -262,7 +265,7 @@ def test_weasyprint_that_cannot_load_ends_the_child_with_its_own_code(monkeypatc
 def test_career_track_answers_503_when_no_pdf_can_be_made(client, levels, monkeypatch, settings, child):
     """Whatever stops the child, the page says so, links back to the role, and is never a 500."""
     settings.PDF_BUILD_TIMEOUT = 1
-    monkeypatch.setattr(pdf_process, "_command", lambda base_url, nice: [sys.executable, "-c", child])
+    monkeypatch.setattr(pdf_process, "_command", lambda base_url, nice, idle: [sys.executable, "-c", child])
     role = make_role(levels)
 
     response = client.get(reverse("skills:role-pdf", args=[role.slug]))
@@ -277,12 +280,41 @@ def test_the_pdf_is_made_in_a_child_process_of_low_priority(monkeypatch):
     """The child runs `python -m skills.pdf_process` at PDF_BUILD_NICE and answers the PDF on its stdout."""
     commands = []
     real = pdf_process._command
-    monkeypatch.setattr(pdf_process, "_command", lambda base_url, nice: commands.append(nice) or real(base_url, nice))
+
+    def command(base_url, nice, idle):
+        commands.append((nice, idle))
+        return real(base_url, nice, idle)
+
+    monkeypatch.setattr(pdf_process, "_command", command)
 
     pdf = role_views.html_to_pdf("<p>Text</p>", base_url="http://testserver/")
 
     assert pdf.startswith(b"%PDF-")
-    assert commands == [10]  # the default PDF_BUILD_NICE
+    assert commands == [(10, True)]  # the default PDF_BUILD_NICE and PDF_BUILD_IDLE
+
+
+PRIORITY_OF_A_CHILD = """
+import os, sys
+from skills import pdf_process
+pdf_process.lower_priority(int(sys.argv[1]), sys.argv[2] == "idle")
+print(os.getpriority(os.PRIO_PROCESS, 0), os.sched_getscheduler(0) == os.SCHED_IDLE)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="SCHED_IDLE is Linux's")
+@pytest.mark.parametrize(("idle", "scheduler_idle"), [("idle", "True"), ("normal", "False")])
+def test_the_child_yields_the_cpu_to_every_page(idle, scheduler_idle):
+    """A build's process is niced and, with PDF_BUILD_IDLE, runs under SCHED_IDLE: any page's thread that wakes
+    up takes the core from it at once (a niced process would still keep it until its time slice ends)."""
+    base = os.getpriority(os.PRIO_PROCESS, 0)
+    done = subprocess.run(
+        [sys.executable, "-c", PRIORITY_OF_A_CHILD, "5", idle],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=settings.BASE_DIR,
+    )
+    assert done.stdout.split() == [str(min(base + 5, 19)), scheduler_idle]
 
 
 def test_career_track_never_fetches_urls(monkeypatch):
