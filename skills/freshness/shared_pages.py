@@ -1,0 +1,202 @@
+"""Whole anonymous pages kept as files that every server process reads, and rendered ahead after a change.
+
+A catalog of thousands of skills is read a page here and a page there: each
+process's memory (fragments) holds the pages it rendered itself, and a visitor
+of any other page would wait for a render. The pages a view offers for
+pre-rendering (`cached_page(..., prerender=...)`) are also kept here, one file
+each, in a folder named after the revisions they were built from. So:
+
+- a page rendered by one process is served by every other (a file read, no render);
+- after a change, the first anonymous visit to such a page starts a background
+  pass in one process (an exclusive lock on a file; the others skip it) that renders
+  every page the view lists, for the visitor's host and language, into the new folder.
+  The pass stops when the revisions move again; the next visit starts the next one.
+
+Never stale: the folder carries the revisions, read per request like every fragment
+key, so the first request after any write looks in a folder that has no pages yet and
+renders afresh. Files are written whole (a temporary file, then renamed); folders of
+older revisions are removed once a pass of a newer one is complete.
+"""
+
+import contextlib
+import contextvars
+import fcntl
+import hashlib
+import io
+import json
+import logging
+import os
+import pickle
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connections, router
+
+from skills.freshness.current import revisions
+
+logger = logging.getLogger(__name__)
+
+# A page rendered by a pre-render pass goes to the files only: a pass over thousands of pages
+# must not fill the memory of the process that runs it (fragments are bounded, but would be
+# emptied of the pages its own visitors read).
+prerendering: contextvars.ContextVar[bool] = contextvars.ContextVar("prerendering", default=False)
+
+
+def _database() -> str:
+    """The database the revisions count in: two databases (the site's, the bench's) may reach the same counts."""
+    from skills.models import Revision
+
+    database = connections[router.db_for_read(Revision)].settings_dict
+    where = f"{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    return hashlib.sha256(where.encode()).hexdigest()[:12]
+
+
+def _root(depends: tuple[str, ...]) -> Path:
+    return Path(settings.STORED_ANSWERS_DIR) / _database() / "pages" / "+".join(depends)
+
+
+def _folder(depends: tuple[str, ...], revision: str) -> Path:
+    return _root(depends) / revision.replace("/", "_")
+
+
+def _name(digest: str) -> str:
+    return f"{digest}.page"
+
+
+def read(depends: tuple[str, ...], revision: str, digest: str):
+    """The page stored under `digest` at `revision`, or None."""
+    try:
+        with open(_folder(depends, revision) / _name(digest), "rb") as file:
+            return pickle.load(file)
+    except FileNotFoundError:
+        return None
+
+
+def write(depends: tuple[str, ...], revision: str, digest: str, value) -> None:
+    """Store the page whole: readers see the old file, or none, or the new one, never part of it."""
+    folder = _folder(depends, revision)
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, folder / _name(digest))
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+# --- pre-rendering --------------------------------------------------------------------------------------
+
+
+def note_visit(request, depends: tuple[str, ...], paths: Callable[[], Iterable[str]]) -> None:
+    """An anonymous visit to a page `paths` lists: make sure its pass has run at these revisions, host and language."""
+    if not settings.PRERENDER_PAGES or prerendering.get():
+        return
+    revision = revisions(request).key(depends)
+    visitor = _visitor(request)
+    marker = (depends, revision, visitor)
+    if marker in _started:
+        return
+    with _guard:
+        if marker in _started or _running:
+            return  # a pass of older revisions stops on its own; a later visit starts this one
+        _started.add(marker)
+        _running.add(marker)
+    thread = threading.Thread(target=_run_pass, args=(depends, revision, visitor, paths), name="prerender", daemon=True)
+    thread.start()
+
+
+def _visitor(request) -> tuple[tuple[str, str], ...]:
+    """What an anonymous page's key and bytes depend on, besides its path: host, scheme and language."""
+    from django.utils import translation
+
+    meta = {
+        "HTTP_HOST": request.get_host(),
+        "SERVER_NAME": request.META.get("SERVER_NAME", "localhost"),
+        "SERVER_PORT": str(request.META.get("SERVER_PORT", "80")),
+        "wsgi.url_scheme": request.scheme,
+        "HTTP_ACCEPT_LANGUAGE": translation.get_language() or settings.LANGUAGE_CODE,
+    }
+    proxy = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if proxy and proxy[0] in request.META:
+        meta[proxy[0]] = request.META[proxy[0]]
+    return tuple(sorted(meta.items()))
+
+
+_started: set = set()
+_running: set = set()
+_guard = threading.Lock()
+
+
+def _run_pass(depends, revision, visitor, paths) -> None:
+    try:
+        prerender(depends, revision, dict(visitor), paths)
+    except Exception:
+        logger.exception("pre-rendering pages failed")
+    finally:
+        with _guard:
+            _running.clear()
+        connections.close_all()
+
+
+def prerender(depends: tuple[str, ...], revision: str, meta: dict, paths: Callable[[], Iterable[str]]) -> dict | None:
+    """Render every page `paths` lists, as an anonymous visitor with `meta` gets it, into the files at `revision`.
+
+    One process runs the pass (a lock on a file shared by all); it stops when the revisions move on.
+    Returns what the pass did (also written beside the pages as done-*.json), or None when it did not run.
+    """
+    from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
+
+    folder = _folder(depends, revision)
+    folder.mkdir(parents=True, exist_ok=True)
+    tag = hashlib.sha256(repr(sorted(meta.items())).encode()).hexdigest()[:16]
+    done = folder / f"done-{tag}.json"
+    with open(folder / f"pass-{tag}.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return None  # another process runs it
+        if done.exists():
+            return json.loads(done.read_text())
+        started, wall_started = time.monotonic(), time.time()
+        handler = WSGIHandler()
+        token = prerendering.set(True)
+        count = 0
+        try:
+            for path in paths():
+                if revisions().key(depends) != revision:
+                    return None  # the revisions moved on: these pages are no longer anyone's
+                environ = {
+                    **meta,
+                    "REQUEST_METHOD": "GET",
+                    "PATH_INFO": path,
+                    "QUERY_STRING": "",
+                    "SCRIPT_NAME": "",
+                    "SERVER_PROTOCOL": "HTTP/1.1",
+                    "REMOTE_ADDR": "127.0.0.1",
+                    "wsgi.input": io.BytesIO(b""),
+                }
+                handler.get_response(WSGIRequest(environ))  # the page wrapper keeps it (pages.anonymous_pages)
+                count += 1
+        finally:
+            prerendering.reset(token)
+        result = {"revision": revision, "pages": count, "seconds": round(time.monotonic() - started, 1)}
+        done.write_text(json.dumps(result))
+    for other in _root(depends).iterdir():
+        # Older revisions only: a folder made since this pass started may be a newer revision's.
+        if other != folder and other.is_dir() and other.stat().st_mtime < wall_started:
+            shutil.rmtree(other, ignore_errors=True)
+    return result
+
+
+def passes_done(depends: tuple[str, ...]) -> list[dict]:
+    """What the complete passes at the current revisions did (pages, seconds), one per host and language."""
+    folder = _folder(depends, revisions().key(depends))
+    return [json.loads(path.read_text()) for path in sorted(folder.glob("done-*.json"))]
