@@ -7,10 +7,11 @@ pre-rendering (`cached_page(..., prerender=...)`) are also kept here, one file
 each, in a folder named after the revisions they were built from. So:
 
 - a page rendered by one process is served by every other (a file read, no render);
-- after a change, the first anonymous visit to such a page starts a background
-  pass in one process (an exclusive lock on a file; the others skip it) that renders
-  every page the view lists, for the visitor's host and language, into the new folder.
-  The pass stops when the revisions move again; the next visit starts the next one.
+- after a change, the first anonymous visit to such a page in a process starts a
+  background pass there that renders every page the view lists, for the visitor's host
+  and language, into the new folder; the processes share it in chunks (an exclusive
+  lock on a file per chunk). A pass stops when the revisions move again; the next
+  visit starts the next one.
 
 Never stale: the folder carries the revisions, read per request like every fragment
 key, so the first request after any write looks in a folder that has no pages yet and
@@ -149,51 +150,77 @@ def _run_pass(depends, revision, visitor, paths) -> None:
 def prerender(depends: tuple[str, ...], revision: str, meta: dict, paths: Callable[[], Iterable[str]]) -> dict | None:
     """Render every page `paths` lists, as an anonymous visitor with `meta` gets it, into the files at `revision`.
 
-    One process runs the pass (a lock on a file shared by all); it stops when the revisions move on.
-    Returns what the pass did (also written beside the pages as done-*.json), or None when it did not run.
+    The pages go in chunks of PRERENDER_CHUNK, each taken by one process (a lock on a file shared by all):
+    every process whose visitors start the pass shares the work. It stops when the revisions move on.
+    Returns what the whole pass did once its last chunk is done (also written beside the pages as
+    done-*.json), or None while other processes still work or when it stopped.
     """
-    from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
-
     folder = _folder(depends, revision)
     folder.mkdir(parents=True, exist_ok=True)
     tag = hashlib.sha256(repr(sorted(meta.items())).encode()).hexdigest()[:16]
     done = folder / f"done-{tag}.json"
-    with open(folder / f"pass-{tag}.lock", "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return None  # another process runs it
-        if done.exists():
-            return json.loads(done.read_text())
-        started, wall_started = time.monotonic(), time.time()
-        handler = WSGIHandler()
-        token = prerendering.set(True)
-        count = 0
-        try:
-            for path in paths():
-                if revisions().key(depends) != revision:
-                    return None  # the revisions moved on: these pages are no longer anyone's
-                environ = {
-                    **meta,
-                    "REQUEST_METHOD": "GET",
-                    "PATH_INFO": path,
-                    "QUERY_STRING": "",
-                    "SCRIPT_NAME": "",
-                    "SERVER_PROTOCOL": "HTTP/1.1",
-                    "REMOTE_ADDR": "127.0.0.1",
-                    "wsgi.input": io.BytesIO(b""),
-                }
-                handler.get_response(WSGIRequest(environ))  # the page wrapper keeps it (pages.anonymous_pages)
-                count += 1
-        finally:
-            prerendering.reset(token)
-        result = {"revision": revision, "pages": count, "seconds": round(time.monotonic() - started, 1)}
-        done.write_text(json.dumps(result))
+    if done.exists():
+        return json.loads(done.read_text())
+    began = folder / f"began-{tag}"
+    with contextlib.suppress(FileExistsError), open(began, "x") as file:
+        file.write(str(time.time()))
+    wall_started = time.time()
+    listed = list(paths())
+    chunks = [listed[start : start + PRERENDER_CHUNK] for start in range(0, len(listed), PRERENDER_CHUNK)]
+    token = prerendering.set(True)
+    try:
+        for number, chunk in enumerate(chunks):
+            if not _render_chunk(depends, revision, meta, chunk, folder / f"chunk-{tag}-{number}"):
+                return None  # the revisions moved on: these pages are no longer anyone's
+    finally:
+        prerendering.reset(token)
+    if not all((folder / f"chunk-{tag}-{number}.done").exists() for number in range(len(chunks))):
+        return None  # another process is still on its chunk; it writes the result
+    seconds = time.time() - float(began.read_text() or wall_started)
+    result = {"revision": revision, "pages": len(listed), "seconds": round(seconds, 1)}
+    done.write_text(json.dumps(result))
     for other in _root(depends).iterdir():
         # Older revisions only: a folder made since this pass started may be a newer revision's.
         if other != folder and other.is_dir() and other.stat().st_mtime < wall_started:
             shutil.rmtree(other, ignore_errors=True)
     return result
+
+
+PRERENDER_CHUNK = 50
+_handler = None
+
+
+def _render_chunk(depends, revision, meta, chunk: list[str], name: Path) -> bool:
+    """Render `chunk` unless another process has it or had it; False when the revisions moved on."""
+    from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
+
+    global _handler
+    if _handler is None:
+        _handler = WSGIHandler()
+    finished = name.with_suffix(".done")
+    with open(name.with_suffix(".lock"), "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True  # another process renders it
+        if finished.exists():
+            return True
+        for path in chunk:
+            if revisions().key(depends) != revision:
+                return False
+            environ = {
+                **meta,
+                "REQUEST_METHOD": "GET",
+                "PATH_INFO": path,
+                "QUERY_STRING": "",
+                "SCRIPT_NAME": "",
+                "SERVER_PROTOCOL": "HTTP/1.1",
+                "REMOTE_ADDR": "127.0.0.1",
+                "wsgi.input": io.BytesIO(b""),
+            }
+            _handler.get_response(WSGIRequest(environ))  # the page wrapper keeps it (pages.anonymous_pages)
+        finished.touch()
+    return True
 
 
 def passes_done(depends: tuple[str, ...]) -> list[dict]:

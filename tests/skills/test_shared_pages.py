@@ -161,3 +161,24 @@ def test_a_pass_stops_when_the_revisions_move(client, skills, monkeypatch):
 def test_query_strings_are_not_kept_in_the_files(client, skills):
     client.get(skills[0].get_absolute_url(), {"level": "senior"})
     assert list(shared_pages._root(DEPENDS).rglob("*.page")) == []
+
+
+def test_processes_share_a_pass_in_chunks_and_the_last_one_writes_the_result(client, skills, monkeypatch):
+    monkeypatch.setattr(shared_pages, "PRERENDER_CHUNK", 1)
+    depends, revision, visitor, paths = visit(monkeypatch, client, skills[0].get_absolute_url())
+    folder = shared_pages._folder(depends, revision)
+    assert len(list(folder.glob("*.page"))) == 1  # the visit's own page
+    render_chunk = shared_pages._render_chunk
+
+    def last_chunk_taken(depends, revision, meta, chunk, name):
+        # As if another process held the last chunk's lock.
+        return True if name.name.endswith("-2") else render_chunk(depends, revision, meta, chunk, name)
+
+    monkeypatch.setattr(shared_pages, "_render_chunk", last_chunk_taken)
+    assert shared_pages.prerender(depends, revision, visitor, paths) is None
+    assert shared_pages.passes_done(DEPENDS) == []
+    assert len(list(folder.glob("*.page"))) == 2
+    monkeypatch.setattr(shared_pages, "_render_chunk", render_chunk)  # the other process ends its chunk
+    assert shared_pages.prerender(depends, revision, visitor, paths)["pages"] == 3
+    assert len(list(folder.glob("*.page"))) == 3
+    assert len(shared_pages.passes_done(DEPENDS)) == 1
