@@ -108,6 +108,8 @@ def note_visit(request, depends: tuple[str, ...], paths: Callable[[], Iterable[s
     with _guard:
         if marker in _started or _running:
             return  # a pass of older revisions stops on its own; a later visit starts this one
+        if len(_started) > 100:
+            _started.clear()  # markers of revisions long gone
         _started.add(marker)
         _running.add(marker)
     thread = threading.Thread(target=_run_pass, args=(depends, revision, visitor, paths), name="prerender", daemon=True)
@@ -156,6 +158,7 @@ def prerender(depends: tuple[str, ...], revision: str, meta: dict, paths: Callab
     done-*.json), or None while other processes still work or when it stopped.
     """
     folder = _folder(depends, revision)
+    _remove_older(folder, before=time.time() - ABANDONED_SECONDS)
     folder.mkdir(parents=True, exist_ok=True)
     tag = hashlib.sha256(repr(sorted(meta.items())).encode()).hexdigest()[:16]
     done = folder / f"done-{tag}.json"
@@ -179,14 +182,26 @@ def prerender(depends: tuple[str, ...], revision: str, meta: dict, paths: Callab
     seconds = time.time() - float(began.read_text() or wall_started)
     result = {"revision": revision, "pages": len(listed), "seconds": round(seconds, 1)}
     done.write_text(json.dumps(result))
-    for other in _root(depends).iterdir():
-        # Older revisions only: a folder made since this pass started may be a newer revision's.
-        if other != folder and other.is_dir() and other.stat().st_mtime < wall_started:
-            shutil.rmtree(other, ignore_errors=True)
+    # Older revisions only: a folder made since this pass started may be a newer revision's.
+    _remove_older(folder, before=wall_started)
     return result
 
 
 PRERENDER_CHUNK = 50
+# A folder of other revisions that nothing has written to for this long is left from passes that stopped
+# (the revisions kept moving): removed when a pass starts, so that a busy site's disk does not fill up.
+ABANDONED_SECONDS = 120
+
+
+def _remove_older(folder: Path, *, before: float) -> None:
+    """Remove the folders of other revisions last written before `before`: a miss at worst, never a stale page."""
+    with contextlib.suppress(FileNotFoundError):
+        for other in folder.parent.iterdir():
+            with contextlib.suppress(FileNotFoundError):
+                if other != folder and other.is_dir() and other.stat().st_mtime < before:
+                    shutil.rmtree(other, ignore_errors=True)
+
+
 _handler = None
 
 

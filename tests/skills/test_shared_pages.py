@@ -182,3 +182,21 @@ def test_processes_share_a_pass_in_chunks_and_the_last_one_writes_the_result(cli
     assert shared_pages.prerender(depends, revision, visitor, paths)["pages"] == 3
     assert len(list(folder.glob("*.page"))) == 3
     assert len(shared_pages.passes_done(DEPENDS)) == 1
+
+
+def test_folders_of_older_revisions_are_removed(client, skills, monkeypatch):
+    import os
+    import time
+
+    depends, revision, visitor, paths = visit(monkeypatch, client, skills[0].get_absolute_url())
+    abandoned = shared_pages._folder(depends, "1.1_1.1")
+    abandoned.mkdir(parents=True)
+    long_ago = time.time() - shared_pages.ABANDONED_SECONDS - 1
+    os.utime(abandoned, (long_ago, long_ago))
+    recent = shared_pages._folder(depends, "2.2_2.2")
+    recent.mkdir()
+    time.sleep(0.05)
+    assert shared_pages.prerender(depends, revision, visitor, paths)["pages"] == 3
+    assert not abandoned.exists()
+    assert shared_pages._folder(depends, revision).exists()
+    assert not recent.exists()  # made before the pass started: an older revision's
