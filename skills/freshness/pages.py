@@ -12,9 +12,9 @@ from functools import wraps
 from django.http import HttpResponse
 from django.middleware import csrf
 
-from skills.freshness import shared_pages
 from skills.freshness.conditional import has_pending_messages
 from skills.freshness.fragments import fragment, fragment_key
+from skills.freshness.shared_pages import note_visit, prerendering, read_page, write_page
 
 # The whole tag: text on a page (a comment quoting this markup) has its "<" escaped, so it never matches.
 _TOKEN_RE = re.compile(rb'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*"')
@@ -37,9 +37,9 @@ def anonymous_pages(*depends: str, prerender: Callable[[], Iterable[str]] | None
             cached = fragment(request, *key, build=lambda: None, depends=depends, lookup_only=True)
             shared = prerender is not None and not request.META.get("QUERY_STRING")
             if cached is None and shared:
-                shared_pages.note_visit(request, depends, prerender)
+                note_visit(request, depends, prerender)
                 revision, digest = fragment_key(request, key, depends)
-                cached = shared_pages.read(depends, revision, digest)
+                cached = read_page(depends, revision, digest)
             if cached is not None:
                 content_type, pieces = cached
                 # Each form gets a fresh mask of the visitor's token; asking for it also sets the cookie.
@@ -52,8 +52,8 @@ def anonymous_pages(*depends: str, prerender: Callable[[], Iterable[str]] | None
                 pieces = _TOKEN_RE.split(response.content)
                 value = (response["Content-Type"], pieces)
                 if shared:
-                    shared_pages.write(depends, *fragment_key(request, key, depends), value)
-                if not shared_pages.prerendering.get():
+                    write_page(depends, *fragment_key(request, key, depends), value)
+                if not prerendering.get():
                     fragment(request, *key, build=lambda: value, depends=depends)
             return response
 

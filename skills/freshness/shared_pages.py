@@ -69,7 +69,7 @@ def _name(digest: str) -> str:
     return f"{digest}.page"
 
 
-def read(depends: tuple[str, ...], revision: str, digest: str):
+def read_page(depends: tuple[str, ...], revision: str, digest: str):
     """The page stored under `digest` at `revision`, or None."""
     try:
         with open(_folder(depends, revision) / _name(digest), "rb") as file:
@@ -78,7 +78,7 @@ def read(depends: tuple[str, ...], revision: str, digest: str):
         return None
 
 
-def write(depends: tuple[str, ...], revision: str, digest: str, value) -> None:
+def write_page(depends: tuple[str, ...], revision: str, digest: str, value) -> None:
     """Store the page whole: readers see the old file, or none, or the new one, never part of it."""
     folder = _folder(depends, revision)
     folder.mkdir(parents=True, exist_ok=True)
