@@ -4,6 +4,7 @@ bench.py targets           JSON: the pages to measure in the current catalog
 bench.py token             create the bench members and print their API tokens
 bench.py cookie [USERNAME] a signed-in session of the first bench member (or USERNAME), as a Cookie header value
 bench.py slugs             every skill's slug, one a line (skill-any picks among them)
+bench.py prerendered OUT   wait for the server's pass over every skill page at the current revisions; JSON to OUT
 bench.py render DIR PATH…  write each page's bytes (as an anonymous visitor gets them) into DIR
 bench.py profile OUT PATH… per page: queries, time in SQL, time in total, top functions (cProfile)
 bench.py machine           JSON: nproc, memory, Python, PostgreSQL, wrk, git commit
@@ -34,6 +35,8 @@ BENCH_USER = "bench"
 def django_setup() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skillmatrix.settings")
+    # These tools are not the server: their visits (render, profile) must not start a pre-render pass.
+    os.environ["PRERENDER_PAGES"] = "false"
     import django
 
     django.setup()
@@ -91,6 +94,22 @@ def slugs() -> str:
     from skills.models import Skill
 
     return "\n".join(Skill.objects.order_by("slug").values_list("slug", flat=True))
+
+
+def prerendered(out: str, timeout: float = 900) -> None:
+    """Wait until the server has rendered every skill page ahead (skills/freshness/shared_pages.py) at the
+    current revisions, after the visit bench/run made; write what its pass reported (pages, seconds)."""
+    from skills import freshness
+    from skills.freshness import shared_pages
+
+    started = time.monotonic()
+    while not (done := shared_pages.passes_done((freshness.CATALOG, freshness.COMMUNITY))):
+        if time.monotonic() - started > timeout:
+            raise SystemExit(f"no pre-render pass completed in {timeout:.0f} s")
+        time.sleep(0.5)
+    result = {**done[0], "waited": round(time.monotonic() - started, 1)}
+    Path(out).write_text(json.dumps(result))
+    print(f"pre-rendered {result['pages']:,} skill pages in {result['seconds']} s (waited {result['waited']} s)")
 
 
 def pdf_paths() -> str:
@@ -448,6 +467,7 @@ def report() -> None:
         "the page a member reads before posting.",
     ]
 
+    lines += _cold_lines(by)
     lines += _flood_lines(by)
     lines += ["", "## Where the time goes (big catalog, one request at a time, in-process)", ""]
     prof_path = OUT / "profile-big.json"
@@ -523,6 +543,42 @@ def _flood_lines(by: dict) -> list[str]:
     return lines
 
 
+def _cold_lines(by: dict) -> list[str]:
+    """Skill pages chosen at random among all the catalog's skills, against the one hot page; memory per worker."""
+    any_big, skill_big = by.get(("big", "skill-any")), by.get(("big", "skill"))
+    any_small = by.get(("small", "skill-any"))
+    if not any_big:
+        return []
+
+    def ratio(a, b):
+        return f"{a['rps'] / b['rps']:.2f}" if a and b and b["rps"] else "n/a"
+
+    lines = [
+        "",
+        "## Cold pages: a skill chosen at random on every request",
+        "",
+        f"- big skill-any ÷ big skill (the one hot page), requests/s: **{ratio(any_big, skill_big)}** (target ≥ 0.5)",
+        f"- big skill-any ÷ small skill-any, requests/s: **{ratio(any_big, any_small)}** (target ≥ 0.5)",
+        "",
+        "After a change, the server's processes render every skill page ahead for anonymous visitors, in chunks "
+        "they share, into files every process reads (skills/freshness/shared_pages.py); bench/run waits for "
+        "that pass before measuring. Its time is the whole pass, from the first visit after the change.",
+        "",
+        "| Catalog | pages pre-rendered | pass took (s) | RSS of each gunicorn worker after the run (MiB) |",
+        "|---|---:|---:|---|",
+    ]
+    for phase in ("small", "big"):
+        passes = OUT / f"prerender-{phase}.json"
+        rss = OUT / f"rss-{phase}.json"
+        done = json.loads(passes.read_text()) if passes.exists() else {}
+        workers = json.loads(rss.read_text()) if rss.exists() else []
+        lines.append(
+            f"| {phase} | {done.get('pages', 'n/a')} | {done.get('seconds', 'n/a')} "
+            f"| {', '.join(f'{kib / 1024:.0f}' for kib in workers) or 'n/a'} |"
+        )
+    return lines
+
+
 def main(argv: list[str]) -> None:
     command, args = argv[0], argv[1:]
     django_setup()
@@ -536,6 +592,8 @@ def main(argv: list[str]) -> None:
         print(pdf_paths())
     elif command == "slugs":
         print(slugs())
+    elif command == "prerendered":
+        prerendered(args[0])
     elif command == "render":
         render(args[0], args[1:])
     elif command == "profile":

@@ -304,6 +304,9 @@ CACHES = {
 # Files are kept per database (host, port, name): empty the folder when a database is recreated or restored
 # under the same name, whose counters may come back to values they had before.
 STORED_ANSWERS_DIR = Path(env_str("STORED_ANSWERS_DIR", str(BASE_DIR / ".data" / "stored")))
+# After a change, one server process renders every skill page ahead for anonymous visitors, into files
+# under STORED_ANSWERS_DIR that every process reads (skills/freshness/shared_pages.py).
+PRERENDER_PAGES = env_bool("PRERENDER_PAGES", True)
 HEAVY_BUILD_SLOTS = env_int("HEAVY_BUILD_SLOTS", 1)
 HEAVY_BUILD_SLOT_WAIT = env_int("HEAVY_BUILD_SLOT_WAIT", 5)
 HEAVY_BUILD_WAIT = env_int("HEAVY_BUILD_WAIT", 60)

@@ -54,6 +54,11 @@ class SkillPageMain:
         return reverse("skills:skill", args=[self.slug])
 
 
+def every_skill_path() -> list[str]:
+    """The page of every skill in the catalog: what is rendered ahead after a change."""
+    return [reverse("skills:skill", args=[slug]) for slug in selectors.skill_slugs()]
+
+
 def skill_page_main(skill: Skill, cells: list[Expectation], chosen: str) -> SkillPageMain:
     main = render_to_string("skills/partials/skill_main.html", skill_context(skill, cells, chosen))
     return SkillPageMain(pk=skill.pk, slug=skill.slug, name=skill.name, summary=skill.summary, main=main)

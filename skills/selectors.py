@@ -44,6 +44,10 @@ def skills_with_counts() -> QuerySet:
     return Skill.objects.with_taxonomy().with_counts()
 
 
+def skill_slugs() -> list[str]:
+    return list(Skill.objects.order_by("slug").values_list("slug", flat=True))
+
+
 def home_domains() -> list[Domain]:
     """Every domain with its groups and their skills (with counts), in order: three queries."""
     skills = Skill.objects.with_counts().order_by(Lower("name"))

@@ -24,6 +24,7 @@ def _no_revision_listener(django_db_blocker):
     from skills import freshness
 
     settings.REVISION_LISTENER = False
+    settings.PRERENDER_PAGES = False  # no background pass on a test's database (tests call it themselves)
     yield
     freshness.listener.stop()
 

@@ -6,6 +6,8 @@ copy, kept by LISTEN/NOTIFY (revision_listener), or in one query; and it
 
 - keys the fragments it caches on them (fragments), and for anonymous visitors
   whole pages (pages), so the first request after any change renders afresh;
+  the pages a view lists for it are also kept as files every process reads, and
+  rendered ahead after a change (shared_pages);
 - answers a revalidation with 304 Not Modified when nothing it shows has moved
   (conditional).
 

@@ -1,19 +1,22 @@
 """One decorator per cached page, as django.views.decorators.cache does it: the view reads as if nothing were cached."""
 
+from collections.abc import Callable, Iterable
+
 from skills.freshness.conditional import conditional
 from skills.freshness.pages import anonymous_pages
 
 
-def cached_page(*depends: str, revalidate_signed_in: bool = True):
+def cached_page(*depends: str, revalidate_signed_in: bool = True, prerender: Callable[[], Iterable[str]] | None = None):
     """A page showing only what the revisions `depends` cover: 304 when unchanged, cached whole for anonymous GETs.
 
     Conditional GET wraps the anonymous page cache, so a revalidation is answered before any
     page is looked up. With `revalidate_signed_in=False`, signed-in visitors are always sent
     the page: what it offers them depends on more than the counters (their groups, a
-    comment's edit window).
+    comment's edit window). With `prerender`, a callable listing the paths of the view's pages, those
+    pages are kept as files every process reads and rendered ahead after each change (shared_pages).
     """
     revalidate = conditional(*depends, anonymous_only=not revalidate_signed_in)
-    cache_anonymous = anonymous_pages(*depends)
+    cache_anonymous = anonymous_pages(*depends, prerender=prerender)
 
     def decorator(view):
         return revalidate(cache_anonymous(view))

@@ -19,6 +19,7 @@ from django.utils import translation
 
 from skills.freshness.counters import CATALOG
 from skills.freshness.current import revisions
+from skills.freshness.shared_pages import prerendering
 
 FRAGMENT_CACHE = "fragments"
 
@@ -35,11 +36,12 @@ def fragment(
     `build` must not depend on the visitor: the same value is served to everyone.
     With `lookup_only`, a miss returns None and builds nothing.
     """
-    revision = revisions(request).key(depends)
-    digest = hashlib.sha256(repr((revision, translation.get_language(), parts)).encode()).hexdigest()
+    _revision, digest = fragment_key(request, parts, depends)
     key = f"fragment:{digest}"
     cache = caches[FRAGMENT_CACHE]
     value = cache.get(key)
+    if value is None and not lookup_only and prerendering.get():
+        return build()  # kept in the files of the pass, not in this process's memory (shared_pages)
     if value is None and not lookup_only:
         # One thread of the process builds; the others wait for its copy instead of all rendering
         # the same large page at once (the first requests after a change, or after start-up).
@@ -53,6 +55,12 @@ def fragment(
         with _building_guard:
             _building.pop(key, None)
     return value
+
+
+def fragment_key(request, parts: tuple, depends: tuple[str, ...]) -> tuple[str, str]:
+    """The revisions `depends` as this request sees them, and the digest a fragment of `parts` is kept under."""
+    revision = revisions(request).key(depends)
+    return revision, hashlib.sha256(repr((revision, translation.get_language(), parts)).encode()).hexdigest()
 
 
 _building: dict[str, threading.Lock] = {}

@@ -6,21 +6,27 @@ answer gets the visitor's own, so the page costs what the revisions query costs.
 """
 
 import re
+from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.http import HttpResponse
 from django.middleware import csrf
 
 from skills.freshness.conditional import has_pending_messages
-from skills.freshness.fragments import fragment
+from skills.freshness.fragments import fragment, fragment_key
+from skills.freshness.shared_pages import note_visit, prerendering, read_page, write_page
 
 # The whole tag: text on a page (a comment quoting this markup) has its "<" escaped, so it never matches.
 _TOKEN_RE = re.compile(rb'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*"')
 _TOKEN_VALUE = b'<input type="hidden" name="csrfmiddlewaretoken" value="%s"'
 
 
-def anonymous_pages(*depends: str):
-    """Serve anonymous GETs from whole pages cached under the revisions `depends`, the language and the URL."""
+def anonymous_pages(*depends: str, prerender: Callable[[], Iterable[str]] | None = None):
+    """Serve anonymous GETs from whole pages cached under the revisions `depends`, the language and the URL.
+
+    With `prerender` (every path of the view's pages, without query), those pages are also kept as
+    files that every process reads, and rendered ahead after each change (shared_pages).
+    """
 
     def decorator(view):
         @wraps(view)
@@ -29,6 +35,11 @@ def anonymous_pages(*depends: str):
                 return view(request, *args, **kwargs)
             key = ("page", request.get_host(), request.get_full_path())
             cached = fragment(request, *key, build=lambda: None, depends=depends, lookup_only=True)
+            shared = prerender is not None and not request.META.get("QUERY_STRING")
+            if cached is None and shared:
+                note_visit(request, depends, prerender)
+                revision, digest = fragment_key(request, key, depends)
+                cached = read_page(depends, revision, digest)
             if cached is not None:
                 content_type, pieces = cached
                 # Each form gets a fresh mask of the visitor's token; asking for it also sets the cookie.
@@ -39,7 +50,11 @@ def anonymous_pages(*depends: str):
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.streaming and not response.cookies:
                 pieces = _TOKEN_RE.split(response.content)
-                fragment(request, *key, build=lambda: (response["Content-Type"], pieces), depends=depends)
+                value = (response["Content-Type"], pieces)
+                if shared:
+                    write_page(depends, *fragment_key(request, key, depends), value)
+                if not prerendering.get():
+                    fragment(request, *key, build=lambda: value, depends=depends)
             return response
 
         return wrapper

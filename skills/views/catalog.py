@@ -48,7 +48,9 @@ def _home(request):
 
 
 # ------------------------------------------------------------ skill profile
-@freshness.cached_page(freshness.CATALOG, freshness.COMMUNITY, revalidate_signed_in=False)
+@freshness.cached_page(
+    freshness.CATALOG, freshness.COMMUNITY, revalidate_signed_in=False, prerender=pages.every_skill_path
+)
 def skill_detail(request, slug):
     if request.GET.get("as_of"):
         return skill_as_of(request, slug)
