@@ -45,7 +45,7 @@ def django_setup() -> None:
 def targets() -> dict:
     from django.db.models import Count
 
-    from skills.models import Expectation, Role, Skill
+    from skills.models import Expectation, Role, RoleLevel, Skill
 
     def biggest(queryset) -> str:
         return queryset.annotate(n=Count("expectations")).order_by("-n", "slug").values_list("slug", flat=True)[0]
@@ -71,10 +71,14 @@ def targets() -> dict:
     fixture_skills = skills.exclude(slug__startswith="gen-")
     # Comments go to a skill other than the measured one, so the skill page stays the same size.
     comment_skill = fixture_skills.exclude(slug=SEED_SKILL).order_by("slug").values_list("slug", flat=True)[0]
+    role_largest = biggest(Role.objects.all())
+    # The role-at-level page: the largest role at its highest level.
+    top_level = RoleLevel.objects.filter(role__slug=role_largest).order_by("-level__position")
     return {
         "skill": SEED_SKILL,
         "skill_largest": biggest(skills),
-        "role_largest": biggest(Role.objects.all()),
+        "role_largest": role_largest,
+        "role_level": f"{role_largest}/{top_level.values_list('level__slug', flat=True)[0]}",
         "role_fixture_largest": biggest(Role.objects.exclude(slug__startswith="gen-")),
         "comment_skill": comment_skill,
         "search": SEARCH_TERM,
@@ -352,7 +356,7 @@ def report() -> None:
         "default 20/min).",
         f"- Load: `{meta['wrk']}` per endpoint after a 2 s warm-up (and, for floors, one render per worker), "
         "closed loop, "
-        "anonymous GETs (no cookies) except member-skill (a signed-in member's session cookie), "
+        "anonymous GETs (no cookies) except the member-* runs (a signed-in member's session cookie), "
         "skill-any a skill page chosen at random among all the catalog's skills on every request, "
         "the comment post with `Authorization: Token` and a JSON body.",
         f"- Small catalog: `fixtures/catalog.json` ({meta['small']['skills']} skills, "
@@ -405,6 +409,7 @@ def report() -> None:
         ("skill, signed-in member", "member-skill", "member-skill"),
         ("role (largest role)", "role", "role"),
         ("role (same fixture role)", "role", "role-same"),
+        ("role at level", "role-level", "role-level"),
         ("search", "search", "search"),
         ("skill API", "api", "api"),
         ("comment post", "comment", "comment"),
@@ -424,6 +429,17 @@ def report() -> None:
             floor = row(phase, f"floor-{small_name}")
             cells.append(ratio(floor, row(phase, f"static-{small_name}"), "rps") if same_page else "n/a")
         lines.append("| " + " | ".join(cells) + " |")
+    member_pages = ("skill", "role", "role-level", "search")
+    lines += [
+        "",
+        "Signed-in ÷ anonymous, on **requests/s**, the two runs back to back (target ≥ 0.5):",
+        "",
+        "| Catalog | " + " | ".join(member_pages) + " |",
+        "|---|" + "---:|" * len(member_pages),
+    ]
+    for phase in ("small", "big"):
+        cells = [ratio(row(phase, f"member-{name}"), row(phase, name), "rps") for name in member_pages]
+        lines.append(f"| {phase} | " + " | ".join(cells) + " |")
     lines += [
         "",
         "Targets on p99, per catalog:",

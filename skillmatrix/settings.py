@@ -292,6 +292,14 @@ CACHES = {
         "TIMEOUT": None,
         "OPTIONS": {"MAX_ENTRIES": env_int("FRAGMENT_CACHE_ENTRIES", 2000)},
     },
+    # Members' own copies of whole pages (skills/freshness/pages.py), apart so that they never push
+    # out the pages and fragments everyone shares.
+    "member-pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "member-pages",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": env_int("MEMBER_PAGE_CACHE_ENTRIES", 500)},
+    },
 }
 # Heavy answers (career-track PDFs, the whole catalog as JSON) are built once per catalog revision into
 # files here, which every server process reads (skills/stored.py). HEAVY_BUILD_SLOTS builds run at once on

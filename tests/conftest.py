@@ -39,6 +39,7 @@ def _default_language():
 def _fresh_fragments():
     # Fragment keys carry the catalog's revision, which never repeats; clearing keeps each test's memory small.
     caches["fragments"].clear()
+    caches["member-pages"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,8 @@ tables (counters). A page reads the counters once (current): from this process's
 copy, kept by LISTEN/NOTIFY (revision_listener), or in one query; and it
 
 - keys the fragments it caches on them (fragments), and for anonymous visitors
-  whole pages (pages), so the first request after any change renders afresh;
+  (and, on pages that ask, for each member) whole pages (pages), so the first
+  request after any change renders afresh;
 - answers a revalidation with 304 Not Modified when nothing it shows has moved
   (conditional).
 
@@ -14,10 +15,22 @@ A view asks for all of it with one decorator, `@freshness.cached_page(CATALOG, .
 database (middleware).
 """
 
-from skills.freshness.counters import CATALOG, COMMUNITY, TEAMS, Revisions
+from skills.freshness.counters import CATALOG, COMMUNITY, MEMBERS, TEAMS, Revisions
 from skills.freshness.current import revisions
 from skills.freshness.decorators import cached_page
 from skills.freshness.fragments import fragment
+from skills.freshness.pages import changes_at
 from skills.freshness.revision_listener import listener
 
-__all__ = ["CATALOG", "COMMUNITY", "TEAMS", "Revisions", "cached_page", "fragment", "listener", "revisions"]
+__all__ = [
+    "CATALOG",
+    "COMMUNITY",
+    "MEMBERS",
+    "TEAMS",
+    "Revisions",
+    "cached_page",
+    "changes_at",
+    "fragment",
+    "listener",
+    "revisions",
+]

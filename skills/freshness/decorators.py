@@ -1,21 +1,23 @@
 """One decorator per cached page, as django.views.decorators.cache does it: the view reads as if nothing were cached."""
 
 from skills.freshness.conditional import conditional
-from skills.freshness.pages import anonymous_pages
+from skills.freshness.pages import whole_pages
 
 
-def cached_page(*depends: str, revalidate_signed_in: bool = True):
+def cached_page(*depends: str, revalidate_signed_in: bool = True, cache_signed_in: bool = False):
     """A page showing only what the revisions `depends` cover: 304 when unchanged, cached whole for anonymous GETs.
 
     Conditional GET wraps the anonymous page cache, so a revalidation is answered before any
     page is looked up. With `revalidate_signed_in=False`, signed-in visitors are always sent
     the page: what it offers them depends on more than the counters (their groups, a
-    comment's edit window).
+    comment's edit window). With `cache_signed_in`, each member's page is cached whole too, under
+    their own key (pages.member_key): the page must show nothing of the member but what that key
+    and the MEMBERS counter cover, or say when it changes by itself (pages.changes_at).
     """
     revalidate = conditional(*depends, anonymous_only=not revalidate_signed_in)
-    cache_anonymous = anonymous_pages(*depends)
+    cache_whole = whole_pages(*depends, signed_in=cache_signed_in)
 
     def decorator(view):
-        return revalidate(cache_anonymous(view))
+        return revalidate(cache_whole(view))
 
     return decorator

@@ -29,16 +29,19 @@ def fragment(
     build: Callable[[], Any],
     depends: tuple[str, ...] = (CATALOG,),
     lookup_only: bool = False,
+    timeout: float | None = None,
+    cache_name: str = FRAGMENT_CACHE,
 ) -> Any:
     """What `build()` returns, cached under `parts`, the revisions `depends` and the active language.
 
     `build` must not depend on the visitor: the same value is served to everyone.
-    With `lookup_only`, a miss returns None and builds nothing.
+    With `lookup_only`, a miss returns None and builds nothing. A `timeout` (seconds) keeps the value
+    no longer than that, for what changes with time as well as with the revisions.
     """
     revision = revisions(request).key(depends)
     digest = hashlib.sha256(repr((revision, translation.get_language(), parts)).encode()).hexdigest()
     key = f"fragment:{digest}"
-    cache = caches[FRAGMENT_CACHE]
+    cache = caches[cache_name]
     value = cache.get(key)
     if value is None and not lookup_only:
         # One thread of the process builds; the others wait for its copy instead of all rendering
@@ -49,7 +52,7 @@ def fragment(
             value = cache.get(key)
             if value is None:
                 value = build()
-                cache.set(key, value, timeout=None)
+                cache.set(key, value, timeout=timeout)
         with _building_guard:
             _building.pop(key, None)
     return value

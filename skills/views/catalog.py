@@ -48,7 +48,7 @@ def _home(request):
 
 
 # ------------------------------------------------------------ skill profile
-@freshness.cached_page(freshness.CATALOG, freshness.COMMUNITY, revalidate_signed_in=False)
+@freshness.cached_page(freshness.CATALOG, freshness.COMMUNITY, revalidate_signed_in=False, cache_signed_in=True)
 def skill_detail(request, slug):
     if request.GET.get("as_of"):
         return skill_as_of(request, slug)
