@@ -5,7 +5,8 @@ bench.py token             create the bench members and print their API tokens
 bench.py cookie [USERNAME] a signed-in session of the first bench member (or USERNAME), as a Cookie header value
 bench.py slugs             every skill's slug, one a line (skill-any picks among them)
 bench.py render DIR PATH…  write each page's bytes (as an anonymous visitor gets them) into DIR
-bench.py profile OUT PATH… per page: queries, time in SQL, time in total, top functions (cProfile)
+bench.py profile OUT PATH… per page: queries, time in SQL, time in total, top functions (cProfile);
+                           NAME=PATH, as a signed-in member for member-NAME (member-first-NAME: no copy kept)
 bench.py machine           JSON: nproc, memory, Python, PostgreSQL, wrk, git commit
 bench.py report            bench/RESULTS.md from bench/out/*.json (keeps the notes section)
 """
@@ -176,7 +177,9 @@ def profile(out: str, paths: list[str]) -> None:
     text = io.StringIO()
     for item in paths:
         name, _, path = item.partition("=")
-        request = _profile_request(c, path)
+        request = _profile_request(_member_client() if name.startswith("member-") else c, path)
+        if name.startswith("member-first-"):
+            request = _without_member_copies(request)
         path = path.removeprefix("POST ")
         request()  # warm caches (templates, translations)
         runs = []
@@ -216,6 +219,26 @@ def profile(out: str, paths: list[str]) -> None:
     Path(out).write_text(json.dumps(summary, indent=2))
     for name, row in summary.items():
         print(f"  {name:16} {row['ms']:8.1f} ms {row['queries']:3d} queries, SQL {row['sql_ms']:7.1f} ms; {row['top']}")
+
+
+def _member_client():
+    """The first bench member, signed in: "member-NAME" pages are profiled as they see them."""
+    from django.contrib.auth import get_user_model
+
+    c = client()
+    c.force_login(get_user_model().objects.get(username=BENCH_USER))
+    return c
+
+
+def _without_member_copies(request):
+    """The "member-first-NAME" pages: the member's first request after a change, with no copy of their page kept."""
+    from django.core.cache import caches
+
+    def first():
+        caches["member-pages"].clear()
+        return request()
+
+    return first
 
 
 def _profile_request(c, path: str):

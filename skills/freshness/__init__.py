@@ -12,7 +12,8 @@ copy, kept by LISTEN/NOTIFY (revision_listener), or in one query; and it
 
 A view asks for all of it with one decorator, `@freshness.cached_page(CATALOG, ...)`
 (decorators); a browser that has just written reads the counters from the
-database (middleware).
+database (middleware). Each process keeps the sessions and members it has read
+under the counters too (members), so a member's cached page costs no query either.
 """
 
 from skills.freshness.counters import CATALOG, COMMUNITY, MEMBERS, TEAMS, Revisions

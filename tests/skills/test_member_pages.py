@@ -5,6 +5,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import caches
@@ -16,6 +17,7 @@ from proposals import access
 from proposals import services as proposal_services
 from proposals.models import Comment, Watch
 from skills import freshness
+from skills.freshness import members
 from skills.freshness.pages import _TOKEN_RE, MEMBER_PAGE_CACHE
 from skills.models import Level, Skill
 from tests.factories import ExpectationFactory, SkillFactory, UserFactory, make_levels, make_role
@@ -282,3 +284,84 @@ def test_a_new_member_moves_nothing(member):
     before = freshness.revisions().key((freshness.MEMBERS,))
     UserFactory(username="newcomer")
     assert freshness.revisions().key((freshness.MEMBERS,)) == before
+
+
+# --- Who the member is, kept per process (skills/freshness/members.py) ----------------------
+
+
+@pytest.fixture
+def kept_members(monkeypatch):
+    """Sessions and users kept as under the revision listener (whose counters, here, come from the database)."""
+    monkeypatch.setattr(members, "listening", lambda: True)
+    members.forget()
+    yield
+    members.forget()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_members_copy_costs_only_the_revisions_when_who_they_are_is_kept(
+    kept_members, signed_in, cell, django_assert_num_queries, name
+):
+    url = url_of(cell, name)
+    first = signed_in.get(url)
+    with django_assert_num_queries(1):  # the revisions (none under the listener)
+        again = signed_in.get(url)
+    assert strip(again.content) == strip(first.content)
+    assert "Signed in as" in again.content.decode()
+
+
+def test_a_kept_member_renamed_shows_at_once(kept_members, signed_in, cell, member):
+    url = cell.role.get_absolute_url()
+    primed(signed_in, url)
+    get_user_model().objects.filter(pk=member.pk).update(username="member-renamed")
+    assert '<span class="account-nav__user">member-renamed</span>' in signed_in.get(url).content.decode()
+
+
+def test_a_kept_member_made_inactive_is_signed_out_at_once(kept_members, signed_in, cell, member):
+    url = cell.role.get_absolute_url()
+    assert "Signed in as" in primed(signed_in, url)
+    get_user_model().objects.filter(pk=member.pk).update(is_active=False)
+    assert "Signed in as" not in signed_in.get(url).content.decode()
+
+
+def test_a_changed_password_ends_the_kept_members_other_sessions_at_once(kept_members, signed_in, cell, member):
+    url = cell.role.get_absolute_url()
+    assert "Signed in as" in primed(signed_in, url)
+    member.set_password("a brand new secret phrase")
+    member.save(update_fields=["password"])
+    assert "Signed in as" not in signed_in.get(url).content.decode()
+
+
+def test_an_ended_session_is_not_kept(kept_members, signed_in, cell):
+    from django.contrib.sessions.models import Session
+
+    url = cell.role.get_absolute_url()
+    assert "Signed in as" in primed(signed_in, url)
+    Session.objects.all().delete()  # signed out elsewhere, or cleared by an administrator
+    assert "Signed in as" not in signed_in.get(url).content.decode()
+
+
+def test_a_changed_session_is_read_afresh(kept_members, signed_in, cell, author):
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+
+    url = cell.role.get_absolute_url()
+    primed(signed_in, url)
+    # The same session now signs in someone else (as a sign-in on another process would write it).
+    session = Session.objects.get()
+    data = session.get_decoded()
+    data[SESSION_KEY] = str(author.pk)
+    data.pop("_auth_user_hash")
+    Session.objects.filter(pk=session.pk).update(session_data=signed_in.session.encode(data))
+    assert '<span class="account-nav__user">member</span>' not in signed_in.get(url).content.decode()
+
+
+def test_a_kept_session_expires_on_time(kept_members, signed_in, cell, django_assert_num_queries):
+    url = cell.role.get_absolute_url()
+    primed(signed_in, url)
+    session_key = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
+    key, row = [(key, row) for key, row in members._sessions._items.items() if key[0] == session_key][-1]
+    row.expire_date = timezone.now() - timedelta(seconds=1)  # as the kept row stands once its time has passed
+    with django_assert_num_queries(2):  # the revisions, and the session read afresh
+        signed_in.get(url)
+    assert members._sessions.get(key).expire_date > timezone.now()
