@@ -53,10 +53,10 @@ def whole_pages(*depends: str, signed_in: bool = False):
             cached = fragment(request, *key, build=lambda: None, lookup_only=True, **kept)
             if cached is not None:
                 content_type, pieces = cached
-                # Each form gets a fresh mask of the visitor's token; asking for it also sets the cookie.
-                body = pieces[0] + b"".join(
-                    _TOKEN_VALUE % csrf.get_token(request).encode() + piece for piece in pieces[1:]
-                )
+                # One fresh mask of the visitor's token for every form, as a render gives (the template's
+                # csrf_token is asked for once); asking for it also sets the cookie.
+                token = _TOKEN_VALUE % csrf.get_token(request).encode()
+                body = pieces[0] + b"".join(token + piece for piece in pieces[1:])
                 return HttpResponse(body, content_type=content_type)
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.streaming and not response.cookies:

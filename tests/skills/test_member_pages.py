@@ -110,6 +110,8 @@ def test_the_copys_forms_carry_the_members_own_token(cell, member):
     visitor.force_login(member)
     visitor.get(url)
     served = visitor.get(url).content.decode()
+    tokens = {part.split('"', 1)[0] for part in served.split('name="csrfmiddlewaretoken" value="')[1:]}
+    assert len(tokens) == 1  # one mask for every form of the page, as a render gives
     token = served.split('action="/skills/', 1)[1].split('name="csrfmiddlewaretoken" value="', 1)[1].split('"')[0]
     response = visitor.post(f"/skills/{cell.skill.slug}/watch/", {"action": "watch", "csrfmiddlewaretoken": token})
     assert response.status_code == 302
