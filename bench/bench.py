@@ -6,7 +6,8 @@ bench.py cookie [USERNAME] a signed-in session of the first bench member (or USE
 bench.py slugs             every skill's slug, one a line (skill-any picks among them)
 bench.py prerendered OUT   wait for the server's pass over every skill page at the current revisions; JSON to OUT
 bench.py render DIR PATH…  write each page's bytes (as an anonymous visitor gets them) into DIR
-bench.py profile OUT PATH… per page: queries, time in SQL, time in total, top functions (cProfile)
+bench.py profile OUT PATH… per page: queries, time in SQL, time in total, top functions (cProfile);
+                           NAME=PATH, as a signed-in member for member-NAME (member-first-NAME: no copy kept)
 bench.py machine           JSON: nproc, memory, Python, PostgreSQL, wrk, git commit
 bench.py report            bench/RESULTS.md from bench/out/*.json (keeps the notes section)
 """
@@ -48,7 +49,7 @@ def django_setup() -> None:
 def targets() -> dict:
     from django.db.models import Count
 
-    from skills.models import Expectation, Role, Skill
+    from skills.models import Expectation, Role, RoleLevel, Skill
 
     def biggest(queryset) -> str:
         return queryset.annotate(n=Count("expectations")).order_by("-n", "slug").values_list("slug", flat=True)[0]
@@ -74,10 +75,14 @@ def targets() -> dict:
     fixture_skills = skills.exclude(slug__startswith="gen-")
     # Comments go to a skill other than the measured one, so the skill page stays the same size.
     comment_skill = fixture_skills.exclude(slug=SEED_SKILL).order_by("slug").values_list("slug", flat=True)[0]
+    role_largest = biggest(Role.objects.all())
+    # The role-at-level page: the largest role at its highest level.
+    top_level = RoleLevel.objects.filter(role__slug=role_largest).order_by("-level__position")
     return {
         "skill": SEED_SKILL,
         "skill_largest": biggest(skills),
-        "role_largest": biggest(Role.objects.all()),
+        "role_largest": role_largest,
+        "role_level": f"{role_largest}/{top_level.values_list('level__slug', flat=True)[0]}",
         "role_fixture_largest": biggest(Role.objects.exclude(slug__startswith="gen-")),
         "comment_skill": comment_skill,
         "search": SEARCH_TERM,
@@ -191,7 +196,9 @@ def profile(out: str, paths: list[str]) -> None:
     text = io.StringIO()
     for item in paths:
         name, _, path = item.partition("=")
-        request = _profile_request(c, path)
+        request = _profile_request(_member_client() if name.startswith("member-") else c, path)
+        if name.startswith("member-first-"):
+            request = _without_member_copies(request)
         path = path.removeprefix("POST ")
         request()  # warm caches (templates, translations)
         runs = []
@@ -231,6 +238,26 @@ def profile(out: str, paths: list[str]) -> None:
     Path(out).write_text(json.dumps(summary, indent=2))
     for name, row in summary.items():
         print(f"  {name:16} {row['ms']:8.1f} ms {row['queries']:3d} queries, SQL {row['sql_ms']:7.1f} ms; {row['top']}")
+
+
+def _member_client():
+    """The first bench member, signed in: "member-NAME" pages are profiled as they see them."""
+    from django.contrib.auth import get_user_model
+
+    c = client()
+    c.force_login(get_user_model().objects.get(username=BENCH_USER))
+    return c
+
+
+def _without_member_copies(request):
+    """The "member-first-NAME" pages: the member's first request after a change, with no copy of their page kept."""
+    from django.core.cache import caches
+
+    def first():
+        caches["member-pages"].clear()
+        return request()
+
+    return first
 
 
 def _profile_request(c, path: str):
@@ -371,7 +398,7 @@ def report() -> None:
         "default 20/min).",
         f"- Load: `{meta['wrk']}` per endpoint after a 2 s warm-up (and, for floors, one render per worker), "
         "closed loop, "
-        "anonymous GETs (no cookies) except member-skill (a signed-in member's session cookie), "
+        "anonymous GETs (no cookies) except the member-* runs (a signed-in member's session cookie), "
         "skill-any a skill page chosen at random among all the catalog's skills on every request, "
         "the comment post with `Authorization: Token` and a JSON body.",
         f"- Small catalog: `fixtures/catalog.json` ({meta['small']['skills']} skills, "
@@ -424,6 +451,7 @@ def report() -> None:
         ("skill, signed-in member", "member-skill", "member-skill"),
         ("role (largest role)", "role", "role"),
         ("role (same fixture role)", "role", "role-same"),
+        ("role at level", "role-level", "role-level"),
         ("search", "search", "search"),
         ("skill API", "api", "api"),
         ("comment post", "comment", "comment"),
@@ -443,6 +471,17 @@ def report() -> None:
             floor = row(phase, f"floor-{small_name}")
             cells.append(ratio(floor, row(phase, f"static-{small_name}"), "rps") if same_page else "n/a")
         lines.append("| " + " | ".join(cells) + " |")
+    member_pages = ("skill", "role", "role-level", "search")
+    lines += [
+        "",
+        "Signed-in ÷ anonymous, on **requests/s**, the two runs back to back (target ≥ 0.5):",
+        "",
+        "| Catalog | " + " | ".join(member_pages) + " |",
+        "|---|" + "---:|" * len(member_pages),
+    ]
+    for phase in ("small", "big"):
+        cells = [ratio(row(phase, f"member-{name}"), row(phase, name), "rps") for name in member_pages]
+        lines.append(f"| {phase} | " + " | ".join(cells) + " |")
     lines += [
         "",
         "Targets on p99, per catalog:",

@@ -156,7 +156,12 @@ def can_see_comment(user: User, comment: Comment) -> bool:
 
 
 def comment_edit_window_open(comment: Comment) -> bool:
-    return timezone.now() - comment.created <= COMMENT_EDIT_WINDOW
+    return timezone.now() <= comment_edit_window_end(comment)
+
+
+def comment_edit_window_end(comment: Comment):
+    """The last moment the comment's author may edit it."""
+    return comment.created + COMMENT_EDIT_WINDOW
 
 
 def _edit_window_closed() -> str:

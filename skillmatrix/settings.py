@@ -182,6 +182,11 @@ if REPLICA_PIN_SECONDS < 0:
 REVISION_LISTENER = env_bool("REVISION_LISTENER", True)
 if REVISION_LISTENER and not DATABASE_REPLICA_URLS:
     MIDDLEWARE.append("skills.freshness.middleware.ReadYourWritesMiddleware")
+    # The request's session and user from this process's copy, kept under the counters (skills/freshness/members.py).
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "skills.freshness.members.MemberMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth ---------------------------------------------------------------------
@@ -294,6 +299,14 @@ CACHES = {
         "TIMEOUT": None,
         "OPTIONS": {"MAX_ENTRIES": env_int("FRAGMENT_CACHE_ENTRIES", 2000)},
     },
+    # Members' own copies of whole pages (skills/freshness/pages.py), apart so that they never push
+    # out the pages and fragments everyone shares.
+    "member-pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "member-pages",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": env_int("MEMBER_PAGE_CACHE_ENTRIES", 500)},
+    },
 }
 # Heavy answers (career-track PDFs, the whole catalog as JSON) are built once per catalog revision into
 # files here, which every server process reads (skills/stored.py). HEAVY_BUILD_SLOTS builds run at once on
@@ -332,7 +345,8 @@ if not 0 <= PDF_BUILD_NICE <= 19 or PDF_BUILD_TIMEOUT < 1:
 # its PDF address offers the role's CSV instead.
 PDF_MAX_CELLS = env_int("PDF_MAX_CELLS", 1000)
 # Sessions stay in the database (shared, durable); with Redis they are also read through the cache.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+# Without Redis, each process keeps the sessions it has read under the "sessions" counter (skills/freshness/members.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "skills.freshness.members"
 
 # --- API ------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -4,6 +4,7 @@ from django.core.cache import caches
 from django.utils import translation
 
 from proposals.access import REVIEWERS_GROUP
+from skills.freshness import members
 from tests.factories import UserFactory, make_levels
 
 
@@ -40,6 +41,8 @@ def _default_language():
 def _fresh_fragments():
     # Fragment keys carry the catalog's revision, which never repeats; clearing keeps each test's memory small.
     caches["fragments"].clear()
+    caches["member-pages"].clear()
+    members.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from proposals import selectors
+from proposals import access, selectors
 from proposals.pages import comment_widget_context, decorate_comments
 from skills import freshness
 
@@ -53,6 +53,10 @@ def community_block(context, skill):
 def _render_block(context, skill, user, shared: dict | None = None) -> str:
     block = selectors.community_block(skill_id=skill.pk, user=user, shared=shared)
     block["comments"] = decorate_comments(block["comments"], user)
+    closing = [access.comment_edit_window_end(comment) for comment in block["comments"] if comment.can_edit]
+    if closing:
+        # The edit button of the member's own new comment goes when its window closes, with no write.
+        freshness.changes_at(context.get("request"), min(closing))
     block_context = {
         **block,
         **comment_widget_context(

@@ -5,21 +5,35 @@ tables (counters). A page reads the counters once (current): from this process's
 copy, kept by LISTEN/NOTIFY (revision_listener), or in one query; and it
 
 - keys the fragments it caches on them (fragments), and for anonymous visitors
-  whole pages (pages), so the first request after any change renders afresh;
-  the pages a view lists for it are also kept as files every process reads, and
-  rendered ahead after a change (shared_pages);
+  (and, on pages that ask, for each member) whole pages (pages), so the first
+  request after any change renders afresh; the anonymous pages a view lists are
+  also kept as files every process reads, and rendered ahead after a change
+  (shared_pages);
 - answers a revalidation with 304 Not Modified when nothing it shows has moved
   (conditional).
 
 A view asks for all of it with one decorator, `@freshness.cached_page(CATALOG, ...)`
 (decorators); a browser that has just written reads the counters from the
-database (middleware).
+database (middleware). Each process keeps the sessions and members it has read
+under the counters too (members), so a member's cached page costs no query either.
 """
 
-from skills.freshness.counters import CATALOG, COMMUNITY, TEAMS, Revisions
+from skills.freshness.counters import CATALOG, COMMUNITY, MEMBERS, TEAMS, Revisions
 from skills.freshness.current import revisions
 from skills.freshness.decorators import cached_page
 from skills.freshness.fragments import fragment
+from skills.freshness.pages import changes_at
 from skills.freshness.revision_listener import listener
 
-__all__ = ["CATALOG", "COMMUNITY", "TEAMS", "Revisions", "cached_page", "fragment", "listener", "revisions"]
+__all__ = [
+    "CATALOG",
+    "COMMUNITY",
+    "MEMBERS",
+    "TEAMS",
+    "Revisions",
+    "cached_page",
+    "changes_at",
+    "fragment",
+    "listener",
+    "revisions",
+]

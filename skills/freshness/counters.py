@@ -13,6 +13,8 @@ from datetime import datetime
 CATALOG = "catalog"
 COMMUNITY = "community"
 TEAMS = "teams"  # teams, memberships, assessments, growth plans (teams 0002)
+MEMBERS = "members"  # members' names, passwords, flags, groups and permissions (accounts 0002)
+SESSIONS = "sessions"  # sessions changed or ended (accounts 0002)
 
 
 @dataclass(frozen=True)

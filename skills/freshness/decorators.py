@@ -3,22 +3,30 @@
 from collections.abc import Callable, Iterable
 
 from skills.freshness.conditional import conditional
-from skills.freshness.pages import anonymous_pages
+from skills.freshness.pages import whole_pages
 
 
-def cached_page(*depends: str, revalidate_signed_in: bool = True, prerender: Callable[[], Iterable[str]] | None = None):
+def cached_page(
+    *depends: str,
+    revalidate_signed_in: bool = True,
+    cache_signed_in: bool = False,
+    prerender: Callable[[], Iterable[str]] | None = None,
+):
     """A page showing only what the revisions `depends` cover: 304 when unchanged, cached whole for anonymous GETs.
 
     Conditional GET wraps the anonymous page cache, so a revalidation is answered before any
     page is looked up. With `revalidate_signed_in=False`, signed-in visitors are always sent
     the page: what it offers them depends on more than the counters (their groups, a
-    comment's edit window). With `prerender`, a callable listing the paths of the view's pages, those
-    pages are kept as files every process reads and rendered ahead after each change (shared_pages).
+    comment's edit window). With `cache_signed_in`, each member's page is cached whole too, under
+    their own key (pages.member_key): the page must show nothing of the member but what that key
+    and the MEMBERS counter cover, or say when it changes by itself (pages.changes_at). With
+    `prerender`, a callable listing the paths of the view's pages, those pages are kept (for
+    anonymous visitors) as files every process reads and rendered ahead after each change (shared_pages).
     """
     revalidate = conditional(*depends, anonymous_only=not revalidate_signed_in)
-    cache_anonymous = anonymous_pages(*depends, prerender=prerender)
+    cache_whole = whole_pages(*depends, signed_in=cache_signed_in, prerender=prerender)
 
     def decorator(view):
-        return revalidate(cache_anonymous(view))
+        return revalidate(cache_whole(view))
 
     return decorator

@@ -30,15 +30,18 @@ def fragment(
     build: Callable[[], Any],
     depends: tuple[str, ...] = (CATALOG,),
     lookup_only: bool = False,
+    timeout: float | None = None,
+    cache_name: str = FRAGMENT_CACHE,
 ) -> Any:
     """What `build()` returns, cached under `parts`, the revisions `depends` and the active language.
 
     `build` must not depend on the visitor: the same value is served to everyone.
-    With `lookup_only`, a miss returns None and builds nothing.
+    With `lookup_only`, a miss returns None and builds nothing. A `timeout` (seconds) keeps the value
+    no longer than that, for what changes with time as well as with the revisions.
     """
     _revision, digest = fragment_key(request, parts, depends)
     key = f"fragment:{digest}"
-    cache = caches[FRAGMENT_CACHE]
+    cache = caches[cache_name]
     value = cache.get(key)
     if value is None and not lookup_only and prerendering.get():
         return build()  # kept in the files of the pass, not in this process's memory (shared_pages)
@@ -51,7 +54,7 @@ def fragment(
             value = cache.get(key)
             if value is None:
                 value = build()
-                cache.set(key, value, timeout=None)
+                cache.set(key, value, timeout=timeout)
         with _building_guard:
             _building.pop(key, None)
     return value

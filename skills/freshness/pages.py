@@ -1,18 +1,35 @@
-"""Whole pages for anonymous visitors, cached once and given each visitor's own CSRF token.
+"""Whole pages, cached once and given each visitor's own CSRF token: for anonymous visitors, and for each member.
 
 Anonymous visitors differ only in the CSRF token of the forms on the page (the
 language switcher): the cached copy keeps the page around the tokens, and each
 answer gets the visitor's own, so the page costs what the revisions query costs.
+
+A member's page also shows who they are (the header's account menu) and what
+they may do (watch, edit their own comment, hide one as a reviewer): their copy
+is kept under their own key as well (member_key), in a cache of its own so
+that members' copies never push out the pages everyone shares. Whatever a
+member sees moves a counter when it changes (their name, flags and groups move
+MEMBERS, accounts 0002), or passes with time: a page that shows something which
+changes by itself (a comment's edit window closing) says when (changes_at), and
+its copy is kept until then only.
+
+A view may also list its pages' paths (`prerender`): its anonymous pages are then
+kept as files that every process reads, and rendered ahead after each change
+(shared_pages).
 """
 
+import math
 import re
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from functools import wraps
 
 from django.http import HttpResponse
 from django.middleware import csrf
+from django.utils import timezone
 
 from skills.freshness.conditional import has_pending_messages
+from skills.freshness.counters import MEMBERS
 from skills.freshness.fragments import fragment, fragment_key
 from skills.freshness.shared_pages import note_visit, prerendering, read_page, write_page
 
@@ -20,43 +37,76 @@ from skills.freshness.shared_pages import note_visit, prerendering, read_page, w
 _TOKEN_RE = re.compile(rb'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*"')
 _TOKEN_VALUE = b'<input type="hidden" name="csrfmiddlewaretoken" value="%s"'
 
+MEMBER_PAGE_CACHE = "member-pages"
 
-def anonymous_pages(*depends: str, prerender: Callable[[], Iterable[str]] | None = None):
-    """Serve anonymous GETs from whole pages cached under the revisions `depends`, the language and the URL.
 
-    With `prerender` (every path of the view's pages, without query), those pages are also kept as
-    files that every process reads, and rendered ahead after each change (shared_pages).
+def whole_pages(*depends: str, signed_in: bool = False, prerender: Callable[[], Iterable[str]] | None = None):
+    """Serve anonymous GETs (and with `signed_in`, members' GETs too) from whole pages cached under the
+    revisions `depends`, the language and the URL (and the member).
+
+    With `prerender` (every path of the view's pages, without query), the anonymous pages are also
+    kept as files that every process reads, and rendered ahead after each change (shared_pages).
     """
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if request.method != "GET" or request.user.is_authenticated or has_pending_messages(request):
+            if request.method != "GET" or has_pending_messages(request):
                 return view(request, *args, **kwargs)
-            key = ("page", request.get_host(), request.get_full_path())
-            cached = fragment(request, *key, build=lambda: None, depends=depends, lookup_only=True)
-            shared = prerender is not None and not request.META.get("QUERY_STRING")
+            if not request.user.is_authenticated:
+                key, kept = ("page", request.get_host(), request.get_full_path()), {"depends": depends}
+            elif signed_in:
+                key = ("member-page", member_key(request.user), request.get_host(), request.get_full_path())
+                kept = {"depends": (*depends, MEMBERS), "cache_name": MEMBER_PAGE_CACHE}
+            else:
+                return view(request, *args, **kwargs)
+            cached = fragment(request, *key, build=lambda: None, lookup_only=True, **kept)
+            shared = prerender is not None and key[0] == "page" and not request.META.get("QUERY_STRING")
             if cached is None and shared:
                 note_visit(request, depends, prerender)
-                revision, digest = fragment_key(request, key, depends)
-                cached = read_page(depends, revision, digest)
+                cached = read_page(depends, *fragment_key(request, key, depends))
             if cached is not None:
                 content_type, pieces = cached
-                # Each form gets a fresh mask of the visitor's token; asking for it also sets the cookie.
-                body = pieces[0] + b"".join(
-                    _TOKEN_VALUE % csrf.get_token(request).encode() + piece for piece in pieces[1:]
-                )
+                # One fresh mask of the visitor's token for every form, as a render gives (the template's
+                # csrf_token is asked for once); asking for it also sets the cookie.
+                token = _TOKEN_VALUE % csrf.get_token(request).encode()
+                body = pieces[0] + b"".join(token + piece for piece in pieces[1:])
                 return HttpResponse(body, content_type=content_type)
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.streaming and not response.cookies:
-                pieces = _TOKEN_RE.split(response.content)
-                value = (response["Content-Type"], pieces)
-                if shared:
-                    write_page(depends, *fragment_key(request, key, depends), value)
-                if not prerendering.get():
-                    fragment(request, *key, build=lambda: value, depends=depends)
+                timeout = _seconds_until(getattr(request, "_page_changes_at", None))
+                if timeout is None or timeout > 0:
+                    value = (response["Content-Type"], _TOKEN_RE.split(response.content))
+                    if shared:
+                        write_page(depends, *fragment_key(request, key, depends), value)
+                    if not (shared and prerendering.get()):
+                        fragment(request, *key, build=lambda: value, timeout=timeout, **kept)
             return response
 
         return wrapper
 
     return decorator
+
+
+def member_key(user) -> tuple:
+    """What the page shows of the member that is not under a counter: who they are and what they are.
+
+    Their name and flags come with the request (the session's user is read on every request); their
+    groups and permissions are under the MEMBERS counter, which the key's depends carry.
+    """
+    return (user.pk, user.get_username(), user.is_active, user.is_staff, user.is_superuser)
+
+
+def changes_at(request, moment: datetime) -> None:
+    """What this request's page shows changes by itself at `moment` (a comment's edit window closing):
+    a whole-page copy of it is kept until then only."""
+    if request is None:
+        return
+    known = getattr(request, "_page_changes_at", None)
+    request._page_changes_at = moment if known is None else min(known, moment)
+
+
+def _seconds_until(moment: datetime | None) -> float | None:
+    if moment is None:
+        return None
+    return math.floor((moment - timezone.now()).total_seconds() * 1000) / 1000

@@ -233,7 +233,7 @@ def _render_chunk(depends, revision, meta, chunk: list[str], name: Path) -> bool
                 "REMOTE_ADDR": "127.0.0.1",
                 "wsgi.input": io.BytesIO(b""),
             }
-            _handler.get_response(WSGIRequest(environ))  # the page wrapper keeps it (pages.anonymous_pages)
+            _handler.get_response(WSGIRequest(environ))  # the page wrapper keeps it (pages.whole_pages)
         finished.touch()
     return True
 

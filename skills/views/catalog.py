@@ -49,7 +49,11 @@ def _home(request):
 
 # ------------------------------------------------------------ skill profile
 @freshness.cached_page(
-    freshness.CATALOG, freshness.COMMUNITY, revalidate_signed_in=False, prerender=pages.every_skill_path
+    freshness.CATALOG,
+    freshness.COMMUNITY,
+    revalidate_signed_in=False,
+    cache_signed_in=True,
+    prerender=pages.every_skill_path,
 )
 def skill_detail(request, slug):
     if request.GET.get("as_of"):

@@ -31,7 +31,7 @@ def _profile(slug) -> selectors.RoleProfile:
     return pages.add_proficiency_codes(selectors.role_profile(role=role))
 
 
-@freshness.cached_page(freshness.CATALOG)
+@freshness.cached_page(freshness.CATALOG, cache_signed_in=True)
 def role_detail(request, slug):
     if request.GET.get("as_of"):
         return role_as_of(request, slug)
@@ -60,7 +60,7 @@ def _role_main(slug: str, number: int) -> pages.RolePageMain:
     return pages.role_page_main(_profile(slug), number)
 
 
-@freshness.cached_page(freshness.CATALOG)
+@freshness.cached_page(freshness.CATALOG, cache_signed_in=True)
 def role_level(request, slug, level):
     """The role at one of its levels, for reading (skills/pages.py, role_level_page_main); `?redline=1` adds the
     word redline of each text that changes at the next level."""

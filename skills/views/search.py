@@ -7,8 +7,8 @@ RESULTS_PER_PAGE = 20
 ROLES_SHOWN = 6
 
 
-# Results depend on the catalog alone: anonymous visitors get cached pages, everyone a 304 when unchanged.
-@freshness.cached_page(freshness.CATALOG)
+# Results depend on the catalog alone: every visitor gets a cached page (members their own), and a 304 when unchanged.
+@freshness.cached_page(freshness.CATALOG, cache_signed_in=True)
 def search(request):
     text = request.GET.get("q", "").strip()[: selectors.SEARCH_MAX_CHARS]
     context = {"query": text, "words": selectors.search_words(text)}

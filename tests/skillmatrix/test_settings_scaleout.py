@@ -130,7 +130,8 @@ def test_without_redis_the_cache_and_sessions_live_in_the_database():
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "django_cache",
     }
-    assert loaded["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    # Django's database sessions, each process keeping those it has read under the "sessions" counter.
+    assert loaded["SESSION_ENGINE"] == "skills.freshness.members"
 
 
 def test_redis_url_moves_the_cache_to_redis_and_sessions_read_through_it():
