@@ -264,13 +264,13 @@ def heatmap(*, team: Team, filters: HeatmapFilters = HeatmapFilters()) -> Heatma
             domains.setdefault(cell.skill.group.domain.pk, cell.skill.group.domain)
             skill_ids.add(cell.skill.pk)
     ordered_domains = sorted(domains.values(), key=lambda d: (d.position, d.name))
-    domain = filters.domain
-    if domain is None:
-        domain = ordered_domains[0].slug if len(skill_ids) > ALL_DOMAINS_UP_TO else ""
+    shown_domain = filters.domain
+    if shown_domain is None:
+        shown_domain = ordered_domains[0].slug if len(skill_ids) > ALL_DOMAINS_UP_TO else ""
 
     def keep(cell: SkillCell) -> bool:
         return (
-            (not domain or cell.skill.group.domain.slug == domain)
+            (not shown_domain or cell.skill.group.domain.slug == shown_domain)
             and (not filters.required_only or cell.required)
             and (not filters.disagreements_only or cell.disagree)
         )
@@ -305,7 +305,7 @@ def heatmap(*, team: Team, filters: HeatmapFilters = HeatmapFilters()) -> Heatma
         columns=list(columns.values()),
         summaries=summaries,
         domains=ordered_domains,
-        domain=domain,
+        domain=shown_domain,
     )
 
 
