@@ -91,7 +91,30 @@ def targets() -> dict:
         "cells": Expectation.objects.count(),
         "team": largest_team or "",  # the team with the most members (a generated one: generate_catalog --teams)
         "team_lead": team_lead or "",
+        "plan_member": _plan_member(largest_team),
     }
+
+
+def _plan_member(team_slug: str | None) -> str:
+    """The first member of the team (by username) whose growth plan has a next level: the growth plan's run.
+
+    A generated member, so the plan is one of a generated role (the largest team's: about 300 skills).
+    """
+    from growth.models import PlanProfile
+    from growth.selectors import PlanState, next_level_of, role_levels
+    from teams.models import Membership
+
+    if not team_slug:
+        return ""
+    memberships = (
+        Membership.objects.active().filter(team__slug=team_slug).select_related("user").order_by("user__username")
+    )
+    profiles = {p.user_id: p for p in PlanProfile.objects.filter(user__in=[m.user_id for m in memberships])}
+    for membership in memberships:
+        profile = profiles.get(membership.user_id)
+        if profile is not None and next_level_of(role_levels(role=profile.role), profile.level)[0] == PlanState.READY:
+            return membership.user.get_username()
+    return ""
 
 
 def slugs() -> str:
@@ -456,6 +479,7 @@ def report() -> None:
         ("skill API", "api", "api"),
         ("comment post", "comment", "comment"),
         ("team heatmap (generated 50-person team, its lead)", "team", "team"),
+        ("growth plan (a generated member of that team)", "plan", "plan"),
     ]
     for label, small_name, big_name in pairs:
         small, big = row("small", small_name), row("big", big_name)

@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from skills.models import Expectation, Level, Proficiency, Role
 
+# The revision counter every write of ticks moves (growth 0002), beside skills.freshness's CATALOG and TEAMS.
+PLANS_REVISION = "plans"
+
 
 class PlanProfile(models.Model):
     """Where a member stands. The row exists once they chose a role and a level.

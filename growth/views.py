@@ -18,7 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from growth import selectors, services
 from growth.forms import PlanSettingsForm
+from growth.models import PLANS_REVISION
 from growth.selectors import Plan
+from skillmatrix.member_pages import member_page
+from skills import freshness
 from skills.exports import neutralize
 
 # Column order is part of the export's contract: scripts read these by position too.
@@ -37,7 +40,9 @@ CSV_COLUMNS = [
 
 @login_required
 @require_GET
+@member_page(freshness.CATALOG, freshness.TEAMS, PLANS_REVISION)
 def plan(request):
+    """The member's plan, kept whole until the catalog, their role and level (TEAMS) or a tick (PLANS) moves."""
     return render(request, "growth/plan.html", {"plan": selectors.plan_for(user=request.user)})
 
 

@@ -6,7 +6,8 @@ disagreement, gap), so the page reads without colour and in print.
 
 import datetime
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
 
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -52,6 +53,10 @@ def status_label(cell: SkillCell) -> str:
     return _("meets")
 
 
+# The cell's class in the heatmap's compact markup (teams.css): a 50-person table has thousands of cells.
+STATUS_CLASS = {"meets": "m", "below": "b", "unassessed": "u"}
+
+
 @dataclass
 class HeatCell:
     cell: SkillCell | None  # None: the skill is not in this person's role, or the filters hide it
@@ -60,8 +65,8 @@ class HeatCell:
     @property
     def css(self) -> str:
         if self.cell is None:
-            return "heat heat--none"
-        return f"heat heat--{status_of(self.cell)}" + (" heat--disagree" if self.cell.disagree else "")
+            return "hm n"
+        return f"hm {STATUS_CLASS[status_of(self.cell)]}" + (" x" if self.cell.disagree else "")
 
     @property
     def status(self) -> str:
@@ -90,10 +95,25 @@ class HeatRow:
 
 @dataclass(frozen=True)
 class RenderedHeatmap:
-    """A team's heatmap as the page caches it (skills.freshness.fragment): the filter's domains and the table."""
+    """A team's heatmap as the page caches it (skills.freshness.fragment): the filter's domains, the domain
+    shown, the CSV's query and the table with its page links."""
 
     domains: list[tuple[str, str]]  # (slug, name)
+    domain: str  # the domain shown, "" for all
+    csv_query: str  # the CSV of the same filters, every person
     table: SafeString  # the rendered table, or the words that say there is nothing to show
+
+
+PEOPLE_PER_PAGE = 20
+ALL_DOMAINS = "all"  # ?domain=all: every domain, whatever the default
+
+
+@dataclass(frozen=True)
+class HeatmapRequest:
+    """What the heatmap page was asked for, normalised: the filters and the page of people (the cache key)."""
+
+    filters: HeatmapFilters
+    page: int = 1
 
 
 def narrows(filters: HeatmapFilters) -> bool:
@@ -104,7 +124,7 @@ def narrows(filters: HeatmapFilters) -> bool:
 def heat_rows(heatmap: Heatmap, filters: HeatmapFilters) -> list[HeatRow]:
     """A row per person; under filters that narrow the cells, only people with a cell left, as in the CSV."""
     skills = heatmap.skills
-    hidden = narrows(filters)
+    hidden = narrows(replace(filters, domain=heatmap.domain))
     rows = []
     for person in heatmap.people:
         if hidden and not person.cells:
@@ -134,13 +154,43 @@ def csv_rows(heatmap: Heatmap) -> Iterator[tuple]:
             )
 
 
-def filters_from(params) -> HeatmapFilters:
+def filters_from(params, *, default_domain: bool = False) -> HeatmapFilters:
+    """The filters of a query string. Without ?domain=, all domains (the CSV, the API), or with
+    `default_domain` the heatmap's default (None: the page opens a large team on its first domain)."""
+    domain = params.get("domain")
+    if domain is None:
+        domain = None if default_domain else ""
+    elif domain == ALL_DOMAINS:
+        domain = ""
     return HeatmapFilters(
-        domain=params.get("domain", "")[:120],
+        domain=domain if domain is None else domain[:120],
         required_only=params.get("required") == "1",
         disagreements_only=params.get("disagree") == "1",
         sort_by_gap=params.get("sort") == "gap",
     )
+
+
+def heatmap_request(params) -> HeatmapRequest:
+    """The page's filters and page number; a page number that is not one is the first page (as Django's
+    Paginator.get_page reads it), and one past the last is the last page."""
+    page = params.get("page", "")
+    number = int(page) if page.isascii() and page.isdigit() and len(page) <= 6 else 1
+    return HeatmapRequest(filters=filters_from(params, default_domain=True), page=max(number, 1))
+
+
+def heatmap_query(filters: HeatmapFilters, domain: str, page: int | None = None) -> str:
+    """The query string of these filters on the domain shown (always named: a link means the same whatever
+    the default), and of a page of people."""
+    params = {"domain": domain or ALL_DOMAINS}
+    if filters.required_only:
+        params["required"] = "1"
+    if filters.disagreements_only:
+        params["disagree"] = "1"
+    if filters.sort_by_gap:
+        params["sort"] = "gap"
+    if page is not None and page > 1:
+        params["page"] = str(page)
+    return urlencode(params)
 
 
 # --- A person's skills over time: the chart ----------------------------------------------

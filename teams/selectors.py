@@ -232,15 +232,21 @@ class Heatmap:
     columns: list[DomainColumns]
     summaries: dict[int, SkillSummary]
     domains: list[Domain]  # every domain of the team's skills, for the filter
+    domain: str = ""  # the domain shown (its slug), "" for all: the one asked for, or the default
 
     @property
     def skills(self) -> list[Skill]:
         return [skill for group in self.columns for skill in group.skills]
 
 
+# A team whose roles have more skills than this opens its heatmap on its first domain: a table of every
+# domain at once (300 skills by 50 people) is megabytes, more than a person reads or a browser lays out quickly.
+ALL_DOMAINS_UP_TO = 60
+
+
 @dataclass(frozen=True)
 class HeatmapFilters:
-    domain: str = ""
+    domain: str | None = ""  # a domain's slug; "" all domains; None the default (see ALL_DOMAINS_UP_TO)
     required_only: bool = False
     disagreements_only: bool = False
     sort_by_gap: bool = False
@@ -252,13 +258,19 @@ def heatmap(*, team: Team, filters: HeatmapFilters = HeatmapFilters()) -> Heatma
     people = people_skills([m.user for m in memberships], {m.user_id: m for m in memberships})
 
     domains: dict[int, Domain] = {}
+    skill_ids: set[int] = set()
     for person in people:
         for cell in person.cells:
             domains.setdefault(cell.skill.group.domain.pk, cell.skill.group.domain)
+            skill_ids.add(cell.skill.pk)
+    ordered_domains = sorted(domains.values(), key=lambda d: (d.position, d.name))
+    shown_domain = filters.domain
+    if shown_domain is None:
+        shown_domain = ordered_domains[0].slug if len(skill_ids) > ALL_DOMAINS_UP_TO else ""
 
     def keep(cell: SkillCell) -> bool:
         return (
-            (not filters.domain or cell.skill.group.domain.slug == filters.domain)
+            (not shown_domain or cell.skill.group.domain.slug == shown_domain)
             and (not filters.required_only or cell.required)
             and (not filters.disagreements_only or cell.disagree)
         )
@@ -292,7 +304,8 @@ def heatmap(*, team: Team, filters: HeatmapFilters = HeatmapFilters()) -> Heatma
         people=people,
         columns=list(columns.values()),
         summaries=summaries,
-        domains=sorted(domains.values(), key=lambda d: (d.position, d.name)),
+        domains=ordered_domains,
+        domain=shown_domain,
     )
 
 

@@ -10,14 +10,18 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from growth import selectors as growth_selectors
+from skillmatrix.member_pages import member_page
 from skills import freshness
 from skills.exports import write_csv
 from skills.models import Skill
@@ -83,42 +87,90 @@ def invitation_answer(request, slug: str, answer: str):
 
 @login_required
 @require_GET
+@member_page(freshness.CATALOG, freshness.TEAMS)
 def team(request, slug: str):
     team_access = access.get_team_or_404(slug, user=request.user)
     context = {
         "access": team_access,
         "team": team_access.team,
-        "members": selectors.team_members(team=team_access.team),
+        "members_section": _members_section(request, team_access),
         "own_invitation": [team_access.membership] if team_access.is_invited else [],
     }
     if team_access.can_view_matrix:
-        filters = pages.filters_from(request.GET)
+        asked = pages.heatmap_request(request.GET)
         context.update(
             heatmap=freshness.fragment(
                 request,
                 "team-heatmap",
                 team_access.team.pk,
-                filters,
-                build=lambda: _heatmap(team_access.team, filters),
+                asked,
+                build=lambda: _heatmap(team_access.team, asked),
                 depends=(freshness.CATALOG, freshness.TEAMS),
             ),
-            filters=filters,
+            filters=asked.filters,
             invite_form=InviteForm(),
         )
     return render(request, "teams/team.html", context)
 
 
-def _heatmap(team, filters) -> pages.RenderedHeatmap:
-    """The heatmap's table, the same for every lead and staff member: cached under the revisions it reads."""
-    heatmap = selectors.heatmap(team=team, filters=filters)
+# Stands in for the visitor's CSRF token in the cached members section (the forms' hidden input).
+_CSRF_PLACEHOLDER = "csrf-token-of-the-visitor"
+
+
+def _members_section(request, team_access: access.TeamAccess) -> SafeString:
+    """The members and their forms, cached per team, viewer and revision: a lead of 50 people gets a hundred
+    forms, rendered once until the team changes (TEAMS moves with every membership and every username)."""
+    viewer = request.user
+    team = team_access.team
+
+    def build() -> str:
+        context = {
+            "team": team,
+            "access": team_access,
+            "viewer": viewer,
+            "members": selectors.team_members(team=team),
+            "csrf_token": _CSRF_PLACEHOLDER,
+        }
+        return str(render_to_string("teams/partials/members.html", context))
+
+    html = freshness.fragment(
+        request,
+        "team-members",
+        team.pk,
+        viewer.pk,
+        team_access.is_lead,
+        team_access.is_active_member,
+        build=build,
+        depends=(freshness.TEAMS,),
+    )
+    return mark_safe(html.replace(_CSRF_PLACEHOLDER, get_token(request)))  # our own template's output
+
+
+def _heatmap(team, asked: pages.HeatmapRequest) -> pages.RenderedHeatmap:
+    """The heatmap's table and page links, the same for every lead and staff member: cached under the
+    revisions it reads, per filters and page of people."""
+    heatmap = selectors.heatmap(team=team, filters=asked.filters)
+    page = Paginator(pages.heat_rows(heatmap, asked.filters), pages.PEOPLE_PER_PAGE).get_page(asked.page)
+
+    def query(number: int) -> str:
+        return pages.heatmap_query(asked.filters, heatmap.domain, number)
+
     context = {
         "team": team,
         "heatmap": heatmap,
-        "rows": pages.heat_rows(heatmap, filters),
+        "page": page,
+        "rows": page.object_list,
+        "page_links": [(number, query(number)) for number in page.paginator.page_range],
+        "previous_query": query(page.number - 1),
+        "next_query": query(page.number + 1),
         "summaries": [heatmap.summaries[skill.pk] for skill in heatmap.skills],
+        # Translated once, not once per cell.
+        "words": {"disagree": _("disagree"), "expected": _("exp."), "self": _("self"), "lead": _("lead")},
     }
     return pages.RenderedHeatmap(
         domains=[(domain.slug, domain.name) for domain in heatmap.domains],
+        domain=heatmap.domain,
+        csv_query=pages.heatmap_query(asked.filters, heatmap.domain),
         table=render_to_string("teams/partials/heatmap_table.html", context),
     )
 

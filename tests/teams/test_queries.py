@@ -10,8 +10,10 @@ from growth.models import PlanProfile
 from skills.models import Expectation, Proficiency
 from teams import services
 from teams.models import Assessment, AssessmentKind, Membership, MembershipStatus
+from teams.pages import PEOPLE_PER_PAGE
+from teams.selectors import ALL_DOMAINS_UP_TO
 from tests.factories import DomainFactory, SkillFactory, SkillGroupFactory, UserFactory, make_role
-from tests.teams.helpers import client_for
+from tests.teams.helpers import client_for, heatmap_cells
 
 SIZES = [(3, 5), (50, 300)]
 
@@ -74,10 +76,15 @@ def build(levels, people: int, skills: int):
     return team, lead, users, skill_rows
 
 
-# A heatmap built afresh (a cache miss: the first request after any change to the catalog or the teams):
-# session, user; team, own membership; the member list; the revisions; the active members, profiles, role
-# levels, cells, current assessments and their levels, cells and assessors (prefetched). A hit skips the last eight.
+# The heatmap page built afresh (a miss: the first request after any change to the catalog or the teams):
+# session, user; the revisions; team, own membership; the member list; the active members, profiles, role
+# levels, cells, current assessments and their levels, cells and assessors (prefetched).
 HEATMAP = 14
+# The same page again: the lead's own copy of the whole page (skillmatrix.member_pages): session, user and
+# the revisions, whatever the size of the team.
+HEATMAP_HIT = 3
+# Other filters or another page of people: the heatmap built afresh, the member list kept (one query fewer).
+HEATMAP_OTHER = HEATMAP - 1
 # session, user; team, own membership; active memberships; profiles, role levels, cells, current assessments
 # and their levels, cells and assessors
 MATRIX = 12
@@ -99,11 +106,21 @@ def count(client, url: str) -> tuple[int, object]:
 def test_the_heatmap_csv_and_matrix(levels, people, skills):
     team, lead, _users, _skills = build(levels, people, skills)
     client = client_for(lead)
+    # A large team opens on its first domain (half the skills here), 20 people a page.
+    shown = min(people, PEOPLE_PER_PAGE) * (skills if skills <= ALL_DOMAINS_UP_TO else skills // 2)
     n, response = count(client, f"/teams/{team.slug}/")
-    assert response.status_code == 200 and response.content.decode().count("data-person=") == people * skills
+    assert response.status_code == 200 and len(heatmap_cells(response.content.decode())) == shown
     assert n == HEATMAP
+    n, again = count(client, f"/teams/{team.slug}/")
+    assert (again.status_code, n) == (200, HEATMAP_HIT)
+    assert heatmap_cells(again.content.decode()) == heatmap_cells(response.content.decode())
     n, response = count(client, f"/teams/{team.slug}/?sort=gap&required=1")
-    assert (response.status_code, n) == (200, HEATMAP)
+    assert (response.status_code, n) == (200, HEATMAP_OTHER)
+    last = (people - 1) // PEOPLE_PER_PAGE + 1
+    n, response = count(client, f"/teams/{team.slug}/?domain=all&page={last}")
+    rows = people - (last - 1) * PEOPLE_PER_PAGE
+    assert response.status_code == 200 and len(heatmap_cells(response.content.decode())) == rows * skills
+    assert n == HEATMAP_OTHER
     n, response = count(client, f"/teams/{team.slug}/matrix.csv")
     assert response.status_code == 200 and len(response.content.decode().splitlines()) == 1 + people * skills
     assert n == MATRIX
