@@ -20,7 +20,6 @@ from growth import selectors, services
 from growth.forms import PlanSettingsForm
 from growth.models import PLANS_REVISION
 from growth.selectors import Plan
-from skillmatrix.member_pages import member_page
 from skills import freshness
 from skills.exports import neutralize
 
@@ -40,7 +39,7 @@ CSV_COLUMNS = [
 
 @login_required
 @require_GET
-@member_page(freshness.CATALOG, freshness.TEAMS, PLANS_REVISION)
+@freshness.member_pages(freshness.CATALOG, freshness.TEAMS, PLANS_REVISION)
 def plan(request):
     """The member's plan, kept whole until the catalog, their role and level (TEAMS) or a tick (PLANS) moves."""
     return render(request, "growth/plan.html", {"plan": selectors.plan_for(user=request.user)})

@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from growth import selectors as growth_selectors
-from skillmatrix.member_pages import member_page
 from skills import freshness
 from skills.exports import write_csv
 from skills.models import Skill
@@ -87,7 +86,7 @@ def invitation_answer(request, slug: str, answer: str):
 
 @login_required
 @require_GET
-@member_page(freshness.CATALOG, freshness.TEAMS)
+@freshness.member_pages(freshness.CATALOG, freshness.TEAMS)
 def team(request, slug: str):
     team_access = access.get_team_or_404(slug, user=request.user)
     context = {

@@ -22,7 +22,7 @@ from skills.freshness.counters import CATALOG, COMMUNITY, MEMBERS, TEAMS, Revisi
 from skills.freshness.current import revisions
 from skills.freshness.decorators import cached_page
 from skills.freshness.fragments import fragment
-from skills.freshness.pages import changes_at
+from skills.freshness.pages import changes_at, member_pages
 from skills.freshness.revision_listener import listener
 
 __all__ = [
@@ -35,5 +35,6 @@ __all__ = [
     "changes_at",
     "fragment",
     "listener",
+    "member_pages",
     "revisions",
 ]

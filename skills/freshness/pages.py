@@ -88,6 +88,12 @@ def whole_pages(*depends: str, signed_in: bool = False, prerender: Callable[[], 
     return decorator
 
 
+def member_pages(*depends: str):
+    """A page only members see (the team heatmap, the growth plan), kept whole for each member under the
+    revisions `depends`: whole_pages for members alone (an anonymous visitor is sent away before it)."""
+    return whole_pages(*depends, signed_in=True)
+
+
 def member_key(user) -> tuple:
     """What the page shows of the member that is not under a counter: who they are and what they are.
 

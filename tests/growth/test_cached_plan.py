@@ -1,4 +1,4 @@
-"""The plan page is kept whole per member (skillmatrix.member_pages): exactly right on the very next request
+"""The plan page is kept whole per member (freshness.member_pages): exactly right on the very next request
 after a tick, an undo, a catalog edit, a new role or level, and never another member's."""
 
 import re

@@ -399,7 +399,7 @@ def _planned_member(catalog, username="counted"):
 
 # session, user, the plan's profile, the role's levels, the cells with their ticks
 PLAN_QUERIES = 5
-# The plan page is kept whole per member (skillmatrix.member_pages): built, it reads the revisions too;
+# The plan page is kept whole per member (freshness.member_pages): built, it reads the revisions too;
 # served again, only the session, the user and the revisions.
 PLAN_PAGE_MISS = PLAN_QUERIES + 1
 PLAN_PAGE_HIT = 3

@@ -1,4 +1,4 @@
-"""The team page is kept whole per viewer (skillmatrix.member_pages): it must be exactly right on the very next
+"""The team page is kept whole per viewer (freshness.member_pages): it must be exactly right on the very next
 request after any write (an assessment, a membership change, a catalog edit, a rename), and carry each
 visitor's own CSRF token."""
 

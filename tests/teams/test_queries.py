@@ -80,7 +80,7 @@ def build(levels, people: int, skills: int):
 # session, user; the revisions; team, own membership; the member list; the active members, profiles, role
 # levels, cells, current assessments and their levels, cells and assessors (prefetched).
 HEATMAP = 14
-# The same page again: the lead's own copy of the whole page (skillmatrix.member_pages): session, user and
+# The same page again: the lead's own copy of the whole page (freshness.member_pages): session, user and
 # the revisions, whatever the size of the team.
 HEATMAP_HIT = 3
 # Other filters or another page of people: the heatmap built afresh, the member list kept (one query fewer).
