@@ -66,7 +66,8 @@
       form.removeAttribute("aria-busy");
       Array.prototype.forEach.call(buttons, function (button) { button.disabled = false; });
     }
-    fetch(form.action, {
+    // Not form.action: a field named "action" (the tick's buttons, the watch toggle) would shadow it.
+    fetch(form.getAttribute("action") || window.location.href, {
       method: "POST",
       body: data,
       credentials: "same-origin",
