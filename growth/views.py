@@ -128,7 +128,7 @@ def tick(request, skill: str, level: str):
     else:
         services.tick_clear(user=request.user, cell=cell)
     if partials.wants_partial(request):
-        plan = selectors.plan_for(user=request.user)
+        plan = selectors.plan_for(user=request.user, detail_for=cell.skill_id)
         item = next(item for item in plan.items if item.skill.pk == cell.skill_id)
         return partials.fragment(request, "growth/partials/tick_answer.html", {"plan": plan, "item": item})
     return redirect(reverse("growth:plan") + f"#item-{cell.skill.slug}")

@@ -1,8 +1,13 @@
 """Ticks asked for in place (static/js/inplace.js): the item and the progress as they now stand; the plain form too."""
 
+import re
+
 from django.test import Client
 
 from growth.models import Tick
+from growth.selectors import plan_for
+from growth.services import tick_set
+from skills.models import Expectation
 
 PARTIAL = {"HTTP_X_REQUESTED_WITH": "partial"}
 
@@ -53,3 +58,25 @@ def test_the_plan_page_loads_the_script_and_marks_its_forms(planner, world):
     assert "/static/js/inplace.js" in html
     assert 'class="inline-form plan-item__tick" data-inplace>' in html
     assert '<div id="inplace-status" class="visually-hidden" role="status" aria-live="polite"' in html
+
+
+def _item_html(html: str, slug: str) -> str:
+    start = html.index(f'id="item-{slug}"')
+    item = html[start : html.index("</li>", start)]
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", item)
+
+
+def test_the_answer_in_place_agrees_with_the_plan_page(planner, world):
+    """The answer reads the plan with one item in detail (plan_for(detail_for=…)): the same item, the same counts."""
+    tick_set(user=planner, cell=world.cells["delta@senior"])
+    Expectation.objects.filter(pk=world.cells["delta@senior"].pk).update(description="Writes tests for everything.")
+    client = client_for(planner)
+    answer = client.post("/me/plan/ticks/zeta/senior/", {"action": "done"}, **PARTIAL).content.decode()
+    page = client.get("/me/plan/").content.decode()
+    assert _item_html(answer, "zeta") == _item_html(page, "zeta")
+    assert "Compare with your level (Middle)" in _item_html(answer, "zeta")  # the diff is there
+    progress = re.compile(r'<section class="plan-progress".*?</section>', re.S)
+    assert progress.search(answer).group(0) == progress.search(page).group(0)
+    full, focused = plan_for(user=planner), plan_for(user=planner, detail_for=world.cells["zeta@senior"].skill_id)
+    counts = ("total", "done", "required_total", "required_done", "changed", "percent")
+    assert [getattr(focused, name) for name in counts] == [getattr(full, name) for name in counts]
