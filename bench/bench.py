@@ -9,6 +9,7 @@ bench.py render DIR PATH…  write each page's bytes (as an anonymous visitor ge
 bench.py profile OUT PATH… per page: queries, time in SQL, time in total, top functions (cProfile);
                            NAME=PATH, as a signed-in member for member-NAME (member-first-NAME: no copy kept)
 bench.py machine           JSON: nproc, memory, Python, PostgreSQL, wrk, git commit
+bench.py mixed_setup DIR N the mixed-all run's cast: N open proposals for the reviewer, in-place requests (JSON out)
 bench.py report            bench/RESULTS.md from bench/out/*.json (keeps the notes section)
 """
 
@@ -185,6 +186,98 @@ def cookie(username: str = BENCH_USER) -> str:
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.save()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def mixed_setup(directory: str, proposals: int) -> dict:
+    """What the mixed-all run needs besides the readers and the commenters (bench/wrk/reviewer.lua, inplace.lua).
+
+    DIR/mixed-approve.txt: the approve address of `proposals` open proposals, each on a cell of its own (so
+    that none is stale when its turn comes), spread over the catalog's skills, by the bench members in turn.
+    DIR/mixed-inplace.txt: the in-place answers a member asks for, "PATH<TAB>BODY" a line, in pairs that
+    undo each other (tick and untick, watch and unwatch), then a self assessment and a lead's assessment of a
+    teammate. Prints the reviewer's API token and the in-place member's cookie and CSRF token.
+    """
+    import random
+    import secrets
+    import string
+    from urllib.parse import urlencode
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from rest_framework.authtoken.models import Token
+
+    from growth import selectors as growth_selectors
+    from growth import services as growth_services
+    from proposals import services as proposal_services
+    from proposals.access import REVIEWERS_GROUP
+    from proposals.models import ProposalChange, ProposalStatus
+    from skills.models import Expectation, Level, Role
+    from teams import services as team_services
+
+    users = get_user_model().objects
+    reviewer, _ = users.get_or_create(username="bench-reviewer", defaults={"email": "bench-reviewer@example.com"})
+    reviewer.groups.add(Group.objects.get_or_create(name=REVIEWERS_GROUP)[0])
+    authors = list(users.filter(username__startswith=BENCH_USER).exclude(username="bench-reviewer").order_by("pk"))
+    taken = set(
+        ProposalChange.objects.filter(proposal__status=ProposalStatus.OPEN).values_list(
+            "proposal__skill_id", "role_id", "level_id"
+        )
+    )
+    cells = [
+        cell
+        for cell in Expectation.objects.select_related("skill", "role", "level").order_by("pk")
+        if (cell.skill_id, cell.role_id, cell.level_id) not in taken
+    ]
+    random.Random(1).shuffle(cells)
+    if len(cells) < proposals:
+        raise SystemExit(f"mixed_setup: {proposals} proposals wanted, {len(cells)} cells free")
+    approve = []
+    for number, cell in enumerate(cells[:proposals]):
+        change = proposal_services.ChangeInput(
+            role=cell.role,
+            level=cell.level,
+            description=f"{cell.description}\n\nBench revision {number}.",
+            required=cell.required,
+            proficiency=cell.proficiency,
+            base_version=cell.version,
+        )
+        author = authors[number % len(authors)]
+        proposal = proposal_services.proposal_create(
+            author=author, skill=cell.skill, rationale="Bench: one more detail.", changes=[change]
+        )
+        approve.append(f"/api/proposals/{proposal.pk}/approve/")
+    Path(directory, "mixed-approve.txt").write_text("\n".join(approve) + "\n")
+
+    # The in-place member: a Middle Data Scientist who leads a team of one teammate.
+    role, middle = Role.objects.get(slug="data-scientist"), Level.objects.get(slug="middle")
+    member, _ = users.get_or_create(username="bench-inplace", defaults={"email": "bench-inplace@example.com"})
+    teammate, _ = users.get_or_create(username="bench-teammate", defaults={"email": "bench-teammate@example.com"})
+    for user in (member, teammate):
+        growth_services.plan_settings_save(user=user, role=role, level=middle)
+    team = team_services.team_create(user=member, name=f"Bench mixed {secrets.token_hex(3)}")
+    team_services.member_invite(team=team, by=member, identifier=teammate.get_username())
+    team_services.invitation_accept(team=team, user=teammate)
+    plan = growth_selectors.plan_for(user=member)
+    item = plan.items[0].next
+    csrf = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
+
+    def line(path: str, **fields) -> str:
+        return f"{path}\t{urlencode({'csrfmiddlewaretoken': csrf, **fields})}"
+
+    skill = item.skill.slug
+    lines = [
+        line(f"/me/plan/ticks/{skill}/{plan.next_level.slug}/", action="done"),
+        line(f"/me/plan/ticks/{skill}/{plan.next_level.slug}/", action="undo"),
+        line(f"/skills/{SEED_SKILL}/watch/", action="watch"),
+        line(f"/skills/{SEED_SKILL}/watch/", action="unwatch"),
+        line(f"/me/skills/{skill}/", **{f"{skill}-level": "senior", f"{skill}-note": "Bench: ran it for a quarter."}),
+        line(f"/teams/{team.slug}/people/{teammate.get_username()}/{skill}/", **{f"{skill}-level": "junior"}),
+    ]
+    Path(directory, "mixed-inplace.txt").write_text("\n".join(lines) + "\n")
+    return {
+        "reviewer_token": Token.objects.get_or_create(user=reviewer)[0].key,
+        "inplace_cookie": f"{cookie(member.get_username())}; csrftoken={csrf}",
+    }
 
 
 # --- render and profile -------------------------------------------------------------------
@@ -532,6 +625,7 @@ def report() -> None:
 
     lines += _cold_lines(by)
     lines += _flood_lines(by)
+    lines += _mixed_all_lines(by)
     lines += ["", "## Where the time goes (big catalog, one request at a time, in-process)", ""]
     prof_path = OUT / "profile-big.json"
     if prof_path.exists():
@@ -554,6 +648,49 @@ def report() -> None:
     lines += ["", NOTES_MARK]
     RESULTS.write_text("\n".join(lines) + (notes if notes else "\n"))
     print(f"Wrote {RESULTS.relative_to(ROOT)}")
+
+
+MIXED_KINDS = [
+    ("anonymous", "anonymous readers of the skill page", 3),
+    ("member", "signed-in readers of the skill page", 3),
+    ("comment", "members posting comments (API, token)", 1),
+    ("review", "one reviewer approving proposals (API, token; pauses between approvals)", 1),
+    ("inplace", "in-place answers: tick/untick, watch/unwatch, self and lead assessment", 1),
+]
+
+
+def _mixed_all_lines(by: dict) -> list[str]:
+    """Everyone at once (bench/run measure_mixed_all): each kind's latency, errors, and the targets."""
+    lines = []
+    for phase in ("small", "big"):
+        rows = [(kind, label, conns, by.get((phase, f"mixed-all-{kind}"))) for kind, label, conns in MIXED_KINDS]
+        if not any(r for *_, r in rows):
+            continue
+        lines += [
+            "",
+            f"## Mixed load, everyone at once ({phase} catalog)",
+            "",
+            "Every kind is its own wrk for the same time, measured at once; every answer must be 2xx (the "
+            "in-place answers are asked as the page's script asks them, so they are 200 fragments, not 302s).",
+            "",
+            "| Kind | Connections | Requests/s | p50 ms | p95 ms | p99 ms | Requests | Non-2xx | Socket errors |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for _kind, label, conns, r in rows:
+            if r:
+                lines.append(
+                    f"| {label} | {conns} | {_rps(r['rps'])} | {r['p50_ms']:.1f} | {r.get('p95_ms', 0):.1f} | "
+                    f"{r['p99_ms']:.1f} | {r['requests']:,} | {r['non2xx']} | {r['socket_errors']} |"
+                )
+        member, inplace = by.get((phase, "mixed-all-member")), by.get((phase, "mixed-all-inplace"))
+        errors = sum(r["non2xx"] + r["socket_errors"] for *_, r in rows if r)
+        lines.append("")
+        lines.append(f"Errors, all kinds: **{errors}** (target 0).")
+        if member:
+            lines.append(f"Signed-in skill page p99 ÷ p50: **{member['p99_ms'] / member['p50_ms']:.2f}** (target ≤ 3).")
+        if inplace:
+            lines.append(f"In-place answers p95: **{inplace.get('p95_ms', 0):.1f} ms** (target < 100 ms).")
+    return lines
 
 
 def _flood_lines(by: dict) -> list[str]:
@@ -661,6 +798,8 @@ def main(argv: list[str]) -> None:
         render(args[0], args[1:])
     elif command == "profile":
         profile(args[0], args[1:])
+    elif command == "mixed_setup":
+        print(json.dumps(mixed_setup(args[0], int(args[1]))))
     elif command == "machine":
         print(json.dumps(machine()))
     elif command == "report":

@@ -161,7 +161,9 @@ def _cells_with_ticks(*, user, role: Role, levels: list[Level]) -> QuerySet:
     )
 
 
-def plan_for(*, user) -> Plan:
+def plan_for(*, user, detail_for: int | None = None) -> Plan:
+    """The member's plan. detail_for (a skill's id): only that item gets its diff and change notes, the
+    others only what the progress counts read (the answer to one tick shows one item and the progress)."""
     profile = plan_profile(user=user)
     if profile is None:
         return Plan(state=PlanState.UNSET)
@@ -186,7 +188,10 @@ def plan_for(*, user) -> Plan:
         domain = cell.skill.group.domain
         if not plan.domains or plan.domains[-1].domain.pk != domain.pk:
             plan.domains.append(PlanDomain(domain))
-        plan.domains[-1].items.append(_item(cell, current.get(cell.skill_id), next_level))
+        if detail_for is None or cell.skill_id == detail_for:
+            plan.domains[-1].items.append(_item(cell, current.get(cell.skill_id), next_level))
+        else:
+            plan.domains[-1].items.append(PlanItem(next=cell, current=current.get(cell.skill_id)))
     for domain in plan.domains:
         # Required first, then the rest; each by name (the query's order, kept by the stable sort).
         domain.items.sort(key=lambda item: not item.next.required)

@@ -20,6 +20,7 @@ from growth import selectors, services
 from growth.forms import PlanSettingsForm
 from growth.models import PLANS_REVISION
 from growth.selectors import Plan
+from skillmatrix import partials
 from skills import freshness
 from skills.exports import neutralize
 
@@ -117,12 +118,12 @@ def plan_settings(request):
 @login_required
 @require_POST
 def tick(request, skill: str, level: str):
-    """action=done ticks the item (again, after a change); action=undo removes the tick."""
+    """action=done ticks the item (again, after a change); action=undo removes the tick.
+
+    Asked in place, the answer is the item and the progress as they now stand, else back to the plan."""
     action = request.POST.get("action", "")
     if action not in {"done", "undo"}:
-        return HttpResponse(
-            _("Unknown action: use “done” or “undo”."), status=400, content_type="text/plain; charset=utf-8"
-        )
+        return partials.message(_("Unknown action: use “done” or “undo”."), status=400)
     cell = selectors.plan_cell(user=request.user, skill_slug=skill, level_slug=level)
     if cell is None:
         raise Http404(_("This item is not in your growth plan."))
@@ -130,4 +131,8 @@ def tick(request, skill: str, level: str):
         services.tick_set(user=request.user, cell=cell)
     else:
         services.tick_clear(user=request.user, cell=cell)
+    if partials.wants_partial(request):
+        plan = selectors.plan_for(user=request.user, detail_for=cell.skill_id)
+        item = next(item for item in plan.items if item.skill.pk == cell.skill_id)
+        return partials.fragment(request, "growth/partials/tick_answer.html", {"plan": plan, "item": item})
     return redirect(reverse("growth:plan") + f"#item-{cell.skill.slug}")

@@ -16,11 +16,13 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from growth import selectors as growth_selectors
+from skillmatrix import partials
 from skills import freshness
 from skills.exports import write_csv
 from skills.models import Skill
@@ -262,27 +264,47 @@ def _initial_level(cell) -> str:
     return own.level.slug if own is not None and own.level is not None else "none"
 
 
-def _record_from_post(request, *, person, skill_slug: str, record) -> None:
+def _record_from_post(request, *, person, skill_slug: str, record):
+    """The member's cell for the skill, and the posted form: bound, and with the service's refusal among its errors."""
     cell = next((c for c in person.cells if c.skill.slug == skill_slug), None)
     if cell is None:
         raise Http404(_("This skill is not one of the role's skills."))
     form = AssessmentForm(request.POST, levels=cell.levels, prefix=skill_slug)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-        return
-    try:
-        record(
-            skill=cell.skill,
-            level=form.level_obj(),
-            evidence_url=form.cleaned_data["evidence_url"],
-            note=form.cleaned_data["note"],
-        )
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("Assessment of %(skill)s recorded.") % {"skill": cell.skill.name})
+    if form.is_valid():
+        try:
+            record(
+                skill=cell.skill,
+                level=form.level_obj(),
+                evidence_url=form.cleaned_data["evidence_url"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+    return cell, form
+
+
+def _recorded(request, cell, form, *, page: str, context) -> HttpResponse:
+    """After recording: in place, the row as it now stands with what it moved (context(): the page's
+    context, read again), or the form with its errors (400); else the outcome as a message and back to the page."""
+    if not partials.wants_partial(request):
+        if form.errors:
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+        else:
+            messages.success(request, _("Assessment of %(skill)s recorded.") % {"skill": cell.skill.name})
+        return redirect(page + f"#skill-{cell.skill.slug}")
+    answer = context()
+    if not form.errors:
+        cell, form = next((c, f) for c, f in answer["rows"] if c.skill.pk == cell.skill.pk)
+    answer |= {"cell": cell, "form": form, "recorded": not form.errors, "open": bool(form.errors)}
+    status = 400 if form.errors else 200
+    return partials.fragment(request, "teams/partials/assessment_answer.html", answer, status=status)
+
+
+def _person_context(team_access, user, membership=None) -> dict:
+    (found,) = selectors.people_skills([user], {user.pk: membership} if membership else None)
+    return _skills_context(found) | {"team": team_access.team, "access": team_access, "chart": _chart(found)}
 
 
 @login_required
@@ -294,9 +316,7 @@ def person(request, slug: str, username: str):
     membership = access.get_membership_or_404(team_access, username)
     if not membership.is_active:
         raise Http404(_("No such member in this team."))
-    (found,) = selectors.people_skills([membership.user], {membership.user_id: membership})
-    context = _skills_context(found) | {"team": team_access.team, "access": team_access, "chart": _chart(found)}
-    return render(request, "teams/person.html", context)
+    return render(request, "teams/person.html", _person_context(team_access, membership.user, membership))
 
 
 @login_required
@@ -309,8 +329,11 @@ def person_assess(request, slug: str, username: str, skill: str):
     def record(**kwargs):
         services.lead_assessment_record(team=team_access.team, lead=request.user, subject=membership.user, **kwargs)
 
-    _record_from_post(request, person=found, skill_slug=skill, record=record)
-    return redirect(reverse("teams:person", args=[slug, username]) + f"#skill-{skill}")
+    cell, form = _record_from_post(request, person=found, skill_slug=skill, record=record)
+    page = reverse("teams:person", args=[slug, username])
+    return _recorded(
+        request, cell, form, page=page, context=lambda: _person_context(team_access, membership.user, membership)
+    )
 
 
 def _target(request, found, roles):
@@ -326,21 +349,27 @@ def _target(request, found, roles):
     return selectors.default_target(found.profile, found.cells[0].levels if found.cells else [])
 
 
-@login_required
-@require_GET
-def my_skills(request):
+def _my_skills_context(request) -> dict:
     (found,) = selectors.people_skills([request.user])
     roles = growth_selectors.roles_for_choice()
     chosen = _target(request, found, roles)
     target = selectors.target_for(person=found, role=chosen[0], level=chosen[1]) if chosen else None
     levels = {rl.level.pk: rl.level for role in roles for rl in role.role_levels.all()}
-    context = _skills_context(found) | {
+    # The assessment forms post to the page's own target, so that an answer in place shows that target.
+    target_query = "?" + urlencode({"role": chosen[0].slug, "level": chosen[1].slug}) if chosen else ""
+    return _skills_context(found) | {
         "target": target,
+        "target_query": target_query,
         "roles": roles,
         "levels_for_choice": sorted(levels.values(), key=lambda level: level.position),
         "chart": _chart(found),
     }
-    return render(request, "teams/my_skills.html", context)
+
+
+@login_required
+@require_GET
+def my_skills(request):
+    return render(request, "teams/my_skills.html", _my_skills_context(request))
 
 
 @login_required
@@ -353,5 +382,12 @@ def my_skill_assess(request, skill: str):
     def record(**kwargs):
         services.self_assessment_record(user=request.user, **kwargs)
 
-    _record_from_post(request, person=found, skill_slug=skill, record=record)
-    return redirect(reverse("teams:my-skills") + f"#skill-{skill}")
+    cell, form = _record_from_post(request, person=found, skill_slug=skill, record=record)
+    page = reverse("teams:my-skills") + _target_query(request)
+    return _recorded(request, cell, form, page=page, context=lambda: _my_skills_context(request))
+
+
+def _target_query(request) -> str:
+    """The page's ?role=&level=, carried by its forms: back to the same target (validated when the page reads it)."""
+    chosen = {key: request.GET[key] for key in ("role", "level") if key in request.GET}
+    return "?" + urlencode(chosen) if chosen else ""

@@ -1,5 +1,5 @@
 -- Counts every answer outside 200-299 and appends one JSON line per run to
--- $WRK_REPORT: requests/s, p50 and p99 latency, non-2xx, socket errors.
+-- $WRK_REPORT: requests/s, p50, p95 and p99 latency, non-2xx, socket errors.
 -- wrk's own "Non-2xx or 3xx" line would let redirects pass.
 
 local threads = {}
@@ -26,10 +26,10 @@ function done(summary, latency, requests)
    local e = summary.errors
    local line = string.format(
       '{"phase": "%s", "name": "%s", "path": "%s", "requests": %d, "seconds": %.3f, "rps": %.2f, '
-         .. '"p50_ms": %.3f, "p99_ms": %.3f, "max_ms": %.3f, "non2xx": %d, "socket_errors": %d, "bytes": %d, "load": %s}\n',
+         .. '"p50_ms": %.3f, "p95_ms": %.3f, "p99_ms": %.3f, "max_ms": %.3f, "non2xx": %d, "socket_errors": %d, "bytes": %d, "load": %s}\n',
       os.getenv("WRK_PHASE") or "", os.getenv("WRK_NAME") or "", os.getenv("WRK_PATH") or "",
       summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
-      latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+      latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
       bad, e.connect + e.read + e.write + e.timeout, tonumber(os.getenv("WRK_BYTES") or "0"), os.getenv("WRK_LOAD") or "null")
    io.write(line)
    local path = os.getenv("WRK_REPORT")

@@ -81,14 +81,14 @@ def accept_on_account_page(site: Site) -> None:
 def assess(page, skill: str, level: str, *, url: str = "", note: str = "") -> None:
     """Open the skill's form on /me/skills/ or a person's page, fill it and record."""
     row = page.locator(f"#skill-{skill}")
+    name = row.locator("h3").inner_text()
     row.locator("summary").click()
     form = row.locator("form")
     form.get_by_label("Level whose expectation is met").select_option(label=level)
     form.get_by_label("Evidence link").fill(url)
     form.get_by_label("Note (Markdown)").fill(note)
     form.get_by_role("button", name=re.compile("^Record")).click()
-    page.wait_for_url(f"**#skill-{skill}")
-    expect(page.locator(".messages")).to_contain_text("recorded")
+    expect(page.locator("#inplace-status")).to_have_text(f"Assessment of {name} recorded.")  # in place
 
 
 def self_assess(site: Site, assessments: list[tuple]) -> None:

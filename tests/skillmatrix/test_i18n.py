@@ -613,8 +613,8 @@ def test_scripts_get_their_messages_in_the_page_language(client, seeded_catalog,
     content = client.get(f"/skills/{SEED}/?lang=de").content.decode()
     assert 'data-loading="Kommentare werden geladen…"' in content
     assert 'data-hidden-by="Von einem Prüfer ausgeblendet: %(reason)s"' in content
-    assert 'data-label-unwatch="Nicht mehr beobachten"' in content
-    assert 'data-one="1 Beobachter"' in content
+    assert 'data-failed="Der Server war nicht erreichbar. Bitte versuchen Sie es erneut."' in content
+    assert ">Beobachten</button>" in content
 
 
 def test_api_errors_follow_the_language(client, db):

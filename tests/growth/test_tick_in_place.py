@@ -1,0 +1,82 @@
+"""Ticks asked for in place (static/js/inplace.js): the item and the progress as they now stand; the plain form too."""
+
+import re
+
+from django.test import Client
+
+from growth.models import Tick
+from growth.selectors import plan_for
+from growth.services import tick_set
+from skills.models import Expectation
+
+PARTIAL = {"HTTP_X_REQUESTED_WITH": "partial"}
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_tick_in_place_answers_the_item_and_the_progress(planner, world):
+    client = client_for(planner)
+    response = client.post("/me/plan/ticks/zeta/senior/", {"action": "done"}, **PARTIAL)
+    assert response.status_code == 200
+    assert response["X-Partial"] == "true"
+    html = response.content.decode()
+    assert "<p data-inplace-status>Marked as done: Zeta</p>" in html
+    assert '<section class="plan-progress" id="progress"' in html
+    assert '<dd class="stat__value" data-plan-done>1 of 4</dd>' in html
+    assert 'id="item-zeta"' in html and 'id="item-kappa"' not in html  # only the item ticked
+    assert 'name="action" value="undo"' in html and "<!DOCTYPE" not in html
+    assert Tick.objects.filter(user=planner, expectation=world.cells["zeta@senior"]).exists()
+
+    undone = client.post("/me/plan/ticks/zeta/senior/", {"action": "undo"}, **PARTIAL).content.decode()
+    assert "No longer marked as done: Zeta" in undone and "0 of 4" in undone
+    assert not Tick.objects.filter(user=planner).exists()
+
+
+def test_the_plain_form_still_redirects_to_the_item(planner, world):
+    response = client_for(planner).post("/me/plan/ticks/zeta/senior/", {"action": "done"})
+    assert response.status_code == 302
+    assert response["Location"] == "/me/plan/#item-zeta"
+    assert Tick.objects.filter(user=planner).count() == 1
+
+
+def test_errors_in_place_are_the_servers_message(planner, world):
+    client = client_for(planner)
+    bad = client.post("/me/plan/ticks/zeta/senior/", {"action": "maybe"}, **PARTIAL)
+    assert (bad.status_code, bad["Content-Type"]) == (400, "text/plain; charset=utf-8")
+    assert bad.content.decode() == "Unknown action: use “done” or “undo”."
+    missing = client.post("/me/plan/ticks/middle-only/senior/", {"action": "done"}, **PARTIAL)
+    assert (missing.status_code, missing["Content-Type"]) == (404, "text/plain; charset=utf-8")
+    assert missing.content.decode() == "This item is not in your growth plan."
+
+
+def test_the_plan_page_loads_the_script_and_marks_its_forms(planner, world):
+    html = client_for(planner).get("/me/plan/").content.decode()
+    assert "/static/js/inplace.js" in html
+    assert 'class="inline-form plan-item__tick" data-inplace>' in html
+    assert '<div id="inplace-status" class="visually-hidden" role="status" aria-live="polite"' in html
+
+
+def _item_html(html: str, slug: str) -> str:
+    start = html.index(f'id="item-{slug}"')
+    item = html[start : html.index("</li>", start)]
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", item)
+
+
+def test_the_answer_in_place_agrees_with_the_plan_page(planner, world):
+    """The answer reads the plan with one item in detail (plan_for(detail_for=…)): the same item, the same counts."""
+    tick_set(user=planner, cell=world.cells["delta@senior"])
+    Expectation.objects.filter(pk=world.cells["delta@senior"].pk).update(description="Writes tests for everything.")
+    client = client_for(planner)
+    answer = client.post("/me/plan/ticks/zeta/senior/", {"action": "done"}, **PARTIAL).content.decode()
+    page = client.get("/me/plan/").content.decode()
+    assert _item_html(answer, "zeta") == _item_html(page, "zeta")
+    assert "Compare with your level (Middle)" in _item_html(answer, "zeta")  # the diff is there
+    progress = re.compile(r'<section class="plan-progress".*?</section>', re.S)
+    assert progress.search(answer).group(0) == progress.search(page).group(0)
+    full, focused = plan_for(user=planner), plan_for(user=planner, detail_for=world.cells["zeta@senior"].skill_id)
+    counts = ("total", "done", "required_total", "required_done", "changed", "percent")
+    assert [getattr(focused, name) for name in counts] == [getattr(full, name) for name in counts]

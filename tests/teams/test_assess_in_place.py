@@ -1,0 +1,75 @@
+"""Assessments recorded in place (static/js/inplace.js): the row and what it moved, errors in the form, the
+plain form too, and the privacy rules: a fragment about another member only for their leads."""
+
+import pytest
+
+from teams.models import Assessment
+from tests.teams.helpers import SECRET_NOTE, client_for
+
+PARTIAL = {"HTTP_X_REQUESTED_WITH": "partial"}
+
+
+def test_my_assessment_in_place_answers_the_row_the_target_and_the_chart(world, cast):
+    client = client_for(cast["member"])
+    response = client.post(
+        "/me/skills/tracking/?role=data-scientist&level=senior",
+        {"tracking-level": "senior", "tracking-note": "Ran the tracker for a quarter."},
+        **PARTIAL,
+    )
+    assert (response.status_code, response["X-Partial"]) == (200, "true")
+    html = response.content.decode()
+    assert "<p data-inplace-status>Assessment of Tracking recorded.</p>" in html
+    assert '<li class="card skill-row" id="skill-tracking">' in html and 'id="skill-testing"' not in html
+    assert "Ran the tracker for a quarter." in html
+    assert 'id="target"' in html and "Towards Senior Data Scientist" in html
+    assert 'id="skills-chart"' in html
+    # The row's form posts to the same target again, and is closed after a success.
+    assert 'action="/me/skills/tracking/?role=data-scientist&amp;level=senior" data-inplace>' in html
+    assert '<details class="skill-row__form">' in html
+    assert Assessment.objects.filter(subject=cast["member"], assessor=cast["member"]).count() == 1
+
+
+def test_an_invalid_assessment_in_place_shows_the_form_with_its_errors(world, cast):
+    client = client_for(cast["member"])
+    response = client.post("/me/skills/tracking/", {"tracking-level": "wizard"}, **PARTIAL)
+    assert (response.status_code, response["X-Partial"]) == (400, "true")
+    html = response.content.decode()
+    assert "The assessment of Tracking was not recorded: see the form." in html
+    assert '<details class="skill-row__form" open>' in html
+    assert "Select a valid choice." in html and 'aria-invalid="true"' in html
+    assert not Assessment.objects.exists()
+
+
+def test_the_plain_assessment_form_still_redirects(world, cast):
+    response = client_for(cast["member"]).post("/me/skills/tracking/", {"tracking-level": "middle"})
+    assert (response.status_code, response["Location"]) == (302, "/me/skills/#skill-tracking")
+    lead = client_for(cast["lead"]).post("/teams/core/people/member/tracking/", {"tracking-level": "junior"})
+    assert (lead.status_code, lead["Location"]) == (302, "/teams/core/people/member/#skill-tracking")
+    assert Assessment.objects.count() == 2
+
+
+def test_the_lead_records_in_place_on_the_members_page(world, cast):
+    response = client_for(cast["lead"]).post(
+        "/teams/core/people/member/tracking/", {"tracking-level": "junior", "tracking-note": SECRET_NOTE}, **PARTIAL
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Assessment of Tracking recorded." in html and SECRET_NOTE in html
+    assert 'action="/teams/core/people/member/tracking/" data-inplace>' in html
+    assert 'id="target"' not in html  # the lead's page has no target
+    assert Assessment.objects.get().assessor == cast["lead"]
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("outsider", 404), ("invitee", 403), ("teammate", 403), ("member", 403), ("other_lead", 404), ("staff", 403)],
+)
+def test_no_fragment_about_a_member_for_anyone_but_their_lead(world, cast, assessed, persona, status):
+    before = Assessment.objects.count()
+    response = client_for(cast[persona]).post(
+        "/teams/core/people/member/tracking/", {"tracking-level": "junior"}, **PARTIAL
+    )
+    assert response.status_code == status
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert SECRET_NOTE not in response.content.decode()
+    assert Assessment.objects.count() == before
