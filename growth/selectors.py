@@ -12,6 +12,7 @@ from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from growth.models import PlanProfile
+from skills import translations
 from skills.diff import Segment, has_changes, step_changes, word_diff
 from skills.models import Domain, Expectation, Level, Role, RoleLevel
 
@@ -195,7 +196,7 @@ def plan_for(*, user) -> Plan:
 def _item(upcoming: Expectation, current: Expectation | None, next_level: Level) -> PlanItem:
     item = PlanItem(next=upcoming, current=current)
     if current is None:
-        item.changes.append(_("New at %(level)s") % {"level": next_level.name})
+        item.changes.append(_("New at %(level)s") % {"level": translations.text(next_level, "name")})
         return item
     item.segments, changes = step_changes(current, upcoming)
     item.changes.extend(changes)

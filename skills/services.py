@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from skills import locking
+from skills import locking, translations
 from skills.models import CELL_HAS_ROLE_LEVEL, Expectation, Level, Proficiency, Role, RoleLevel, Skill
 
 
@@ -32,6 +32,8 @@ class CellChange:
     description: str
     required: bool
     proficiency: str
+    # The description in the site's other languages (skills/translations.py); None leaves them as they are.
+    translations: dict | None = None
 
 
 def violates(error: IntegrityError, constraint: str) -> bool:
@@ -84,12 +86,18 @@ def cell_save(*, skill: Skill, change: CellChange, cell: Expectation | None = No
     cell, as the admin edits it), that cell takes the skill, role and level given: it may move.
     """
     cell_validate(role=change.role, level=change.level, description=change.description, proficiency=change.proficiency)
+    if change.translations is not None:
+        found = translations.problems(change.translations, translations.field_limits(Expectation))
+        if found:
+            raise ValidationError({"translations": found})
     # The text as given (the forms strip it; an import keeps its file's bytes).
     content = {
         "description": change.description,
         "required": change.required,
         "proficiency": change.proficiency,
     }
+    if change.translations is not None:
+        content["translations"] = change.translations
     axes = {"skill": skill, "role": change.role, "level": change.level}
     if cell is not None and cell.pk is not None:
         # The cell may move to another skill: both skills' rows first (their "Last updated" both change).
