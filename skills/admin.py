@@ -9,6 +9,7 @@ by AuditContextMiddleware; each object's page links to its events.
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,11 +19,12 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from skillmatrix.exceptions import Conflict
-from skills import locking, merge, services
+from skills import locking, merge, services, translations
 from skills.models import (
     CELL_HAS_ROLE_LEVEL,
     Domain,
@@ -81,6 +83,7 @@ def cell_change(cell: Expectation) -> services.CellChange:
         description=cell.description,
         required=cell.required,
         proficiency=cell.proficiency,
+        translations=cell.translations,
     )
 
 
@@ -91,6 +94,79 @@ def save_cell(cell: Expectation) -> None:
     cell._state.adding = False
 
 
+def _translation_field_name(language: str, name: str) -> str:
+    return f"translation_{language.replace('-', '_')}_{name}"
+
+
+def translations_form(model, base: type[forms.ModelForm] = forms.ModelForm) -> type[forms.ModelForm]:
+    """`base` with a text field per language and translated field of `model`, read from and written to the row's
+    `translations` (skills/translations.py): an editor fills in words, not JSON."""
+    language_names = dict(settings.LANGUAGES)
+    limits = translations.field_limits(model)
+    declared = {}
+    for language in translations.LANGUAGES:
+        for name, limit in limits.items():
+            english = model._meta.get_field(name)
+            declared[_translation_field_name(language, name)] = forms.CharField(
+                label=format_lazy("{} ({})", capfirst(english.verbose_name), language_names[language]),
+                required=False,
+                max_length=limit,
+                widget=forms.Textarea(attrs={"rows": 3}) if english.max_length is None else None,
+                help_text=_("Empty: the English text is shown, marked as English."),
+            )
+
+    def __init__(self, *args, **kwargs):
+        base.__init__(self, *args, **kwargs)
+        stored = self.instance.translations or {}
+        for language in translations.LANGUAGES:
+            for name in limits:
+                self.fields[_translation_field_name(language, name)].initial = (stored.get(language) or {}).get(
+                    name, ""
+                )
+
+    def clean(self):
+        cleaned = base.clean(self)
+        value = {}
+        for language in translations.LANGUAGES:
+            texts = {name: cleaned.get(_translation_field_name(language, name)) or "" for name in limits}
+            texts = {name: text for name, text in texts.items() if text.strip()}
+            if texts:
+                value[language] = texts
+        found = translations.problems(value, limits)
+        if found:
+            raise ValidationError(found)
+        self.instance.translations = value
+        return cleaned
+
+    return type(f"{model.__name__}TranslationsForm", (base,), {**declared, "__init__": __init__, "clean": clean})
+
+
+class TranslationsAdmin(admin.ModelAdmin):
+    """The row's translations as text fields, one folded section per language, instead of raw JSON."""
+
+    def get_exclude(self, request, obj=None):
+        return [*(super().get_exclude(request, obj) or []), "translations"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.fieldsets:
+            return fieldsets
+        fields = [name for _name, options in fieldsets for name in options["fields"]]
+        main = [name for name in fields if not str(name).startswith("translation_")]
+        language_names = dict(settings.LANGUAGES)
+        per_language = [
+            (
+                language_names[language],
+                {
+                    "fields": [name for name in fields if str(name).startswith(_translation_field_name(language, ""))],
+                    "classes": ["collapse"],
+                },
+            )
+            for language in translations.LANGUAGES
+        ]
+        return [(None, {"fields": main}), *per_language]
+
+
 class SkillGroupInline(admin.TabularInline):
     model = SkillGroup
     extra = 0
@@ -99,7 +175,8 @@ class SkillGroupInline(admin.TabularInline):
 
 
 @admin.register(Domain)
-class DomainAdmin(admin.ModelAdmin):
+class DomainAdmin(TranslationsAdmin):
+    form = translations_form(Domain)
     list_display = ["name", "slug", "position", "group_count"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
@@ -115,7 +192,8 @@ class DomainAdmin(admin.ModelAdmin):
 
 
 @admin.register(SkillGroup)
-class SkillGroupAdmin(admin.ModelAdmin):
+class SkillGroupAdmin(TranslationsAdmin):
+    form = translations_form(SkillGroup)
     list_display = ["name", "domain", "slug", "position", "skill_count"]
     list_filter = ["domain"]
     list_select_related = ["domain"]
@@ -154,7 +232,8 @@ class ExpectationInline(admin.TabularInline):
 
 
 @admin.register(Skill)
-class SkillAdmin(CatalogRulesAdmin):
+class SkillAdmin(TranslationsAdmin, CatalogRulesAdmin):
+    form = translations_form(Skill)
     list_display = ["name", "group", "domain", "cell_count", "updated"]
     list_filter = ["group__domain", "group", "updated"]
     list_select_related = ["group__domain"]
@@ -388,7 +467,8 @@ class RoleLevelInline(admin.StackedInline):
 
 
 @admin.register(Role)
-class RoleAdmin(CatalogRulesAdmin):
+class RoleAdmin(TranslationsAdmin, CatalogRulesAdmin):
+    form = translations_form(Role)
     list_display = ["name", "family", "slug", "level_count", "cell_count"]
     list_filter = ["family"]
     search_fields = ["name", "slug", "family", "tagline"]
@@ -412,15 +492,16 @@ class RoleAdmin(CatalogRulesAdmin):
 
 
 @admin.register(Level)
-class LevelAdmin(admin.ModelAdmin):
+class LevelAdmin(TranslationsAdmin):
+    form = translations_form(Level)
     list_display = ["name", "short", "slug", "position"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Expectation)
-class ExpectationAdmin(CatalogRulesAdmin):
-    form = CellForm
+class ExpectationAdmin(TranslationsAdmin, CatalogRulesAdmin):
+    form = translations_form(Expectation, CellForm)
     list_display = ["skill", "role", "level", "required", "proficiency", "version"]
     list_filter = ["required", "proficiency", "level", "role__family", "role", "skill__group__domain"]
     list_select_related = ["skill", "role", "level"]
