@@ -53,3 +53,18 @@ def tr_markdown(obj, name: str) -> SafeString:
     if fallback:
         return format_html('<div class="lang-fallback">{}<div lang="{}">{}</div></div>', _mark(), ENGLISH, html)
     return mark_safe(html)  # sanitized by render_markdown
+
+
+@register.filter(name="has_tr")
+def has_tr(obj, name: str) -> bool:
+    """Whether field `name` of `obj` has a text in the page's language (never, on an English page)."""
+    return active_language() != ENGLISH and not text_in_language(obj, name)[1]
+
+
+@register.filter(name="as_english", is_safe=True)
+def as_english(html: SafeString) -> SafeString:
+    """{{ html|as_english }}: HTML of English catalog text (a highlighted search hit), marked as English on a page in
+    another language."""
+    if active_language() == ENGLISH:
+        return html
+    return format_html('<span lang="{}">{}</span> {}', ENGLISH, html, _mark())

@@ -276,3 +276,21 @@ def test_the_domain_admin_page_folds_each_language(client, staff, levels):
     html = client.get(reverse("admin:skills_domain_change", args=[domain.pk])).content.decode()
     assert 'value="Daten"' in html
     assert html.count("collapse") >= len(translations.LANGUAGES)
+
+
+def test_a_diffs_hidden_labels_say_their_language_inside_english_text():
+    from skills.diff import diff_html, word_diff
+
+    with translation.override("de"):
+        html = diff_html(word_diff("Writes tests.", "Writes good tests."))
+    assert '<ins><span class="visually-hidden" lang="de">hinzugefügt: </span> good</ins>' in html
+    with translation.override("en"):
+        assert '<span class="visually-hidden">added: </span>' in diff_html(word_diff("a", "a b"))
+
+
+@pytest.mark.django_db
+def test_search_results_name_a_skill_in_the_visitors_language_or_mark_the_english(client, seeded_catalog):
+    html = client.get(reverse("skills:search"), {"q": "experiment tracking", "lang": "de"}).content.decode()
+    assert ">ML-Experiment-Tracking</a>" in html
+    assert '<span lang="en"><mark>Experiment</mark> <mark>Tracking</mark></span> ' + MARK in html
+    assert '<p class="search-result__snippet" lang="en">' in html
