@@ -76,20 +76,22 @@ class CellForm(forms.ModelForm):
         return cleaned
 
 
-def cell_change(cell: Expectation) -> services.CellChange:
+def cell_change(cell: Expectation, *, translations: dict | None = None) -> services.CellChange:
     return services.CellChange(
         role=cell.role,
         level=cell.level,
         description=cell.description,
         required=cell.required,
         proficiency=cell.proficiency,
-        translations=cell.translations,
+        translations=translations,
     )
 
 
-def save_cell(cell: Expectation) -> None:
+def save_cell(cell: Expectation, *, translations: dict | None = None) -> None:
     """Write the cell as the form left it, through the service; the form's instance takes the saved row's id."""
-    saved, _changed = services.cell_save(skill=cell.skill, change=cell_change(cell), cell=cell)
+    saved, _changed = services.cell_save(
+        skill=cell.skill, change=cell_change(cell, translations=translations), cell=cell
+    )
     cell.pk, cell.version = saved.pk, saved.version
     cell._state.adding = False
 
@@ -511,7 +513,7 @@ class ExpectationAdmin(TranslationsAdmin, CatalogRulesAdmin):
     list_per_page = 50
 
     def save_model(self, request, obj, form, change):
-        save_cell(obj)
+        save_cell(obj, translations=obj.translations)  # as the form's translation fields left them
 
     def delete_model(self, request, obj):
         services.cell_delete(cell=obj)

@@ -32,7 +32,8 @@ class CellChange:
     description: str
     required: bool
     proficiency: str
-    # The description in the site's other languages (skills/translations.py); None leaves them as they are.
+    # The description in the site's other languages (skills/translations.py). None keeps them while the description
+    # stays the same, and drops them when it changes (they translated the old text).
     translations: dict | None = None
 
 
@@ -115,6 +116,10 @@ def cell_save(*, skill: Skill, change: CellChange, cell: Expectation | None = No
     if current is None:
         with _refusal_as_validation_error(change.role, change.level):
             return Expectation.objects.create(**axes, **content), True
+    if change.translations is None and current.description != change.description and current.translations:
+        # The translations of the description translated the text it had: shown now, they would tell readers of
+        # another language something the catalog no longer says. The English text shows, marked, until retranslated.
+        content["translations"] = _without_description(current.translations)
     new = {**{f"{name}_id": value.pk for name, value in axes.items()}, **content}
     changed = [field for field, value in new.items() if getattr(current, field) != value]
     if not changed:
@@ -125,6 +130,11 @@ def cell_save(*, skill: Skill, change: CellChange, cell: Expectation | None = No
         current.save(update_fields=changed)
     current.refresh_from_db(fields=["version"])
     return current, True
+
+
+def _without_description(value: dict) -> dict:
+    kept = {language: {k: v for k, v in texts.items() if k != "description"} for language, texts in value.items()}
+    return {language: texts for language, texts in kept.items() if texts}
 
 
 @transaction.atomic

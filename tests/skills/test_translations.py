@@ -294,3 +294,30 @@ def test_search_results_name_a_skill_in_the_visitors_language_or_mark_the_englis
     assert ">ML-Experiment-Tracking</a>" in html
     assert '<span lang="en"><mark>Experiment</mark> <mark>Tracking</mark></span> ' + MARK in html
     assert '<p class="search-result__snippet" lang="en">' in html
+
+
+@pytest.mark.django_db
+def test_a_new_description_drops_the_translations_of_the_old_one(levels):
+    from skills.services import CellChange, cell_save
+
+    cell = ExpectationFactory(role=make_role(levels), level=levels[0], description="Writes tests.")
+    Expectation.objects.filter(pk=cell.pk).update(
+        translations={"de": {"description": "Schreibt Tests."}, "es": {"description": "Escribe pruebas."}}
+    )
+    same = CellChange(cell.role, cell.level, "Writes tests.", required=True, proficiency=cell.proficiency)
+    saved, _changed = cell_save(skill=cell.skill, change=same)
+    assert saved.translations["de"] == {"description": "Schreibt Tests."}  # the text stayed: so do they
+    new = CellChange(cell.role, cell.level, "Writes thorough tests.", required=True, proficiency=cell.proficiency)
+    saved, _changed = cell_save(skill=cell.skill, change=new)
+    cell.refresh_from_db()
+    assert cell.translations == {}
+    given = CellChange(
+        cell.role, cell.level, "Writes tests first.", True, cell.proficiency, translations={"de": {"description": "X."}}
+    )
+    cell_save(skill=cell.skill, change=given)
+    cell.refresh_from_db()
+    assert cell.translations == {"de": {"description": "X."}}
+    with pytest.raises(ValidationError):
+        cell_save(
+            skill=cell.skill, change=CellChange(cell.role, cell.level, "Y.", True, "working", translations={"fr": {}})
+        )
