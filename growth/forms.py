@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from skills import translations
 from skills.models import Role
 
 
@@ -19,9 +20,11 @@ class PlanSettingsForm(forms.Form):
         self.roles = {role.slug: role for role in roles}
         levels = {rl.level.slug: rl.level for role in roles for rl in role.role_levels.all()}
         self.levels = dict(sorted(levels.items(), key=lambda item: item[1].position))
-        self.fields["role"].choices = [("", _("Choose a role"))] + [(role.slug, role.name) for role in roles]
+        self.fields["role"].choices = [("", _("Choose a role"))] + [
+            (role.slug, translations.text(role, "name")) for role in roles
+        ]
         self.fields["level"].choices = [("", _("Choose a level"))] + [
-            (level.slug, level.name) for level in self.levels.values()
+            (level.slug, translations.text(level, "name")) for level in self.levels.values()
         ]
 
     def levels_of(self, role: Role) -> list[str]:
@@ -33,11 +36,11 @@ class PlanSettingsForm(forms.Form):
         if role is None or level is None:
             return data
         if level.slug not in self.levels_of(role):
-            names = ", ".join(rl.level.name for rl in role.role_levels.all())
+            names = ", ".join(translations.text(rl.level, "name") for rl in role.role_levels.all())
             self.add_error(
                 "level",
                 _("The role %(role)s has no level %(level)s. Its levels: %(levels)s.")
-                % {"role": role.name, "level": level.name, "levels": names},
+                % {"role": translations.text(role, "name"), "level": translations.text(level, "name"), "levels": names},
             )
             return data
         data["role_obj"], data["level_obj"] = role, level
@@ -49,7 +52,7 @@ class PlanSettingsForm(forms.Form):
         return [
             {
                 "slug": role.slug,
-                "name": role.name,
+                "name": translations.text(role, "name"),
                 "levels": " ".join(self.levels_of(role)),
                 "selected": role.slug == selected,
             }
@@ -59,6 +62,6 @@ class PlanSettingsForm(forms.Form):
     def level_options(self) -> list[dict]:
         selected = self["level"].value()
         return [
-            {"slug": level.slug, "name": level.name, "selected": level.slug == selected}
+            {"slug": level.slug, "name": translations.text(level, "name"), "selected": level.slug == selected}
             for level in self.levels.values()
         ]

@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from growth.models import PlanProfile
+from skills import translations
 from skills.diff import Segment, has_changes, step_changes, word_diff
 from skills.models import Domain, Expectation, Level, Role, RoleLevel
 
@@ -201,7 +202,7 @@ def plan_for(*, user, detail_for: int | None = None) -> Plan:
 def _item(upcoming: Expectation, current: Expectation | None, next_level: Level) -> PlanItem:
     item = PlanItem(next=upcoming, current=current)
     if current is None:
-        item.changes.append(_("New at %(level)s") % {"level": next_level.name})
+        item.changes.append(_("New at %(level)s") % {"level": translations.text(next_level, "name")})
         return item
     item.segments, changes = step_changes(current, upcoming)
     item.changes.extend(changes)

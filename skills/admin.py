@@ -9,6 +9,7 @@ by AuditContextMiddleware; each object's page links to its events.
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
@@ -20,11 +21,12 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from skillmatrix.exceptions import Conflict
-from skills import locking, merge, services
+from skills import locking, merge, services, translations
 from skills.models import (
     CELL_HAS_ROLE_LEVEL,
     ROLE_HAS_FAMILY,
@@ -78,19 +80,22 @@ class CellForm(forms.ModelForm):
         return cleaned
 
 
-def cell_change(cell: Expectation) -> services.CellChange:
+def cell_change(cell: Expectation, *, translations: dict | None = None) -> services.CellChange:
     return services.CellChange(
         role=cell.role,
         level=cell.level,
         description=cell.description,
         required=cell.required,
         proficiency=cell.proficiency,
+        translations=translations,
     )
 
 
-def save_cell(cell: Expectation) -> None:
+def save_cell(cell: Expectation, *, translations: dict | None = None) -> None:
     """Write the cell as the form left it, through the service; the form's instance takes the saved row's id."""
-    saved, _changed = services.cell_save(skill=cell.skill, change=cell_change(cell), cell=cell)
+    saved, _changed = services.cell_save(
+        skill=cell.skill, change=cell_change(cell, translations=translations), cell=cell
+    )
     cell.pk, cell.version = saved.pk, saved.version
     cell._state.adding = False
 
@@ -103,6 +108,79 @@ class NameColumn:
         return obj.name
 
 
+def _translation_field_name(language: str, name: str) -> str:
+    return f"translation_{language.replace('-', '_')}_{name}"
+
+
+def translations_form(model, base: type[forms.ModelForm] = forms.ModelForm) -> type[forms.ModelForm]:
+    """`base` with a text field per language and translated field of `model`, read from and written to the row's
+    `translations` (skills/translations.py): an editor fills in words, not JSON."""
+    language_names = dict(settings.LANGUAGES)
+    limits = translations.field_limits(model)
+    declared = {}
+    for language in translations.LANGUAGES:
+        for name, limit in limits.items():
+            english = model._meta.get_field(name)
+            declared[_translation_field_name(language, name)] = forms.CharField(
+                label=format_lazy("{} ({})", capfirst(english.verbose_name), language_names[language]),
+                required=False,
+                max_length=limit,
+                widget=forms.Textarea(attrs={"rows": 3}) if english.max_length is None else None,
+                help_text=_("Empty: the English text is shown, marked as English."),
+            )
+
+    def __init__(self, *args, **kwargs):
+        base.__init__(self, *args, **kwargs)
+        stored = self.instance.translations or {}
+        for language in translations.LANGUAGES:
+            for name in limits:
+                self.fields[_translation_field_name(language, name)].initial = (stored.get(language) or {}).get(
+                    name, ""
+                )
+
+    def clean(self):
+        cleaned = base.clean(self)
+        value = {}
+        for language in translations.LANGUAGES:
+            texts = {name: cleaned.get(_translation_field_name(language, name)) or "" for name in limits}
+            texts = {name: text for name, text in texts.items() if text.strip()}
+            if texts:
+                value[language] = texts
+        found = translations.problems(value, limits)
+        if found:
+            raise ValidationError(found)
+        self.instance.translations = value
+        return cleaned
+
+    return type(f"{model.__name__}TranslationsForm", (base,), {**declared, "__init__": __init__, "clean": clean})
+
+
+class TranslationsAdmin(admin.ModelAdmin):
+    """The row's translations as text fields, one folded section per language, instead of raw JSON."""
+
+    def get_exclude(self, request, obj=None):
+        return [*(super().get_exclude(request, obj) or []), "translations"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.fieldsets:
+            return fieldsets
+        fields = [name for _name, options in fieldsets for name in options["fields"]]
+        main = [name for name in fields if not str(name).startswith("translation_")]
+        language_names = dict(settings.LANGUAGES)
+        per_language = [
+            (
+                language_names[language],
+                {
+                    "fields": [name for name in fields if str(name).startswith(_translation_field_name(language, ""))],
+                    "classes": ["collapse"],
+                },
+            )
+            for language in translations.LANGUAGES
+        ]
+        return [(None, {"fields": main}), *per_language]
+
+
 class SkillGroupInline(admin.TabularInline):
     model = SkillGroup
     extra = 0
@@ -111,7 +189,8 @@ class SkillGroupInline(admin.TabularInline):
 
 
 @admin.register(Domain)
-class DomainAdmin(NameColumn, admin.ModelAdmin):
+class DomainAdmin(NameColumn, TranslationsAdmin):
+    form = translations_form(Domain)
     list_display = ["sorted_name", "slug", "position", "group_count"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
@@ -127,7 +206,8 @@ class DomainAdmin(NameColumn, admin.ModelAdmin):
 
 
 @admin.register(SkillGroup)
-class SkillGroupAdmin(NameColumn, admin.ModelAdmin):
+class SkillGroupAdmin(NameColumn, TranslationsAdmin):
+    form = translations_form(SkillGroup)
     list_display = ["sorted_name", "domain", "slug", "position", "skill_count"]
     list_filter = ["domain"]
     list_select_related = ["domain"]
@@ -183,7 +263,8 @@ class ExpectationInline(CompactForeignKeys, admin.StackedInline):
 
 
 @admin.register(Skill)
-class SkillAdmin(NameColumn, CompactForeignKeys, CatalogRulesAdmin):
+class SkillAdmin(NameColumn, CompactForeignKeys, TranslationsAdmin, CatalogRulesAdmin):
+    form = translations_form(Skill)
     list_display = ["sorted_name", "group", "domain", "cell_count", "updated"]
     list_filter = ["group__domain", "group", "updated"]
     list_select_related = ["group__domain"]
@@ -482,8 +563,8 @@ class RoleFamilyAdmin(NameColumn, admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(NameColumn, CatalogRulesAdmin):
-    form = RoleForm
+class RoleAdmin(NameColumn, TranslationsAdmin, CatalogRulesAdmin):
+    form = translations_form(Role, RoleForm)
     list_display = ["sorted_name", "family", "slug", "level_count", "cell_count"]
     list_filter = ["family"]
     search_fields = ["name", "slug", "family", "tagline"]
@@ -507,15 +588,16 @@ class RoleAdmin(NameColumn, CatalogRulesAdmin):
 
 
 @admin.register(Level)
-class LevelAdmin(NameColumn, admin.ModelAdmin):
+class LevelAdmin(NameColumn, TranslationsAdmin):
+    form = translations_form(Level)
     list_display = ["sorted_name", "short", "slug", "position"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Expectation)
-class ExpectationAdmin(CatalogRulesAdmin):
-    form = CellForm
+class ExpectationAdmin(TranslationsAdmin, CatalogRulesAdmin):
+    form = translations_form(Expectation, CellForm)
     list_display = ["skill", "role", "level", "required", "proficiency", "version"]
     list_filter = ["required", "proficiency", "level", "role__family", "role", "skill__group__domain"]
     list_select_related = ["skill", "role", "level"]
@@ -525,7 +607,7 @@ class ExpectationAdmin(CatalogRulesAdmin):
     list_per_page = 50
 
     def save_model(self, request, obj, form, change):
-        save_cell(obj)
+        save_cell(obj, translations=obj.translations)  # as the form's translation fields left them
 
     def delete_model(self, request, obj):
         services.cell_delete(cell=obj)

@@ -12,7 +12,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from skills import as_of, catalog_io, freshness, selectors, stored, throttling
+from skills import as_of, catalog_io, freshness, selectors, stored, throttling, translations
 from skills.models import Domain, Level, Proficiency, Role, RoleLevel, SkillGroup
 from skills.serializers import (
     DomainSerializer,
@@ -228,13 +228,24 @@ class SkillViewSet(viewsets.ReadOnlyModelViewSet):
 # --- The whole catalog ------------------------------------------------------------------
 
 
-def _object(properties: dict, **extra) -> dict:
-    return {"type": "object", "properties": properties, "required": list(properties), **extra}
+def _object(properties: dict, *, optional: dict | None = None, **extra) -> dict:
+    return {"type": "object", "properties": {**properties, **(optional or {})}, "required": list(properties), **extra}
 
 
 _TEXT = {"type": "string"}
 _SLUG = {"type": "string", "pattern": catalog_io.SLUG_RE.pattern}
 _WHOLE = {"type": "integer", "minimum": 0}
+# A row's text in the site's other languages (skills/translations.py); left out when it has none.
+_TRANSLATIONS = {
+    "translations": {
+        "type": "object",
+        "properties": {
+            language: {"type": "object", "additionalProperties": {"type": "string"}}
+            for language in translations.LANGUAGES
+        },
+        "additionalProperties": False,
+    }
+}
 
 # The format of skills/catalog_io.py (what `manage.py export_catalog` writes and `import_catalog` reads).
 CATALOG_SCHEMA = _object(
@@ -243,7 +254,9 @@ CATALOG_SCHEMA = _object(
         "version": {"type": "integer", "enum": [catalog_io.FORMAT_VERSION]},
         "levels": {
             "type": "array",
-            "items": _object({"slug": _SLUG, "name": _TEXT, "short": _TEXT, "position": _WHOLE}),
+            "items": _object(
+                {"slug": _SLUG, "name": _TEXT, "short": _TEXT, "position": _WHOLE}, optional=_TRANSLATIONS
+            ),
         },
         "domains": {
             "type": "array",
@@ -254,9 +267,10 @@ CATALOG_SCHEMA = _object(
                     "position": _WHOLE,
                     "groups": {
                         "type": "array",
-                        "items": _object({"slug": _SLUG, "name": _TEXT, "position": _WHOLE}),
+                        "items": _object({"slug": _SLUG, "name": _TEXT, "position": _WHOLE}, optional=_TRANSLATIONS),
                     },
-                }
+                },
+                optional=_TRANSLATIONS,
             ),
         },
         "roles": {
@@ -271,7 +285,8 @@ CATALOG_SCHEMA = _object(
                         "type": "array",
                         "items": _object({"level": _SLUG, "stack": _TEXT, "focus": _TEXT}),
                     },
-                }
+                },
+                optional=_TRANSLATIONS,
             ),
         },
         "skills": {
@@ -292,10 +307,12 @@ CATALOG_SCHEMA = _object(
                                 "required": {"type": "boolean"},
                                 "proficiency": {"type": "string", "enum": list(Proficiency.values)},
                                 "description": _TEXT,
-                            }
+                            },
+                            optional=_TRANSLATIONS,
                         ),
                     },
-                }
+                },
+                optional=_TRANSLATIONS,
             ),
         },
     },

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from skillmatrix.lock_conflicts import retry_on_lock_conflict
-from skills import locking, services
+from skills import locking, services, translations
 from skills.audit import FIRST_IMPORT, audit_context, preserve_last_updated
 from skills.models import (
     CELL_HAS_ROLE_LEVEL,
@@ -52,14 +52,18 @@ def export_catalog() -> dict[str, Any]:
     return {
         "format": FORMAT,
         "version": FORMAT_VERSION,
-        "levels": [{"slug": lv.slug, "name": lv.name, "short": lv.short, "position": lv.position} for lv in levels],
+        "levels": [
+            {"slug": lv.slug, "name": lv.name, "short": lv.short, "position": lv.position, **_translations(lv)}
+            for lv in levels
+        ],
         "domains": [
             {
                 "slug": d.slug,
                 "name": d.name,
                 "position": d.position,
+                **_translations(d),
                 "groups": [
-                    {"slug": g.slug, "name": g.name, "position": g.position}
+                    {"slug": g.slug, "name": g.name, "position": g.position, **_translations(g)}
                     for g in sorted(d.groups.all(), key=lambda g: (g.position, g.slug))
                 ],
             }
@@ -71,6 +75,7 @@ def export_catalog() -> dict[str, Any]:
                 "name": r.name,
                 "family": r.family,
                 "tagline": r.tagline,
+                **_translations(r),
                 "levels": [
                     {"level": rl.level.slug, "stack": rl.stack, "focus": rl.focus}
                     for rl in sorted(r.role_levels.all(), key=lambda rl: rl.level.position)
@@ -85,6 +90,7 @@ def export_catalog() -> dict[str, Any]:
                 "group": s.group.slug,
                 "summary": s.summary,
                 "updated": s.updated.isoformat(),
+                **_translations(s),
                 "cells": [
                     {
                         "role": c.role.slug,
@@ -92,6 +98,7 @@ def export_catalog() -> dict[str, Any]:
                         "required": c.required,
                         "proficiency": c.proficiency,
                         "description": c.description,
+                        **_translations(c),
                     }
                     for c in sorted(cells.get(s.pk, []), key=lambda c: (c.role.slug, level_pos[c.level_id]))
                 ],
@@ -99,6 +106,12 @@ def export_catalog() -> dict[str, Any]:
             for s in skills
         ],
     }
+
+
+def _translations(row) -> dict[str, Any]:
+    """The row's "translations" entry, in a stable order; none at all for a row without any."""
+    ordered = translations.normalized(row.translations, type(row).TRANSLATED)
+    return {"translations": ordered} if ordered else {}
 
 
 def dumps(data: dict[str, Any]) -> str:
@@ -189,6 +202,14 @@ class _Checker:
             self.fail(f"{where}.{key}", f"{value!r} is not a date (YYYY-MM-DD)")
             return None
 
+    def translations(self, record: dict, where: str, model) -> dict:
+        """The record's translations (none when it has no "translations" entry), or {} after naming each problem."""
+        value = record.get("translations", {})
+        found = translations.problems(value, translations.field_limits(model))
+        for problem in found:
+            self.fail(f"{where}.translations", problem)
+        return {} if found else value
+
     def unique(self, seen: dict, value: Any, where: str, what: str) -> None:
         if value is None:
             return
@@ -224,6 +245,7 @@ def validate(data: Any) -> None:
         c.unique(seen, slug, f"{where}.slug", "level slug")
         c.text(level, "name", where, max_length=60)
         c.text(level, "short", where, max_length=12)
+        c.translations(level, where, Level)
         c.unique(positions, c.integer(level, "position", where), f"{where}.position", "level position")
         if slug:
             level_slugs.add(slug)
@@ -236,6 +258,7 @@ def validate(data: Any) -> None:
             continue
         c.unique(seen, c.slug(domain, "slug", where, max_length=120), f"{where}.slug", "domain slug")
         c.text(domain, "name", where, max_length=120)
+        c.translations(domain, where, Domain)
         c.integer(domain, "position", where)
         for j, group in enumerate(c.list_of(domain, "groups", where)):
             gwhere = _label(group, j, f"{where}.groups")
@@ -244,6 +267,7 @@ def validate(data: Any) -> None:
             slug = c.slug(group, "slug", gwhere, max_length=120)
             c.unique(group_seen, slug, f"{gwhere}.slug", "group slug")
             c.text(group, "name", gwhere, max_length=120)
+            c.translations(group, gwhere, SkillGroup)
             c.integer(group, "position", gwhere)
             if slug:
                 group_slugs.add(slug)
@@ -261,6 +285,7 @@ def validate(data: Any) -> None:
         c.text(role, "name", where, max_length=160)
         c.text(role, "family", where, max_length=120)
         c.text(role, "tagline", where, max_length=300, blank=True)
+        c.translations(role, where, Role)
         levels_here: dict = {}
         for j, rl in enumerate(c.list_of(role, "levels", where)):
             lwhere = f"{where}.levels[{j}]"
@@ -286,6 +311,7 @@ def validate(data: Any) -> None:
         if group is not None and group not in group_slugs:
             c.fail(f"{where}.group", f"unknown group {group!r}")
         c.text(skill, "summary", where, blank=True)
+        c.translations(skill, where, Skill)
         c.date(skill, "updated", where)
         cells_seen: dict = {}
         for j, cell in enumerate(c.list_of(skill, "cells", where)):
@@ -307,6 +333,7 @@ def validate(data: Any) -> None:
             if proficiency is not None and proficiency not in Proficiency.values:
                 c.fail(f"{cwhere}.proficiency", f"{proficiency!r} is not one of {', '.join(Proficiency.values)}")
             c.text(cell, "description", cwhere)
+            c.translations(cell, cwhere, Expectation)
 
     # Names are unique in the database too: two slugs may not share one.
     for kind, items, key in (("role", data.get("roles"), "name"), ("skill", data.get("skills"), "name")):
@@ -345,6 +372,11 @@ def _upsert(model, lookup: dict, values: dict, existing, stats: ImportStats):
     else:
         stats.unchanged += 1
     return existing
+
+
+def _translations_of(record: dict) -> dict[str, Any]:
+    # A record without translations has none: importing it drops those the row had, as the file says.
+    return {"translations": record.get("translations", {})}
 
 
 Progress = Callable[[int, int], None]
@@ -389,7 +421,7 @@ def _import_all(data: dict, stats: ImportStats, progress: Progress | None) -> No
         levels[lv["slug"]] = _upsert(
             Level,
             {"slug": lv["slug"]},
-            {"name": lv["name"], "short": lv["short"], "position": lv["position"]},
+            {"name": lv["name"], "short": lv["short"], "position": lv["position"], **_translations_of(lv)},
             levels.get(lv["slug"]),
             stats,
         )
@@ -398,13 +430,17 @@ def _import_all(data: dict, stats: ImportStats, progress: Progress | None) -> No
     groups = {g.slug: g for g in SkillGroup.objects.all()}
     for d in data["domains"]:
         domain = domains[d["slug"]] = _upsert(
-            Domain, {"slug": d["slug"]}, {"name": d["name"], "position": d["position"]}, domains.get(d["slug"]), stats
+            Domain,
+            {"slug": d["slug"]},
+            {"name": d["name"], "position": d["position"], **_translations_of(d)},
+            domains.get(d["slug"]),
+            stats,
         )
         for g in d["groups"]:
             groups[g["slug"]] = _upsert(
                 SkillGroup,
                 {"slug": g["slug"]},
-                {"name": g["name"], "position": g["position"], "domain_id": domain.pk},
+                {"name": g["name"], "position": g["position"], "domain_id": domain.pk, **_translations_of(g)},
                 groups.get(g["slug"]),
                 stats,
             )
@@ -415,7 +451,7 @@ def _import_all(data: dict, stats: ImportStats, progress: Progress | None) -> No
         role = roles[r["slug"]] = _upsert(
             Role,
             {"slug": r["slug"]},
-            {"name": r["name"], "family": r["family"], "tagline": r["tagline"]},
+            {"name": r["name"], "family": r["family"], "tagline": r["tagline"], **_translations_of(r)},
             roles.get(r["slug"]),
             stats,
         )
@@ -437,14 +473,25 @@ def _import_all(data: dict, stats: ImportStats, progress: Progress | None) -> No
         skill = skills[s["slug"]] = _upsert(
             Skill,
             {"slug": s["slug"]},
-            {"name": s["name"], "group_id": groups[s["group"]].pk, "summary": s["summary"], "updated": updated},
+            {
+                "name": s["name"],
+                "group_id": groups[s["group"]].pk,
+                "summary": s["summary"],
+                "updated": updated,
+                **_translations_of(s),
+            },
             skills.get(s["slug"]),
             stats,
         )
         new_cells = []
         for c in s["cells"]:
             role, level = roles[c["role"]], levels[c["level"]]
-            values = {"description": c["description"], "required": c["required"], "proficiency": c["proficiency"]}
+            values = {
+                "description": c["description"],
+                "required": c["required"],
+                "proficiency": c["proficiency"],
+                **_translations_of(c),
+            }
             existing = cells.get((skill.pk, role.pk, level.pk))
             if existing is None:
                 new_cells.append(Expectation(skill=skill, role=role, level=level, **values))

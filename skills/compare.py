@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from skills import translations
 from skills.diff import Segment, word_diff
 from skills.models import PROFICIENCY_ORDER, Expectation, Level, Role, Skill
 from skills.pages import level_changes
@@ -35,13 +36,13 @@ def level_pair(left: Expectation | None, right: Expectation | None, *, to: Level
     if left is None and right is None:
         return pair
     if left is None:
-        pair.changes.append(_("New at %(level)s") % {"level": to.name})
+        pair.changes.append(_("New at %(level)s") % {"level": translations.text(to, "name")})
     elif right is None:
-        pair.changes.append(_("Not listed at %(level)s") % {"level": to.name})
+        pair.changes.append(_("Not listed at %(level)s") % {"level": translations.text(to, "name")})
     else:
         pair.changes = level_changes(left, right)
         if left.description != right.description:
-            pair.changes.append(_("New text at %(level)s") % {"level": to.name})
+            pair.changes.append(_("New text at %(level)s") % {"level": translations.text(to, "name")})
             if redline:
                 pair.segments = word_diff(left.description, right.description)
     pair.differs = bool(pair.changes)
@@ -57,18 +58,18 @@ def role_pair(left: Expectation | None, right: Expectation | None, *, a: Role, b
         return pair
     if left is None or right is None:
         role = a if right is None else b
-        pair.changes.append(_("Expected of %(role)s only") % {"role": role.name})
+        pair.changes.append(_("Expected of %(role)s only") % {"role": translations.text(role, "name")})
         pair.differs = True
         return pair
     if left.required != right.required:
         role = a if left.required else b
-        pair.changes.append(_("Required for %(role)s only") % {"role": role.name})
+        pair.changes.append(_("Required for %(role)s only") % {"role": translations.text(role, "name")})
     higher, lower = (left, right) if _rank(left) > _rank(right) else (right, left)
     if _rank(higher) != _rank(lower):
         pair.changes.append(
             _("Higher proficiency for %(role)s: %(high)s rather than %(low)s")
             % {
-                "role": (a if higher is left else b).name,
+                "role": translations.text(a if higher is left else b, "name"),
                 "high": higher.get_proficiency_display(),
                 "low": lower.get_proficiency_display(),
             }

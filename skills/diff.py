@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
@@ -129,13 +131,19 @@ def has_changes(segments: list[Segment]) -> bool:
 def diff_html(segments: list[Segment]) -> SafeString:
     """Escaped HTML: <del> and <ins> around the changes, with a hidden label for screen readers."""
     added, removed = gettext("added:"), gettext("removed:")
+    # The texts compared are the catalog's English (pages mark the diff lang="en"); the hidden labels are in the
+    # page's language, and say so when that is another.
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    label = '<span class="visually-hidden">{} </span>'
+    if language != settings.LANGUAGE_CODE:
+        label = f'<span class="visually-hidden" lang="{language}">{{}} </span>'
 
     def parts():
         for segment in segments:
             if segment.is_insert:
-                yield (format_html('<ins><span class="visually-hidden">{} </span>{}</ins>', added, segment.text),)
+                yield (format_html(f"<ins>{label}{{}}</ins>", added, segment.text),)
             elif segment.is_delete:
-                yield (format_html('<del><span class="visually-hidden">{} </span>{}</del>', removed, segment.text),)
+                yield (format_html(f"<del>{label}{{}}</del>", removed, segment.text),)
             else:
                 yield (segment.text,)
 

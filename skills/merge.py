@@ -290,6 +290,8 @@ def _resolve_clashes(plan: MergePlan, choices: dict[Axes, Decision]) -> list[Res
             description=Subquery(same_cell.values("description")[:1]),
             required=Subquery(same_cell.values("required")[:1]),
             proficiency=Subquery(same_cell.values("proficiency")[:1]),
+            # The text's translations go with it: the target's own translated the text it gives up.
+            translations=Subquery(same_cell.values("translations")[:1]),
         )
     versions = dict(Expectation.objects.filter(pk__in=taken_ids).values_list("pk", "version"))
     return [

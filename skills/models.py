@@ -8,6 +8,8 @@ from django.db.models.functions import Cast, Lower, Now
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from skills.translations import Translated
+
 
 # Every catalog table is tracked by database triggers: inserts, updates and
 # deletes from any code path (admin, import, approval, raw SQL) land in the
@@ -17,8 +19,8 @@ def track(model):
 
 
 # Full-text search ("english" config). Every skill has one document: its name
-# (weight A), summary (B) and all its cell descriptions (C); every role one of
-# its name (A), family and tagline (B). They live in side tables (SkillSearch,
+# and its translated names (weight A), summary (B) and all its cell descriptions (C); every role one of
+# its name and translated names (A), family and tagline (B). They live in side tables (SkillSearch,
 # RoleSearch) so that the vectors are never loaded with the rows themselves,
 # and database triggers keep them current whatever writes the catalog (admin,
 # import, approval, raw SQL).
@@ -28,6 +30,9 @@ UPSERT_SKILL_SEARCH = """
 INSERT INTO skills_skillsearch (skill_id, document)
 SELECT s.id,
     setweight(to_tsvector('english', coalesce(s.name, '')), 'A')
+    || setweight(to_tsvector('english', coalesce(
+        (SELECT string_agg(t.value ->> 'name', ' ') FROM jsonb_each(s.translations) t), ''
+    )), 'A')
     || setweight(to_tsvector('english', coalesce(s.summary, '')), 'B')
     || setweight(to_tsvector('english', coalesce(
         (SELECT string_agg(e.description, ' ' ORDER BY e.id) FROM skills_expectation e WHERE e.skill_id = s.id),
@@ -51,6 +56,9 @@ UPSERT_ROLE_SEARCH = """
 INSERT INTO skills_rolesearch (role_id, document)
 SELECT r.id,
     setweight(to_tsvector('english', coalesce(r.name, '')), 'A')
+    || setweight(to_tsvector('english', coalesce(
+        (SELECT string_agg(t.value ->> 'name', ' ') FROM jsonb_each(r.translations) t), ''
+    )), 'A')
     || setweight(to_tsvector('english', coalesce(r.family, '') || ' ' || coalesce(r.tagline, '')), 'B')
 FROM skills_role r
 WHERE r.id IN ({ids})
@@ -59,7 +67,9 @@ ON CONFLICT (role_id) DO UPDATE SET document = EXCLUDED.document;
 
 
 @track
-class Domain(models.Model):
+class Domain(Translated):
+    TRANSLATED = ("name",)
+
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -74,7 +84,9 @@ class Domain(models.Model):
 
 
 @track
-class SkillGroup(models.Model):
+class SkillGroup(Translated):
+    TRANSLATED = ("name",)
+
     domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="groups")
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -113,7 +125,7 @@ class SkillQuerySet(models.QuerySet):
     pgtrigger.Trigger(
         name="skill_refresh_search",
         when=pgtrigger.After,
-        operation=pgtrigger.Insert | pgtrigger.UpdateOf("name", "summary"),
+        operation=pgtrigger.Insert | pgtrigger.UpdateOf("name", "summary", "translations"),
         func=UPSERT_SKILL_SEARCH.format(ids="NEW.id") + "RETURN NULL;",
     ),
     pgtrigger.Trigger(
@@ -123,7 +135,9 @@ class SkillQuerySet(models.QuerySet):
         func="DELETE FROM skills_skillsearch WHERE skill_id = OLD.id; RETURN OLD;",
     ),
 )
-class Skill(models.Model):
+class Skill(Translated):
+    TRANSLATED = ("name", "summary")
+
     group = models.ForeignKey(SkillGroup, on_delete=models.PROTECT, related_name="skills")
     name = models.CharField(_("name"), max_length=160, unique=True)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
@@ -188,7 +202,7 @@ class RoleFamily(models.Model):
     pgtrigger.Trigger(
         name="role_refresh_search",
         when=pgtrigger.After,
-        operation=pgtrigger.Insert | pgtrigger.UpdateOf("name", "family", "tagline"),
+        operation=pgtrigger.Insert | pgtrigger.UpdateOf("name", "family", "tagline", "translations"),
         func=UPSERT_ROLE_SEARCH.format(ids="NEW.id") + "RETURN NULL;",
     ),
     pgtrigger.Trigger(
@@ -198,7 +212,9 @@ class RoleFamily(models.Model):
         func="DELETE FROM skills_rolesearch WHERE role_id = OLD.id; RETURN OLD;",
     ),
 )
-class Role(models.Model):
+class Role(Translated):
+    TRANSLATED = ("name", "family", "tagline")
+
     name = models.CharField(_("name"), max_length=160, unique=True)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
     family = models.CharField(
@@ -219,7 +235,9 @@ class Role(models.Model):
 
 
 @track
-class Level(models.Model):
+class Level(Translated):
+    TRANSLATED = ("name", "short")
+
     name = models.CharField(_("name"), max_length=60, unique=True)
     short = models.CharField(_("short name"), max_length=12, unique=True)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
@@ -359,13 +377,15 @@ RETURN NULL;
         func=UPSERT_SKILL_SEARCH.format(ids="SELECT skill_id FROM old_rows") + "RETURN NULL;",
     ),
 )
-class Expectation(models.Model):
+class Expectation(Translated):
     """One cell: what a role expects of a skill at a level.
 
     A cell's role has the cell's level: PostgreSQL holds it with a foreign key of (role, level) to
     RoleLevel (CELL_HAS_ROLE_LEVEL, added by migration 0009, which Django cannot declare). A role
     level that has cells can be neither deleted nor moved to another level.
     """
+
+    TRANSLATED = ("description",)
 
     skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="expectations")
     role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="expectations")

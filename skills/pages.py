@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from skills import as_of, selectors
+from skills import as_of, selectors, translations
 from skills.audit import FIRST_IMPORT
 from skills.diff import Segment, has_changes, step_changes, word_diff
 from skills.models import (
@@ -49,6 +49,7 @@ class SkillPageMain:
     name: str
     summary: str
     main: str  # HTML
+    translations: dict = field(default_factory=dict)  # the skill's (skills/translations.py)
 
     def get_absolute_url(self) -> str:
         return reverse("skills:skill", args=[self.slug])
@@ -61,7 +62,9 @@ def every_skill_path() -> list[str]:
 
 def skill_page_main(skill: Skill, cells: list[Expectation], chosen: str) -> SkillPageMain:
     main = render_to_string("skills/partials/skill_main.html", skill_context(skill, cells, chosen))
-    return SkillPageMain(pk=skill.pk, slug=skill.slug, name=skill.name, summary=skill.summary, main=main)
+    return SkillPageMain(
+        pk=skill.pk, slug=skill.slug, name=skill.name, summary=skill.summary, main=main, translations=skill.translations
+    )
 
 
 @dataclass
@@ -150,10 +153,10 @@ def _role_step(role: Role, current: Expectation | None, upcoming: Expectation | 
     if next_level is None:
         return step
     if current is None:
-        step.changes.append(_("New for this role at %(level)s") % {"level": next_level.name})
+        step.changes.append(_("New for this role at %(level)s") % {"level": translations.text(next_level, "name")})
         return step
     if upcoming is None:
-        step.changes.append(_("Not described at %(level)s") % {"level": next_level.name})
+        step.changes.append(_("Not described at %(level)s") % {"level": translations.text(next_level, "name")})
         return step
     step.segments, changes = step_changes(current, upcoming)
     step.changes.extend(changes)
@@ -195,6 +198,7 @@ class RolePageMain:
     main: str  # HTML
     number: int
     pages: int
+    translations: dict = field(default_factory=dict)  # the role's (skills/translations.py)
 
 
 def role_page_main(profile: selectors.RoleProfile, number: int) -> RolePageMain:
@@ -209,6 +213,7 @@ def role_page_main(profile: selectors.RoleProfile, number: int) -> RolePageMain:
         main=render_to_string("skills/partials/role_main.html", context),
         number=matrix.page.number,
         pages=matrix.page.paginator.num_pages,
+        translations=role.translations,
     )
 
 
@@ -289,7 +294,7 @@ class RoleLevelPageMain:
     """
 
     role_slug: str
-    role_name: str
+    role_name: str  # in the language it was rendered in
     level_slug: str
     level_name: str
     main: str  # HTML
@@ -357,15 +362,24 @@ def next_level(reading: selectors.RoleAtLevel, *, redline: bool = False) -> Next
     for cell in reading.next_cells:
         current = here.get(cell.skill_id)
         if current is None:
-            added.append(NextStep(cell.skill, None, cell, changes=[_("New at %(level)s") % {"level": level.name}]))
+            added.append(
+                NextStep(
+                    cell.skill,
+                    None,
+                    cell,
+                    changes=[_("New at %(level)s") % {"level": translations.text(level, "name")}],
+                )
+            )
             continue
         step = NextStep(cell.skill, current, cell, changes=level_changes(current, cell))
         if current.description != cell.description:
             step.segments = word_diff(current.description, cell.description) if redline else []
-            step.changes.append(_("New text at %(level)s") % {"level": level.name})
+            step.changes.append(_("New text at %(level)s") % {"level": translations.text(level, "name")})
         (changed if step.changes else unchanged).append(step)
     dropped = [
-        NextStep(cell.skill, cell, None, changes=[_("Not listed at %(level)s") % {"level": level.name}])
+        NextStep(
+            cell.skill, cell, None, changes=[_("Not listed at %(level)s") % {"level": translations.text(level, "name")}]
+        )
         for cell in reading.cells
         if cell.skill_id not in there
     ]
@@ -408,9 +422,9 @@ def role_level_page_main(reading: selectors.RoleAtLevel, *, redline: bool = Fals
     }
     return RoleLevelPageMain(
         role_slug=reading.role.slug,
-        role_name=reading.role.name,
+        role_name=translations.text(reading.role, "name"),
         level_slug=reading.level.slug,
-        level_name=reading.level.name,
+        level_name=translations.text(reading.level, "name"),
         main=render_to_string("skills/partials/role_level_main.html", context),
     )
 
@@ -443,7 +457,9 @@ def remembered_reading(value: str, roles) -> Reading | None:
         if role.slug == role_slug:
             for level in role.level_links:
                 if level["slug"] == level_slug:
-                    return Reading(role.slug, role.name, level["slug"], level["name"])
+                    return Reading(
+                        role.slug, translations.text(role, "name"), level["slug"], translations.text(level, "name")
+                    )
     return None
 
 
@@ -522,6 +538,7 @@ SKILL_FIELDS = {
     "summary": gettext_lazy("Summary"),
     "group_id": gettext_lazy("Group"),
     "updated": gettext_lazy("Last updated"),
+    "translations": gettext_lazy("Translations"),
 }
 WORDY_FIELDS = {"name", "summary", "description"}
 CELL = ExpectationEvent._meta.label
@@ -739,9 +756,16 @@ def _skill_entry(entry: HistoryEntry, change: AuditChange, names: selectors.Hist
             field_change.old, field_change.new = groups.get(old, old), groups.get(new, new)
         elif key == "updated":
             field_change.old, field_change.new = _as_date(old), _as_date(new)
+        elif key == "translations":
+            # Which languages it has; the history is about the English text.
+            field_change.old, field_change.new = _languages(old), _languages(new)
         entry.changes.append(field_change)
     # The "Last updated" date follows every cell change: show such rows quietly.
     entry.minor = set(changed) <= {"updated"}
+
+
+def _languages(value) -> str:
+    return ", ".join(sorted(value)) if isinstance(value, dict) and value else "—"
 
 
 def _as_date(value):

@@ -10,7 +10,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from skills import selectors
+from skills import selectors, translations
 from skills.models import Expectation, Skill
 
 MARKED = re.compile(f"{selectors.MARK_START}([^{selectors.MARK_START}{selectors.MARK_STOP}]*){selectors.MARK_STOP}")
@@ -66,7 +66,10 @@ class SkillHit:
     def role_level(self) -> str:
         if self.cell is None:
             return ""
-        return _("%(role)s · %(level)s") % {"role": self.cell.role.name, "level": self.cell.level.name}
+        return _("%(role)s · %(level)s") % {
+            "role": translations.text(self.cell.role, "name"),
+            "level": translations.text(self.cell.level, "name"),
+        }
 
 
 def skill_hit(skill: Skill, cell: Expectation | None) -> SkillHit:

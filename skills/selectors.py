@@ -58,12 +58,20 @@ def home_domains() -> list[Domain]:
 
 
 def home_roles() -> QuerySet:
-    """Roles by family with their skill count and `level_links` (each level's slug, name and position, in order):
+    """Roles by family with their skill count and `level_links` (each level's slug, name, position and translations,
+    in order):
     one query."""
     levels = (
         RoleLevel.objects.filter(role=OuterRef("pk"))
         .order_by("level__position")
-        .values(json=JSONObject(slug="level__slug", name="level__name", position="level__position"))
+        .values(
+            json=JSONObject(
+                slug="level__slug",
+                name="level__name",
+                position="level__position",
+                translations="level__translations",
+            )
+        )
     )
     return Role.objects.annotate(
         skill_count=Count("expectations__skill", distinct=True), level_links=ArraySubquery(levels)

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from skills import locking
+from skills import locking, translations
 from skills.models import CELL_HAS_ROLE_LEVEL, Expectation, Level, Proficiency, Role, RoleLevel, Skill
 
 
@@ -32,6 +32,9 @@ class CellChange:
     description: str
     required: bool
     proficiency: str
+    # The description in the site's other languages (skills/translations.py). None keeps them while the description
+    # stays the same, and drops them when it changes (they translated the old text).
+    translations: dict | None = None
 
 
 def violates(error: IntegrityError, constraint: str) -> bool:
@@ -84,12 +87,18 @@ def cell_save(*, skill: Skill, change: CellChange, cell: Expectation | None = No
     cell, as the admin edits it), that cell takes the skill, role and level given: it may move.
     """
     cell_validate(role=change.role, level=change.level, description=change.description, proficiency=change.proficiency)
+    if change.translations is not None:
+        found = translations.problems(change.translations, translations.field_limits(Expectation))
+        if found:
+            raise ValidationError({"translations": found})
     # The text as given (the forms strip it; an import keeps its file's bytes).
     content = {
         "description": change.description,
         "required": change.required,
         "proficiency": change.proficiency,
     }
+    if change.translations is not None:
+        content["translations"] = change.translations
     axes = {"skill": skill, "role": change.role, "level": change.level}
     if cell is not None and cell.pk is not None:
         # The cell may move to another skill: both skills' rows first (their "Last updated" both change).
@@ -107,6 +116,10 @@ def cell_save(*, skill: Skill, change: CellChange, cell: Expectation | None = No
     if current is None:
         with _refusal_as_validation_error(change.role, change.level):
             return Expectation.objects.create(**axes, **content), True
+    if change.translations is None and current.description != change.description and current.translations:
+        # The translations of the description translated the text it had: shown now, they would tell readers of
+        # another language something the catalog no longer says. The English text shows, marked, until retranslated.
+        content["translations"] = _without_description(current.translations)
     new = {**{f"{name}_id": value.pk for name, value in axes.items()}, **content}
     changed = [field for field, value in new.items() if getattr(current, field) != value]
     if not changed:
@@ -117,6 +130,11 @@ def cell_save(*, skill: Skill, change: CellChange, cell: Expectation | None = No
         current.save(update_fields=changed)
     current.refresh_from_db(fields=["version"])
     return current, True
+
+
+def _without_description(value: dict) -> dict:
+    kept = {language: {k: v for k, v in texts.items() if k != "description"} for language, texts in value.items()}
+    return {language: texts for language, texts in kept.items() if texts}
 
 
 @transaction.atomic

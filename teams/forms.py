@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from skills import translations
 from skills.models import Level
 from teams.models import EVIDENCE_URL_MAX_LENGTH, NOTE_MAX_LENGTH, TEAM_NAME_MAX_LENGTH
 
@@ -32,7 +33,9 @@ class AssessmentForm(forms.Form):
     def __init__(self, *args, levels: list[Level], **kwargs):
         super().__init__(*args, **kwargs)
         self.levels = {level.slug: level for level in levels}
-        self.fields["level"].choices = [(NONE_LEVEL, _("None yet"))] + [(lv.slug, lv.name) for lv in levels]
+        self.fields["level"].choices = [(NONE_LEVEL, _("None yet"))] + [
+            (lv.slug, translations.text(lv, "name")) for lv in levels
+        ]
 
     def level_obj(self) -> Level | None:
         return self.levels.get(self.cleaned_data["level"])

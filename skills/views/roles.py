@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from skills import as_of, freshness, pages, pdf_process, selectors, stored
+from skills import as_of, freshness, pages, pdf_process, selectors, stored, translations
 from skills.pdf_process import PdfUnavailable
 
 logger = logging.getLogger(__name__)
@@ -166,7 +166,7 @@ def render_career_track(request, profile) -> str:
         "track": profile.track(),
         "legend": pages.LEGEND,
         "generated": timezone.localdate(),
-        "title": _("%(role)s — career track") % {"role": profile.role.name},
+        "title": _("%(role)s — career track") % {"role": translations.text(profile.role, "name")},
     }
     return render_to_string("skills/career_track.html", context, request=request)
 

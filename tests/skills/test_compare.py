@@ -104,7 +104,7 @@ def test_the_word_redline_is_there_when_asked_for(client, seeded_catalog):
     assert response.status_code == 200
     page = text(response)
     assert all(row.pair.segments for row in response.context["rows"])
-    assert page.count('<p class="diff redline">') == 2
+    assert page.count('<p class="diff redline" lang="en">') == 2
     assert "<del>" in page and "<ins>" in page
     assert 'href="?a=junior&amp;b=senior#results">Hide word-by-word changes</a>' in page
     # The level form keeps the choice of a redline when other levels are chosen.

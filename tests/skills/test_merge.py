@@ -85,6 +85,8 @@ def test_clash_keep_target_deletes_the_source_cell(pair, staff):
 
 
 def test_clash_take_source_copies_text_flags_and_proficiency(pair, staff):
+    Expectation.objects.filter(pk=pair["clash_source"].pk).update(translations={"de": {"description": "Quelltext."}})
+    Expectation.objects.filter(pk=pair["clash_target"].pk).update(translations={"es": {"description": "Destino."}})
     result = skill_merge(source=pair["source"], target=pair["target"], decisions=decisions(pair, TAKE), user=staff)
     taken = Expectation.objects.get(pk=pair["clash_target"].pk)
     source = pair["clash_source"]
@@ -94,6 +96,7 @@ def test_clash_take_source_copies_text_flags_and_proficiency(pair, staff):
         source.proficiency,
     )
     assert taken.version == 2 and taken.skill_id == pair["target"].pk
+    assert taken.translations == {"de": {"description": "Quelltext."}}  # the translations of the text it took
     assert not Expectation.objects.filter(pk=source.pk).exists()
     assert [(c.decision, c.source_version, c.target_version) for c in result.resolved] == [(Decision.TAKE_SOURCE, 1, 2)]
 

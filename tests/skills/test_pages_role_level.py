@@ -235,7 +235,7 @@ def test_the_word_redline_is_there_only_when_asked_for(client, reading_role):
 
     response = client.get(url(reading_role, "middle"), {"redline": "1"})
     html = response.content.decode()
-    redlines = re.findall(r'<p class="diff redline no-print">(.*?)</p>', html, flags=re.S)
+    redlines = re.findall(r'<p class="diff redline no-print" lang="en">(.*?)</p>', html, flags=re.S)
     assert len(redlines) == 1  # Threat Modeling: the only text that changes
     threats = article(html, "next-" + Skill.objects.get(name="Threat Modeling").slug)
     assert redlines[0] in threats
