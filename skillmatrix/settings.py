@@ -334,10 +334,10 @@ if (
     )
 # A career-track PDF is made in a child process (skills/pdf_process.py) with this nice value (0 to 19: the
 # higher, the more the pages go first) and killed after PDF_BUILD_TIMEOUT seconds. With PDF_BUILD_IDLE (Linux)
-# the child also takes the SCHED_IDLE policy: it runs only when no page wants the core (on a server busy all
-# the time its builds may reach the timeout; set it off there).
+# the child also takes the SCHED_IDLE policy: it runs only when no page wants the core. Off by default: on a
+# machine busy all the time its builds reach the timeout (bench/RESULTS.md, notes).
 PDF_BUILD_NICE = env_int("PDF_BUILD_NICE", 10)
-PDF_BUILD_IDLE = env_bool("PDF_BUILD_IDLE", True)
+PDF_BUILD_IDLE = env_bool("PDF_BUILD_IDLE", False)
 PDF_BUILD_TIMEOUT = env_int("PDF_BUILD_TIMEOUT", 120)
 if not 0 <= PDF_BUILD_NICE <= 19 or PDF_BUILD_TIMEOUT < 1:
     raise ImproperlyConfigured("PDF_BUILD_NICE must be 0 to 19, and PDF_BUILD_TIMEOUT at least 1 second.")

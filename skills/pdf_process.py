@@ -3,7 +3,7 @@
 WeasyPrint's layout is pure Python: built in a server thread, it would hold that process's GIL for
 seconds and take a core from the pages beside it. Here each build is a short-lived child process
 (`python -m skills.pdf_process`, which imports WeasyPrint and nothing of Django) with a nice value of
-PDF_BUILD_NICE and, with PDF_BUILD_IDLE (the default, Linux only), the SCHED_IDLE policy: the operating
+PDF_BUILD_NICE and, with PDF_BUILD_IDLE (off by default, Linux only), the SCHED_IDLE policy: the operating
 system gives the pages the CPU first, the waiting server thread sleeps, and the child's memory (hundreds
 of megabytes for a large role) is returned when it exits.
 

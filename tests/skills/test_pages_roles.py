@@ -290,7 +290,7 @@ def test_the_pdf_is_made_in_a_child_process_of_low_priority(monkeypatch):
     pdf = role_views.html_to_pdf("<p>Text</p>", base_url="http://testserver/")
 
     assert pdf.startswith(b"%PDF-")
-    assert commands == [(10, True)]  # the default PDF_BUILD_NICE and PDF_BUILD_IDLE
+    assert commands == [(10, False)]  # the default PDF_BUILD_NICE and PDF_BUILD_IDLE
 
 
 PRIORITY_OF_A_CHILD = """
