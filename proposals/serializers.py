@@ -18,18 +18,12 @@ from proposals.models import (
     RejectReason,
 )
 from skillmatrix.exceptions import Conflict
+from skillmatrix.serializer_fields import StrictCharField
 from skills.models import Domain, Level, Proficiency, Role, Skill, SkillRedirect, slug_max_length
 from skills.templatetags.markdown_tags import render_markdown
 
 # --- Inputs ------------------------------------------------------------------------
 # JSON bodies are typed: DRF's own fields would take 123 for "123", "yes" for true and "3" for 3.
-
-
-class StrictCharField(serializers.CharField):
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
 
 class StrictBooleanField(serializers.BooleanField):

@@ -1,5 +1,5 @@
 """Today's SQL of the revision counters, as the migrations left it (skills 0004, 0006-0008; proposals 0003, 0004;
-teams 0002).
+teams 0002; accounts 0002; growth 0002).
 
 Each migration keeps the SQL it ran; this module is where a reader finds the current
 definition, and where a new migration copies it from before changing it.
@@ -98,5 +98,19 @@ TRIGGERS = (
     *(_bump(table, "teams") for table in TEAMS_TABLES),
     # teams 0002: the cached heatmap shows usernames.
     Trigger("auth_user", "auth_user_bump_teams", "skills_bump_revision", "teams", ("UPDATE OF username",)),
+    # accounts 0002: members' whole pages and the per-process sessions and users (skills/freshness/members.py).
+    *(
+        _bump(table, "members")
+        for table in ("auth_user_groups", "auth_group", "auth_user_user_permissions", "auth_group_permissions")
+    ),
+    Trigger(
+        "auth_user",
+        "auth_user_bump_members",
+        "skills_bump_revision",
+        "members",
+        ("UPDATE OF username, password, first_name, last_name, email, is_active, is_staff, is_superuser", "DELETE"),
+    ),
+    Trigger("django_session", "django_session_bump_sessions", "skills_bump_revision", "sessions", WRITES[1:]),
+    _bump("growth_tick", "plans"),  # growth 0002: the cached growth plan
     Trigger("skills_revision", "skills_revision_reset", "skills_revision_reset"),  # skills 0008
 )

@@ -1,9 +1,9 @@
 """Serializers of the teams API: one input and one output shape per operation."""
 
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from growth.serializers import StrictSlugField
+from skillmatrix.serializer_fields import StrictCharField
 from skills.models import Level, slug_max_length
 from teams.models import (
     EVIDENCE_URL_MAX_LENGTH,
@@ -13,18 +13,6 @@ from teams.models import (
     MembershipRole,
     MembershipStatus,
 )
-
-
-class StrictCharField(serializers.CharField):
-    """Text given as a JSON string: DRF's own field would take 0 for "0"."""
-
-    default_error_messages = {"not_a_string": _("Not a valid string.")}
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("not_a_string")
-        return super().to_internal_value(data)
-
 
 ROLE_HELP = "In the team: " + " or ".join(MembershipRole.values) + "."
 STATUS_HELP = " or ".join(MembershipStatus.values) + "."

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from teams.models import Assessment, Membership
+from teams.models import TEAM_NAME_MAX_LENGTH, Assessment, Membership
 from tests.teams.helpers import SECRET_NOTE, SECRET_URL, client_for
 
 PERSONAS = ["anonymous", "outsider", "invitee", "teammate", "member", "lead", "other_lead", "staff"]
@@ -149,6 +149,14 @@ def test_create_gives_201_and_a_free_address(cast, world):
     assert again.status_code == 201 and again.json()["slug"] == "data-platform-2"
     empty = call(client, "post", "/api/teams/", {"name": "  "})
     assert empty.status_code == 400 and "name" in empty.json()
+
+
+@pytest.mark.parametrize("padding", ["\x0c", " ", "\n"])
+def test_a_name_longer_than_the_limit_as_sent_is_refused_even_when_trimming_would_fit_it(cast, world, padding):
+    client = client_for(cast["outsider"])
+    response = call(client, "post", "/api/teams/", {"name": padding + "a" * TEAM_NAME_MAX_LENGTH})
+    assert response.status_code == 400 and "name" in response.json()
+    assert call(client, "post", "/api/teams/", {"name": "a" * TEAM_NAME_MAX_LENGTH}).status_code == 201
 
 
 def test_the_last_lead_names_a_successor_to_leave_and_then_sees_nothing(cast, world, assessed):
