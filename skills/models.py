@@ -454,7 +454,7 @@ class Revision(models.Model):
     and ETags on that (the skills.freshness package).
     """
 
-    name = models.CharField(max_length=20)
+    name = models.CharField(max_length=200)
     weight = models.BigIntegerField()
     stamp = models.BigIntegerField()
     changed_at = models.DateTimeField()
