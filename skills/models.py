@@ -447,7 +447,7 @@ class RoleSearch(models.Model):
 
 class Revision(models.Model):
     """One write statement's mark on a counter: "catalog" for the catalog tables, "community" for proposals,
-    comments and watches.
+    comments and watches, "names" and each skill page's own ("skill:<slug>", "talk:<slug>"), and others.
 
     Inserted by per-statement triggers (today's SQL: skills/revision_sql.py), never by Django. A counter
     reads as the sum of its weights and its greatest stamp; pages key their cached fragments

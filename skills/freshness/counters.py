@@ -5,6 +5,11 @@ tables ("catalog" for the catalog, "community" for proposals, comments and
 watches, "teams" for teams, assessments and growth plans; triggers in skills 0004
 and 0006, proposals 0003 and teams 0002). Pages key what
 they cache, and their ETags, on these values.
+
+A skill page has counters of its own besides (skills 0014): "skill:<slug>" and "talk:<slug>", moved only
+by writes to that skill's rows, so that one skill's comment leaves the other pages as they were kept. These
+scoped counters are as many as the skills; the listener holds them all, a read of the database those a
+page asks for.
 """
 
 from collections.abc import Callable
