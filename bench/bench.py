@@ -132,7 +132,7 @@ def prerendered(out: str, timeout: float = 900) -> None:
     from skills.freshness import shared_pages
 
     started = time.monotonic()
-    while not (done := shared_pages.passes_done((freshness.CATALOG, freshness.COMMUNITY))):
+    while not (done := shared_pages.passes_done((freshness.NAMES,))):
         if time.monotonic() - started > timeout:
             raise SystemExit(f"no pre-render pass completed in {timeout:.0f} s")
         time.sleep(0.5)

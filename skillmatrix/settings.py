@@ -320,6 +320,11 @@ STORED_ANSWERS_DIR = Path(env_str("STORED_ANSWERS_DIR", str(BASE_DIR / ".data" /
 # After a change, one server process renders every skill page ahead for anonymous visitors, into files
 # under STORED_ANSWERS_DIR that every process reads (skills/freshness/shared_pages.py).
 PRERENDER_PAGES = env_bool("PRERENDER_PAGES", True)
+# How long (ms) a server thread that computes keeps the interpreter before a waiting thread gets it
+# (sys.setswitchinterval; Python's default is 5). Set by skillmatrix/wsgi.py in each server process.
+THREAD_SWITCH_MS = env_int("THREAD_SWITCH_MS", 5)
+if not 1 <= THREAD_SWITCH_MS <= 100:
+    raise ImproperlyConfigured(f"THREAD_SWITCH_MS={THREAD_SWITCH_MS} is out of range: give 1 to 100 (milliseconds).")
 HEAVY_BUILD_SLOTS = env_int("HEAVY_BUILD_SLOTS", 1)
 HEAVY_BUILD_SLOT_WAIT = env_int("HEAVY_BUILD_SLOT_WAIT", 5)
 HEAVY_BUILD_WAIT = env_int("HEAVY_BUILD_WAIT", 60)

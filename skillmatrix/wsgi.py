@@ -1,6 +1,8 @@
 import gc
 import os
+import sys
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver
 
@@ -24,3 +26,4 @@ def freeze_startup_objects() -> None:
 
 
 freeze_startup_objects()
+sys.setswitchinterval(settings.THREAD_SWITCH_MS / 1000)

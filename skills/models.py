@@ -447,14 +447,14 @@ class RoleSearch(models.Model):
 
 class Revision(models.Model):
     """One write statement's mark on a counter: "catalog" for the catalog tables, "community" for proposals,
-    comments and watches.
+    comments and watches, "names" and each skill page's own ("skill:<slug>", "talk:<slug>"), and others.
 
     Inserted by per-statement triggers (today's SQL: skills/revision_sql.py), never by Django. A counter
     reads as the sum of its weights and its greatest stamp; pages key their cached fragments
     and ETags on that (the skills.freshness package).
     """
 
-    name = models.CharField(max_length=20)
+    name = models.CharField(max_length=200)
     weight = models.BigIntegerField()
     stamp = models.BigIntegerField()
     changed_at = models.DateTimeField()

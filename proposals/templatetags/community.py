@@ -28,23 +28,25 @@ def community_block(context, skill):
     """`skill`: a Skill, or the skill page's pages.SkillPageMain (pk, slug and get_absolute_url are read)."""
     request, user = _user(context)
     if user.is_authenticated:
-        # What every member sees alike is kept until the catalog or the community changes; only
+        # What every member sees alike is kept until this skill's rows or community, or a name it shows, change; only
         # whether this member watches, and what they may do with each comment, is theirs.
         shared = freshness.fragment(
             request,
             "community-shared",
             skill.pk,
-            depends=(freshness.CATALOG, freshness.COMMUNITY),
+            skill.slug,
+            depends=(freshness.NAMES, *freshness.skill_page(skill.slug)),
             build=lambda: selectors.community_shared(skill_id=skill.pk),
         )
         return _render_block(context, skill, user, shared=shared)
-    # Anonymous visitors all see the same block: kept until a proposal, comment or watch changes.
+    # Anonymous visitors all see the same block: kept until a proposal, comment or watch of this skill changes, or
+    # a name it shows.
     block = freshness.fragment(
         request,
         "community",
         skill.pk,
         skill.slug,
-        depends=(freshness.COMMUNITY,),
+        depends=(freshness.NAMES, *freshness.skill_page(skill.slug)),
         build=lambda: _render_block(context, skill, user),
     )
     return mark_safe(block)

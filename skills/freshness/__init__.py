@@ -18,7 +18,7 @@ database (middleware). Each process keeps the sessions and members it has read
 under the counters too (members), so a member's cached page costs no query either.
 """
 
-from skills.freshness.counters import CATALOG, COMMUNITY, MEMBERS, TEAMS, Revisions
+from skills.freshness.counters import CATALOG, COMMUNITY, MEMBERS, NAMES, TEAMS, Revisions, skill_page
 from skills.freshness.current import revisions
 from skills.freshness.decorators import cached_page
 from skills.freshness.fragments import fragment
@@ -29,6 +29,7 @@ __all__ = [
     "CATALOG",
     "COMMUNITY",
     "MEMBERS",
+    "NAMES",
     "TEAMS",
     "Revisions",
     "cached_page",
@@ -37,4 +38,5 @@ __all__ = [
     "listener",
     "member_pages",
     "revisions",
+    "skill_page",
 ]

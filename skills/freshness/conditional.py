@@ -26,14 +26,15 @@ from skills.freshness.current import revisions
 LAST_MODIFIED_MARGIN = timedelta(seconds=10)
 
 
-def conditional(*depends: str, anonymous_only: bool = False):
+def conditional(*depends: str, anonymous_only: bool = False, scope=None):
     """Answer GET with a weak ETag (and Last-Modified) from the revisions `depends`; 304 when unchanged.
 
     The ETag also covers the path and query, the language, the signed-in user and their
     CSRF cookie (forms on the page carry a token made from it), so a revalidated copy
     is always the page this visitor would be sent now. With `anonymous_only`, signed-in
     visitors always get the page: what it offers them depends on more than the counters
-    (their groups, a comment's edit window).
+    (their groups, a comment's edit window). `scope`, given the view's arguments, names the
+    counters of the page's own rows (counters.skill_page).
     """
 
     def decorator(view):
@@ -45,8 +46,9 @@ def conditional(*depends: str, anonymous_only: bool = False):
                 or has_pending_messages(request)
             ):
                 return view(request, *args, **kwargs)
-            current = revisions(request)
-            revision = current.key(depends)
+            names = (*depends, *scope(**kwargs)) if scope is not None else depends
+            current = revisions(request, names)
+            revision = current.key(names)
             etag = _etag(request, revision)
             last_modified = _last_modified(current.changed_at)
             response = get_conditional_response(request, etag=etag, last_modified=last_modified)

@@ -11,6 +11,7 @@ def cached_page(
     revalidate_signed_in: bool = True,
     cache_signed_in: bool = False,
     prerender: Callable[[], Iterable[str]] | None = None,
+    scope: Callable[..., tuple[str, ...]] | None = None,
 ):
     """A page showing only what the revisions `depends` cover: 304 when unchanged, cached whole for anonymous GETs.
 
@@ -22,9 +23,11 @@ def cached_page(
     and the MEMBERS counter cover, or say when it changes by itself (pages.changes_at). With
     `prerender`, a callable listing the paths of the view's pages, those pages are kept (for
     anonymous visitors) as files every process reads and rendered ahead after each change (shared_pages).
+    With `scope`, a callable given the view's keyword arguments, the page also depends on the counters it
+    names: those of the page's own rows (counters.skill_page), so that a write elsewhere leaves it alone.
     """
-    revalidate = conditional(*depends, anonymous_only=not revalidate_signed_in)
-    cache_whole = whole_pages(*depends, signed_in=cache_signed_in, prerender=prerender)
+    revalidate = conditional(*depends, anonymous_only=not revalidate_signed_in, scope=scope)
+    cache_whole = whole_pages(*depends, signed_in=cache_signed_in, prerender=prerender, scope=scope)
 
     def decorator(view):
         return revalidate(cache_whole(view))

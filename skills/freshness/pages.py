@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from skills.freshness.conditional import has_pending_messages
 from skills.freshness.counters import MEMBERS
+from skills.freshness.current import revisions
 from skills.freshness.fragments import fragment, fragment_key
 from skills.freshness.shared_pages import note_visit, prerendering, read_page, write_page
 
@@ -40,12 +41,19 @@ _TOKEN_VALUE = b'<input type="hidden" name="csrfmiddlewaretoken" value="%s"'
 MEMBER_PAGE_CACHE = "member-pages"
 
 
-def whole_pages(*depends: str, signed_in: bool = False, prerender: Callable[[], Iterable[str]] | None = None):
+def whole_pages(
+    *depends: str,
+    signed_in: bool = False,
+    prerender: Callable[[], Iterable[str]] | None = None,
+    scope: Callable[..., tuple[str, ...]] | None = None,
+):
     """Serve anonymous GETs (and with `signed_in`, members' GETs too) from whole pages cached under the
-    revisions `depends`, the language and the URL (and the member).
+    revisions `depends` (and those `scope` names for the view's arguments: the page's own rows), the
+    language and the URL (and the member).
 
     With `prerender` (every path of the view's pages, without query), the anonymous pages are also
-    kept as files that every process reads, and rendered ahead after each change (shared_pages).
+    kept as files that every process reads, and rendered ahead after each change of `depends` (shared_pages);
+    a page whose own counters moved is rendered again by its next visitor.
     """
 
     def decorator(view):
@@ -53,18 +61,23 @@ def whole_pages(*depends: str, signed_in: bool = False, prerender: Callable[[], 
         def wrapper(request, *args, **kwargs):
             if request.method != "GET" or has_pending_messages(request):
                 return view(request, *args, **kwargs)
+            names = (*depends, *scope(**kwargs)) if scope is not None else depends
             if not request.user.is_authenticated:
-                key, kept = ("page", request.get_host(), request.get_full_path()), {"depends": depends}
+                key, kept = ("page", request.get_host(), request.get_full_path()), {"depends": names}
             elif signed_in:
                 key = ("member-page", member_key(request.user), request.get_host(), request.get_full_path())
-                kept = {"depends": (*depends, MEMBERS), "cache_name": MEMBER_PAGE_CACHE}
+                kept = {"depends": (*names, MEMBERS), "cache_name": MEMBER_PAGE_CACHE}
             else:
                 return view(request, *args, **kwargs)
+            revisions(request, names)  # the page's own counters read with the others, when they are read
             cached = fragment(request, *key, build=lambda: None, lookup_only=True, **kept)
             shared = prerender is not None and key[0] == "page" and not request.META.get("QUERY_STRING")
+            if shared:
+                stored = (depends, revisions(request).key(depends), fragment_key(request, key, ())[1])
+                full = revisions(request).key(names)
             if cached is None and shared:
                 note_visit(request, depends, prerender)
-                cached = read_page(depends, *fragment_key(request, key, depends))
+                cached = read_page(*stored, full)
             if cached is not None:
                 content_type, pieces = cached
                 # One fresh mask of the visitor's token for every form, as a render gives (the template's
@@ -78,7 +91,7 @@ def whole_pages(*depends: str, signed_in: bool = False, prerender: Callable[[], 
                 if timeout is None or timeout > 0:
                     value = (response["Content-Type"], _TOKEN_RE.split(response.content))
                     if shared:
-                        write_page(depends, *fragment_key(request, key, depends), value)
+                        write_page(*stored, full, value)
                     if not (shared and prerendering.get()):
                         fragment(request, *key, build=lambda: value, timeout=timeout, **kept)
             return response

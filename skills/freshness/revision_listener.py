@@ -63,11 +63,15 @@ class Counters:
     def __init__(self, rows) -> None:
         self.totals: dict[str, int] = {}
         self.stamps: dict[str, int] = {}
+        # The counters as pages read them, kept up to date name by name: each skill has counters of its own
+        # (thousands of them), and a copy of a dict costs far less than building it anew at every commit.
+        self.values: dict[str, str] = {}
         self.changed_at: datetime | None = None
         snapshots = [Snapshot.parse(snapshot) for name, *_counter, snapshot in rows if name is None]
         for name, total, stamp, changed_at, _snapshot in rows:
             if name is not None:
                 self.totals[name], self.stamps[name] = int(total), int(stamp)
+                self.values[name] = counter_value(self.totals[name], self.stamps[name])
                 self.changed_at = max(self.changed_at or changed_at, changed_at)
         (self.snapshot,) = snapshots  # _READ_WITH_SNAPSHOT returns exactly one
 
@@ -78,15 +82,13 @@ class Counters:
             return False
         self.totals[name] = self.totals.get(name, 0) + 1
         self.stamps[name] = max(self.stamps.get(name, 0), int(stamp))
+        self.values[name] = counter_value(self.totals[name], self.stamps[name])
         changed_at = datetime.fromtimestamp(int(micros) / 1_000_000, tz=UTC)
         self.changed_at = max(self.changed_at or changed_at, changed_at)
         return True
 
     def revisions(self) -> Revisions:
-        return Revisions(
-            values={name: counter_value(total, self.stamps[name]) for name, total in self.totals.items()},
-            changed_at=self.changed_at,
-        )
+        return Revisions(values=self.values.copy(), changed_at=self.changed_at)
 
 
 class RevisionListener:

@@ -69,23 +69,26 @@ def _name(digest: str) -> str:
     return f"{digest}.page"
 
 
-def read_page(depends: tuple[str, ...], revision: str, digest: str):
-    """The page stored under `digest` at `revision`, or None."""
+def read_page(depends: tuple[str, ...], revision: str, digest: str, full: str):
+    """The page stored under `digest` in the folder of `revision`, or None; None too when it was rendered at
+    other revisions of the page's own rows than `full` (all the revisions the page depends on)."""
     try:
         with open(_folder(depends, revision) / _name(digest), "rb") as file:
-            return pickle.load(file)
+            stored_at, value = pickle.load(file)
     except FileNotFoundError:
         return None
+    return value if stored_at == full else None
 
 
-def write_page(depends: tuple[str, ...], revision: str, digest: str, value) -> None:
-    """Store the page whole: readers see the old file, or none, or the new one, never part of it."""
+def write_page(depends: tuple[str, ...], revision: str, digest: str, full: str, value) -> None:
+    """Store the page whole, rendered at the revisions `full`: readers see the old file, or none, or the new
+    one, never part of it. A page whose own rows changed replaces its file in the folder of `revision`."""
     folder = _folder(depends, revision)
     folder.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
     try:
         with os.fdopen(handle, "wb") as file:
-            pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((full, value), file, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, folder / _name(digest))
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -48,9 +48,11 @@ def _home(request):
 
 
 # ------------------------------------------------------------ skill profile
+# A skill page shows its own skill's rows and the names around them (freshness.NAMES): a comment, a watch or an
+# approval on another skill leaves it alone (freshness.skill_page).
 @freshness.cached_page(
-    freshness.CATALOG,
-    freshness.COMMUNITY,
+    freshness.NAMES,
+    scope=freshness.skill_page,
     revalidate_signed_in=False,
     cache_signed_in=True,
     prerender=pages.every_skill_path,
@@ -59,7 +61,10 @@ def skill_detail(request, slug):
     if request.GET.get("as_of"):
         return skill_as_of(request, slug)
     chosen = request.GET.get("level", "").strip()
-    page = freshness.fragment(request, "skill", slug, chosen, build=lambda: _skill_main(slug, chosen))
+    skill_rows, _talk = freshness.skill_page(slug)
+    page = freshness.fragment(
+        request, "skill", slug, chosen, depends=(freshness.NAMES, skill_rows), build=lambda: _skill_main(slug, chosen)
+    )
     return render(request, "skills/skill_detail.html", {"skill": page, "main": mark_safe(page.main)})
 
 

@@ -9,7 +9,7 @@ from proposals import services as proposal_services
 from proposals.models import Comment, Watch
 from skills import freshness
 from skills.freshness import pages as whole_pages
-from skills.freshness.counters import read as read_revisions
+from skills.freshness.counters import counter_value
 from skills.freshness.middleware import WROTE_COOKIE, WROTE_SECONDS, ReadYourWritesMiddleware
 from skills.freshness.revision_listener import _READ_WITH_SNAPSHOT, CHANNEL, Counters, RevisionListener, Snapshot
 from skills.models import Expectation, Level, Revision, Role, Skill
@@ -441,8 +441,10 @@ def live_listener(settings):
 
 
 def database_counters() -> dict[str, str]:
+    """Every counter the table holds, the skill pages' own included (a page reads those it shows)."""
     with connection.cursor() as cursor:
-        return read_revisions(cursor).values
+        cursor.execute("SELECT name, sum(weight), max(stamp) FROM skills_revision GROUP BY name")
+        return {name: counter_value(total, stamp) for name, total, stamp in cursor.fetchall()}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -495,7 +497,8 @@ def test_notified_marks_add_up_to_what_the_table_says():
         counters = Counters(listening.execute(_READ_WITH_SNAPSHOT).fetchall())
         writer.commit()
         Comment.objects.filter(pk=0).delete()  # a community mark after the read
-        assert [counters.add(payload) for payload in marks_from(listening)] == [False, True, True]
+        # The domain's write moves "catalog" and "names" (what every skill page shows besides its skill).
+        assert [counters.add(payload) for payload in marks_from(listening)] == [False, True, True, True]
     assert counters.revisions().values == database_counters()
 
 
@@ -533,7 +536,7 @@ def test_marks_of_many_writers_add_up_to_what_the_table_says():
         for thread in threads:
             thread.join(30)
         added = [counters.add(payload) for payload in marks_from(listening)]
-    assert len(added) == 4 * 40 * 2
+    assert len(added) == 4 * 40 * 3  # each domain's write moves "catalog" and "names"
     assert counters.revisions().values == database_counters()
 
 
@@ -592,10 +595,16 @@ def test_without_the_listener_the_counters_come_from_the_database(cell, rf, sett
         # A browser that has just changed something asks the database.
         request = rf.get("/")
         request.COOKIES[WROTE_COOKIE] = "1"
-        assert freshness.revisions(request).values == database_counters()
+        # A skill page's own counters are read when the page asks for them (below).
+        groups_of_tables = {name: value for name, value in database_counters().items() if ":" not in name}
+        assert freshness.revisions(request).values == groups_of_tables
         # With replicas, pages key on the counters of the replica they read from.
         settings.DATABASE_REPLICA_URLS = ["postgres://replica.invalid/skillmatrix"]
-        assert freshness.revisions(rf.get("/")).values == database_counters()
+        assert freshness.revisions(rf.get("/")).values == groups_of_tables
+        own = freshness.skill_page(cell.skill.slug)
+        expected = "/".join(database_counters().get(name, "0") for name in own)
+        assert freshness.revisions(rf.get("/")).key(own) == expected  # read when asked for
+        assert freshness.revisions(rf.get("/"), own).key(own) == expected  # read with the others
     finally:
         freshness.listener._thread = None
         freshness.listener._current = None

@@ -11,12 +11,12 @@ from skills import freshness, pages
 from skills.freshness import pages as whole_pages
 from skills.freshness import shared_pages
 from skills.freshness.fragments import FRAGMENT_CACHE
-from skills.models import Skill
+from skills.models import Domain, Skill
 from tests.factories import ExpectationFactory, SkillFactory, make_levels, make_role
 
 pytestmark = pytest.mark.django_db
 
-DEPENDS = (freshness.CATALOG, freshness.COMMUNITY)
+DEPENDS = (freshness.NAMES,)  # what the pass of the skill pages waits on (each page also has its own counters)
 
 
 @pytest.fixture
@@ -122,7 +122,13 @@ def test_a_visit_starts_one_pass_per_revision(client, skills, monkeypatch):
         if thread.name == "prerender":
             thread.join()
     assert len(started) == 1
+    # A skill's own change moves its page's counters only: that page is rendered again by its next visitor.
     Skill.objects.filter(pk=skills[0].pk).update(name="Renamed")
+    client.get(skills[1].get_absolute_url())
+    assert "Renamed" in client.get(skills[0].get_absolute_url()).content.decode()
+    assert len(started) == 1
+    # A name every skill page shows moves them all: the next visit starts a pass at the new revisions.
+    Domain.objects.filter(pk=skills[0].group.domain_id).update(name="Renamed domain")
     client.get(skills[1].get_absolute_url())
     for thread in threading.enumerate():
         if thread.name == "prerender":
