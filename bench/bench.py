@@ -10,6 +10,7 @@ bench.py profile OUT PATH… per page: queries, time in SQL, time in total, top 
                            NAME=PATH, as a signed-in member for member-NAME (member-first-NAME: no copy kept)
 bench.py machine           JSON: nproc, memory, Python, PostgreSQL, wrk, git commit
 bench.py mixed_setup DIR N the mixed-all run's cast: N open proposals for the reviewer, in-place requests (JSON out)
+bench.py inplace_profile OUT DIR [RUNS]  the in-place requests of DIR/mixed-inplace.txt in-process: ms, queries, bytes
 bench.py report            bench/RESULTS.md from bench/out/*.json (keeps the notes section)
 """
 
@@ -354,6 +355,64 @@ def profile(out: str, paths: list[str]) -> None:
     Path(out).write_text(json.dumps(summary, indent=2))
     for name, row in summary.items():
         print(f"  {name:16} {row['ms']:8.1f} ms {row['queries']:3d} queries, SQL {row['sql_ms']:7.1f} ms; {row['top']}")
+
+
+INPLACE_NAMES = ["tick", "untick", "watch", "unwatch", "self-assessment", "lead-assessment"]
+
+
+def inplace_profile(out: str, directory: str, runs: int = 9) -> dict:
+    """The mixed-all run's in-place answers (DIR/mixed-inplace.txt from mixed_setup), one at a time in-process.
+
+    Asked as static/js/inplace.js asks them, by the member mixed_setup made; each pair that undoes itself
+    (tick, untick; watch, unwatch) in turn, so that every request does its write. Per answer: median ms of
+    `runs`, queries, SQL ms, bytes. JSON to OUT.
+    """
+    from urllib.parse import parse_qsl
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    c = client()
+    c.force_login(get_user_model().objects.get(username="bench-inplace"))
+    requests = []
+    for name, line in zip(INPLACE_NAMES, Path(directory, "mixed-inplace.txt").read_text().splitlines(), strict=True):
+        path, _, body = line.partition("\t")
+        requests.append((name, path, dict(parse_qsl(body))))
+    samples: dict[str, list[tuple[float, int, float, int]]] = {name: [] for name, *_ in requests}
+    for attempt in range(runs + 1):  # the first round warms templates and translations
+        for name, path, fields in requests:
+            sql: list[float] = []
+
+            def timed(execute, query, params, many, context, sql=sql):
+                started = time.perf_counter()
+                try:
+                    return execute(query, params, many, context)
+                finally:
+                    sql.append(time.perf_counter() - started)
+
+            started = time.perf_counter()
+            with connection.execute_wrapper(timed):
+                response = c.post(path, fields, HTTP_X_REQUESTED_WITH="partial")
+            elapsed = time.perf_counter() - started
+            if response.status_code != 200:
+                raise SystemExit(f"{name} {path} answered {response.status_code}: {response.content[:300]!r}")
+            if attempt:
+                samples[name].append((elapsed, len(sql), sum(sql), len(response.content)))
+    summary = {}
+    for name, path, _fields in requests:
+        total, queries, sql_time, size = (statistics.median(v) for v in zip(*samples[name], strict=True))
+        summary[name] = {
+            "path": path,
+            "ms": round(total * 1000, 1),
+            "queries": int(queries),
+            "sql_ms": round(sql_time * 1000, 1),
+            "bytes": int(size),
+        }
+        row = summary[name]
+        figures = f"{row['queries']:3d} queries, SQL {row['sql_ms']:6.1f} ms, {row['bytes']:,} bytes"
+        print(f"  {name:16} {row['ms']:8.1f} ms {figures}")
+    Path(out).write_text(json.dumps(summary, indent=2))
+    return summary
 
 
 def _member_client():
@@ -798,6 +857,8 @@ def main(argv: list[str]) -> None:
         render(args[0], args[1:])
     elif command == "profile":
         profile(args[0], args[1:])
+    elif command == "inplace_profile":
+        inplace_profile(args[0], args[1], *(int(a) for a in args[2:3]))
     elif command == "mixed_setup":
         print(json.dumps(mixed_setup(args[0], int(args[1]))))
     elif command == "machine":
