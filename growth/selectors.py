@@ -5,6 +5,7 @@ profile (with role and level), the role's levels, and the role's cells at the
 current and the next level with the member's tick on each (one LEFT JOIN).
 """
 
+import functools
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from growth.models import PlanProfile
 from skills import translations
-from skills.diff import Segment, has_changes, step_changes, word_diff
+from skills.diff import Segment, has_changes, step_labels, word_diff
 from skills.models import Domain, Expectation, Level, Role, RoleLevel
 
 
@@ -200,9 +201,16 @@ def _item(upcoming: Expectation, current: Expectation | None, next_level: Level)
     if current is None:
         item.changes.append(_("New at %(level)s") % {"level": translations.text(next_level, "name")})
         return item
-    item.segments, changes = step_changes(current, upcoming)
-    item.changes.extend(changes)
+    item.segments = list(step_segments(current.description, upcoming.description))
+    item.changes.extend(step_labels(current, upcoming))
     return item
+
+
+@functools.lru_cache(maxsize=2048)
+def step_segments(old: str, new: str) -> tuple[Segment, ...]:
+    """skills.diff.step_changes' word diff, kept per process by the two texts (a pure function of them): the
+    answer to a tick shows the diff its plan page already made, and one role's plans share theirs."""
+    return tuple(word_diff(old, new))
 
 
 @dataclass

@@ -6,8 +6,9 @@ import pytest
 from django.test import Client
 
 from growth.models import Tick
-from growth.selectors import plan_answer, plan_for
+from growth.selectors import plan_answer, plan_for, step_segments
 from growth.services import plan_settings_save, tick_set
+from skills.diff import step_changes
 from skills.models import Expectation
 from tests.factories import UserFactory, make_catalog
 
@@ -113,3 +114,12 @@ def test_the_answer_in_place_costs_the_same_at_any_size(levels, skills, roles, d
     with django_assert_num_queries(TICK_ANSWER_QUERIES):
         response = client.post(address, {"action": "done"}, **PARTIAL)
     assert re.search(rf"data-plan-done>\s*1 of {skills}\s*<", response.content.decode())
+
+
+def test_the_kept_diff_is_the_word_diff(planner, world):
+    """step_segments keeps step_changes' diff per process: the plan's items show the same segments."""
+    for item in plan_for(user=planner).items:
+        if item.current is not None:
+            expected, labels = step_changes(item.current, item.next)
+            assert (item.segments, item.changes) == (expected, labels)
+            assert step_segments(item.current.description, item.next.description) == tuple(expected)
