@@ -23,7 +23,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from growth import selectors as growth_selectors
 from skillmatrix import partials
 from skills import freshness
 from skills.exports import write_csv
@@ -356,7 +355,7 @@ def _target(request, found, roles):
     roles_by_slug = {role.slug: role for role in roles}
     role = roles_by_slug.get(request.GET.get("role", ""))
     if role is not None:
-        level = next((rl.level for rl in role.role_levels.all() if rl.level.slug == request.GET.get("level")), None)
+        level = selectors.role_level(role=role, slug=request.GET.get("level", ""))
         if level is not None:
             return role, level
     if found.profile is None:
@@ -371,17 +370,16 @@ def _my_skills_context(request) -> dict:
 
 def _my_target_context(request, found) -> dict:
     """The target section of the member's skills page: the target chosen (?role=&level=) and the choices."""
-    roles = growth_selectors.roles_for_choice()
-    chosen = _target(request, found, roles)
+    choices = selectors.target_choices()
+    chosen = _target(request, found, choices.roles)
     target = selectors.target_for(person=found, role=chosen[0], level=chosen[1]) if chosen else None
-    levels = {rl.level.pk: rl.level for role in roles for rl in role.role_levels.all()}
     # The assessment forms post to the page's own target, so that an answer in place shows that target.
     target_query = "?" + urlencode({"role": chosen[0].slug, "level": chosen[1].slug}) if chosen else ""
     return {
         "target": target,
         "target_query": target_query,
-        "roles": roles,
-        "levels_for_choice": sorted(levels.values(), key=lambda level: level.position),
+        "roles": choices.roles,
+        "levels_for_choice": choices.levels,
     }
 
 

@@ -131,8 +131,9 @@ def _more_skills(world, count: int) -> None:
 
 # Both: the session and the revisions, the access checks, the person's rows read once (profile, role levels,
 # cells, current assessments with their levels, cells and assessors), the write, the chart's assessments.
-# Self adds the target (the roles and their levels, the target's cells); the lead's, the team's memberships.
-MY_ANSWER_QUERIES = 22
+# Self adds the target (the roles, the levels, the level asked for in ?role=&level=, the target's cells);
+# the lead's, the team's memberships.
+MY_ANSWER_QUERIES = 23
 LEAD_ANSWER_QUERIES = 22
 
 
