@@ -701,12 +701,36 @@ def report() -> None:
             lines.append(
                 f"| {name} `{p['path']}` | {p['bytes']:,} | {p['ms']} | {p['queries']} | {p['sql_ms']} | {p['top']} |"
             )
+    lines += _inplace_lines()
     notes = ""
     if RESULTS.exists() and NOTES_MARK in RESULTS.read_text():
         notes = RESULTS.read_text().split(NOTES_MARK, 1)[1]
     lines += ["", NOTES_MARK]
     RESULTS.write_text("\n".join(lines) + (notes if notes else "\n"))
     print(f"Wrote {RESULTS.relative_to(ROOT)}")
+
+
+def _inplace_lines() -> list[str]:
+    """The mixed run's in-place answers one at a time (bench.py inplace_profile): each answer's own cost."""
+    path = OUT / "inplace-big.json"
+    if not path.exists():
+        return []
+    lines = [
+        "",
+        "## The in-place answers, one at a time (big catalog, in-process)",
+        "",
+        "The six requests of the mixed run's in-place connection, asked as the page's script asks them by the "
+        "same member, each pair that undoes itself in turn; median of 9 through Django's test client with the "
+        "server's settings. Under the mixed load each waits behind other requests too: this is its own cost.",
+        "",
+        "| Answer | Path | Bytes | ms | Queries | SQL ms |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for name, row in json.loads(path.read_text()).items():
+        lines.append(
+            f"| {name} | `{row['path']}` | {row['bytes']:,} | {row['ms']} | {row['queries']} | {row['sql_ms']} |"
+        )
+    return lines
 
 
 MIXED_KINDS = [
