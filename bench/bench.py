@@ -10,6 +10,7 @@ bench.py profile OUT PATH… per page: queries, time in SQL, time in total, top 
                            NAME=PATH, as a signed-in member for member-NAME (member-first-NAME: no copy kept)
 bench.py machine           JSON: nproc, memory, Python, PostgreSQL, wrk, git commit
 bench.py mixed_setup DIR N the mixed-all run's cast: N open proposals for the reviewer, in-place requests (JSON out)
+bench.py inplace_profile OUT DIR [RUNS]  the in-place requests of DIR/mixed-inplace.txt in-process: ms, queries, bytes
 bench.py report            bench/RESULTS.md from bench/out/*.json (keeps the notes section)
 """
 
@@ -356,6 +357,64 @@ def profile(out: str, paths: list[str]) -> None:
         print(f"  {name:16} {row['ms']:8.1f} ms {row['queries']:3d} queries, SQL {row['sql_ms']:7.1f} ms; {row['top']}")
 
 
+INPLACE_NAMES = ["tick", "untick", "watch", "unwatch", "self-assessment", "lead-assessment"]
+
+
+def inplace_profile(out: str, directory: str, runs: int = 9) -> dict:
+    """The mixed-all run's in-place answers (DIR/mixed-inplace.txt from mixed_setup), one at a time in-process.
+
+    Asked as static/js/inplace.js asks them, by the member mixed_setup made; each pair that undoes itself
+    (tick, untick; watch, unwatch) in turn, so that every request does its write. Per answer: median ms of
+    `runs`, queries, SQL ms, bytes. JSON to OUT.
+    """
+    from urllib.parse import parse_qsl
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    c = client()
+    c.force_login(get_user_model().objects.get(username="bench-inplace"))
+    requests = []
+    for name, line in zip(INPLACE_NAMES, Path(directory, "mixed-inplace.txt").read_text().splitlines(), strict=True):
+        path, _, body = line.partition("\t")
+        requests.append((name, path, dict(parse_qsl(body))))
+    samples: dict[str, list[tuple[float, int, float, int]]] = {name: [] for name, *_ in requests}
+    for attempt in range(runs + 1):  # the first round warms templates and translations
+        for name, path, fields in requests:
+            sql: list[float] = []
+
+            def timed(execute, query, params, many, context, sql=sql):
+                started = time.perf_counter()
+                try:
+                    return execute(query, params, many, context)
+                finally:
+                    sql.append(time.perf_counter() - started)
+
+            started = time.perf_counter()
+            with connection.execute_wrapper(timed):
+                response = c.post(path, fields, HTTP_X_REQUESTED_WITH="partial")
+            elapsed = time.perf_counter() - started
+            if response.status_code != 200:
+                raise SystemExit(f"{name} {path} answered {response.status_code}: {response.content[:300]!r}")
+            if attempt:
+                samples[name].append((elapsed, len(sql), sum(sql), len(response.content)))
+    summary = {}
+    for name, path, _fields in requests:
+        total, queries, sql_time, size = (statistics.median(v) for v in zip(*samples[name], strict=True))
+        summary[name] = {
+            "path": path,
+            "ms": round(total * 1000, 1),
+            "queries": int(queries),
+            "sql_ms": round(sql_time * 1000, 1),
+            "bytes": int(size),
+        }
+        row = summary[name]
+        figures = f"{row['queries']:3d} queries, SQL {row['sql_ms']:6.1f} ms, {row['bytes']:,} bytes"
+        print(f"  {name:16} {row['ms']:8.1f} ms {figures}")
+    Path(out).write_text(json.dumps(summary, indent=2))
+    return summary
+
+
 def _member_client():
     """The first bench member, signed in: "member-NAME" pages are profiled as they see them."""
     from django.contrib.auth import get_user_model
@@ -642,12 +701,36 @@ def report() -> None:
             lines.append(
                 f"| {name} `{p['path']}` | {p['bytes']:,} | {p['ms']} | {p['queries']} | {p['sql_ms']} | {p['top']} |"
             )
+    lines += _inplace_lines()
     notes = ""
     if RESULTS.exists() and NOTES_MARK in RESULTS.read_text():
         notes = RESULTS.read_text().split(NOTES_MARK, 1)[1]
     lines += ["", NOTES_MARK]
     RESULTS.write_text("\n".join(lines) + (notes if notes else "\n"))
     print(f"Wrote {RESULTS.relative_to(ROOT)}")
+
+
+def _inplace_lines() -> list[str]:
+    """The mixed run's in-place answers one at a time (bench.py inplace_profile): each answer's own cost."""
+    path = OUT / "inplace-big.json"
+    if not path.exists():
+        return []
+    lines = [
+        "",
+        "## The in-place answers, one at a time (big catalog, in-process)",
+        "",
+        "The six requests of the mixed run's in-place connection, asked as the page's script asks them by the "
+        "same member, each pair that undoes itself in turn; median of 9 through Django's test client with the "
+        "server's settings. Under the mixed load each waits behind other requests too: this is its own cost.",
+        "",
+        "| Answer | Path | Bytes | ms | Queries | SQL ms |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for name, row in json.loads(path.read_text()).items():
+        lines.append(
+            f"| {name} | `{row['path']}` | {row['bytes']:,} | {row['ms']} | {row['queries']} | {row['sql_ms']} |"
+        )
+    return lines
 
 
 MIXED_KINDS = [
@@ -798,6 +881,8 @@ def main(argv: list[str]) -> None:
         render(args[0], args[1:])
     elif command == "profile":
         profile(args[0], args[1:])
+    elif command == "inplace_profile":
+        inplace_profile(args[0], args[1], *(int(a) for a in args[2:3]))
     elif command == "mixed_setup":
         print(json.dumps(mixed_setup(args[0], int(args[1]))))
     elif command == "machine":

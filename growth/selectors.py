@@ -5,16 +5,17 @@ profile (with role and level), the role's levels, and the role's cells at the
 current and the next level with the member's tick on each (one LEFT JOIN).
 """
 
+import functools
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from growth.models import PlanProfile
 from skills import translations
-from skills.diff import Segment, has_changes, step_changes, word_diff
+from skills.diff import Segment, has_changes, step_labels, word_diff
 from skills.models import Domain, Expectation, Level, Role, RoleLevel
 
 
@@ -162,9 +163,8 @@ def _cells_with_ticks(*, user, role: Role, levels: list[Level]) -> QuerySet:
     )
 
 
-def plan_for(*, user, detail_for: int | None = None) -> Plan:
-    """The member's plan. detail_for (a skill's id): only that item gets its diff and change notes, the
-    others only what the progress counts read (the answer to one tick shows one item and the progress)."""
+def plan_for(*, user) -> Plan:
+    """The member's plan (the answer to one tick reads less: plan_answer)."""
     profile = plan_profile(user=user)
     if profile is None:
         return Plan(state=PlanState.UNSET)
@@ -189,10 +189,7 @@ def plan_for(*, user, detail_for: int | None = None) -> Plan:
         domain = cell.skill.group.domain
         if not plan.domains or plan.domains[-1].domain.pk != domain.pk:
             plan.domains.append(PlanDomain(domain))
-        if detail_for is None or cell.skill_id == detail_for:
-            plan.domains[-1].items.append(_item(cell, current.get(cell.skill_id), next_level))
-        else:
-            plan.domains[-1].items.append(PlanItem(next=cell, current=current.get(cell.skill_id)))
+        plan.domains[-1].items.append(_item(cell, current.get(cell.skill_id), next_level))
     for domain in plan.domains:
         # Required first, then the rest; each by name (the query's order, kept by the stable sort).
         domain.items.sort(key=lambda item: not item.next.required)
@@ -204,9 +201,77 @@ def _item(upcoming: Expectation, current: Expectation | None, next_level: Level)
     if current is None:
         item.changes.append(_("New at %(level)s") % {"level": translations.text(next_level, "name")})
         return item
-    item.segments, changes = step_changes(current, upcoming)
-    item.changes.extend(changes)
+    item.segments = list(step_segments(current.description, upcoming.description))
+    item.changes.extend(step_labels(current, upcoming))
     return item
+
+
+@functools.lru_cache(maxsize=2048)
+def step_segments(old: str, new: str) -> tuple[Segment, ...]:
+    """skills.diff.step_changes' word diff, kept per process by the two texts (a pure function of them): the
+    answer to a tick shows the diff its plan page already made, and one role's plans share theirs."""
+    return tuple(word_diff(old, new))
+
+
+@dataclass
+class PlanAnswer:
+    """What the answer to one tick shows (the item and the progress), read without the plan's other items:
+    the counts the Plan's properties make from its items, counted by the database (plan_answer)."""
+
+    profile: PlanProfile
+    next_level: Level
+    item: PlanItem
+    total: int
+    done: int
+    required_total: int
+    required_done: int
+    changed: int
+
+    @property
+    def level(self) -> Level:
+        return self.profile.level
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def plan_answer(*, user, cell: Expectation) -> PlanAnswer | None:
+    """The plan as the answer to a tick on `cell` (one of the plan's next-level cells) shows it, in three
+    queries whatever the size of the role: the profile, the progress counts, and the item's two cells.
+
+    The counts are those plan_for's Plan makes from its items (tests agree them); None if the member's
+    role or level moved away from the cell meanwhile."""
+    profile = plan_profile(user=user)
+    if profile is None or profile.role_id != cell.role_id:
+        return None
+    cells = _cells_with_ticks(user=user, role=profile.role, levels=[cell.level])
+    ticked = Q(mine__isnull=False)
+    changed = ticked & (
+        ~Q(version=F("mine__version"))
+        | ~Q(description=F("mine__description"))
+        | ~Q(required=F("mine__required"))
+        | ~Q(proficiency=F("mine__proficiency"))
+    )
+    counts = cells.order_by().aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=ticked),
+        required_total=Count("pk", filter=Q(required=True)),
+        required_done=Count("pk", filter=ticked & Q(required=True)),
+        changed=Count("pk", filter=changed),
+    )
+    current, upcoming = None, None
+    for row in _cells_with_ticks(user=user, role=profile.role, levels=[profile.level, cell.level]).filter(
+        skill_id=cell.skill_id
+    ):
+        row.role = profile.role
+        if row.level_id == cell.level_id:
+            row.level, upcoming = cell.level, row
+        else:
+            row.level, current = profile.level, row
+    if upcoming is None:
+        return None
+    return PlanAnswer(profile=profile, next_level=cell.level, item=_item(upcoming, current, cell.level), **counts)
 
 
 def plan_cell(*, user, skill_slug: str, level_slug: str) -> Expectation | None:

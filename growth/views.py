@@ -132,7 +132,9 @@ def tick(request, skill: str, level: str):
     else:
         services.tick_clear(user=request.user, cell=cell)
     if partials.wants_partial(request):
-        plan = selectors.plan_for(user=request.user, detail_for=cell.skill_id)
-        item = next(item for item in plan.items if item.skill.pk == cell.skill_id)
-        return partials.fragment(request, "growth/partials/tick_answer.html", {"plan": plan, "item": item})
+        answer = selectors.plan_answer(user=request.user, cell=cell)
+        if answer is None:
+            raise Http404(_("This item is not in your growth plan."))
+        context = {"plan": answer, "item": answer.item}
+        return partials.fragment(request, "growth/partials/tick_answer.html", context)
     return redirect(reverse("growth:plan") + f"#item-{cell.skill.slug}")

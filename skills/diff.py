@@ -153,6 +153,11 @@ def diff_html(segments: list[Segment]) -> SafeString:
 def step_changes(current, upcoming) -> tuple[list[Segment], list[str]]:
     """What changes from a cell to the same role's cell at the next level: the word diff of the texts,
     and labels for the required flag and the proficiency (the level picker and the growth plan)."""
+    return word_diff(current.description, upcoming.description), step_labels(current, upcoming)
+
+
+def step_labels(current, upcoming) -> list[str]:
+    """step_changes' labels alone (in the active language), for a caller that keeps the diff itself."""
     changes = []
     if upcoming.required and not current.required:
         changes.append(gettext("Becomes required"))
@@ -163,4 +168,4 @@ def step_changes(current, upcoming) -> tuple[list[Segment], list[str]]:
             gettext("Proficiency: %(old)s → %(new)s")
             % {"old": current.get_proficiency_display(), "new": upcoming.get_proficiency_display()}
         )
-    return word_diff(current.description, upcoming.description), changes
+    return changes

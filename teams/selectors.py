@@ -17,6 +17,7 @@ from functools import cached_property
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from growth.models import PlanProfile
@@ -358,6 +359,25 @@ class Target:
     @property
     def optional_total(self) -> int:
         return self._count(False)
+
+
+@dataclass(frozen=True)
+class TargetChoices:
+    roles: list[Role]  # every role, by family and name
+    levels: list[Level]  # every level that some role has, in order
+
+
+def target_choices() -> TargetChoices:
+    """What the target picker offers (two queries): the roles and the levels, listed apart, so no role's
+    levels are read (growth.selectors.roles_for_choice reads them all, for a form that pairs them)."""
+    roles = list(Role.objects.order_by(Lower("family"), Lower("name")))
+    levels = list(Level.objects.filter(role_levels__isnull=False).distinct().order_by("position"))
+    return TargetChoices(roles=roles, levels=levels)
+
+
+def role_level(*, role: Role, slug: str) -> Level | None:
+    """The role's level with this slug, if the role has that level (one query)."""
+    return Level.objects.filter(role_levels__role=role, slug=slug).first()
 
 
 def default_target(profile: PlanProfile, levels: list[Level]) -> tuple[Role, Level] | None:

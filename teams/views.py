@@ -6,6 +6,8 @@ teams.access (404 outside it, 403 for what one's place does not allow).
 Writes are POST forms with CSRF that call teams.services and redirect back.
 """
 
+import dataclasses
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -21,13 +23,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from growth import selectors as growth_selectors
 from skillmatrix import partials
 from skills import freshness
 from skills.exports import write_csv
 from skills.models import Skill
 from teams import access, pages, selectors, services
 from teams.forms import AssessmentForm, InviteForm, TeamForm
+from teams.models import AssessmentKind
 
 
 def _refused(request, error: ValidationError) -> None:
@@ -265,14 +267,18 @@ def _initial_level(cell) -> str:
 
 
 def _record_from_post(request, *, person, skill_slug: str, record):
-    """The member's cell for the skill, and the posted form: bound, and with the service's refusal among its errors."""
-    cell = next((c for c in person.cells if c.skill.slug == skill_slug), None)
-    if cell is None:
+    """The member's cell for the skill, and the posted form: bound, and with the service's refusal among its errors.
+
+    Recorded, the cell is the one in `person` as it now stands (the new assessment in place of the old), so
+    that the answer in place renders from the rows already read instead of reading them all again."""
+    index = next((i for i, c in enumerate(person.cells) if c.skill.slug == skill_slug), None)
+    if index is None:
         raise Http404(_("This skill is not one of the role's skills."))
+    cell = person.cells[index]
     form = AssessmentForm(request.POST, levels=cell.levels, prefix=skill_slug)
     if form.is_valid():
         try:
-            record(
+            assessment = record(
                 skill=cell.skill,
                 level=form.level_obj(),
                 evidence_url=form.cleaned_data["evidence_url"],
@@ -280,12 +286,16 @@ def _record_from_post(request, *, person, skill_slug: str, record):
             )
         except ValidationError as error:
             form.add_error(None, error.messages)
+        else:
+            kind = "self_assessment" if assessment.kind == AssessmentKind.SELF else "lead_assessment"
+            cell = person.cells[index] = dataclasses.replace(cell, **{kind: assessment})
     return cell, form
 
 
-def _recorded(request, cell, form, *, page: str, context) -> HttpResponse:
-    """After recording: in place, the row as it now stands with what it moved (context(): the page's
-    context, read again), or the form with its errors (400); else the outcome as a message and back to the page."""
+def _recorded(request, cell, form, *, person, page: str, context) -> HttpResponse:
+    """After recording: in place, the row as it now stands with what it moved (context(): the rest of what
+    the answer shows, from `person` as recorded), or the form with its errors (400); else the outcome as a
+    message and back to the page."""
     if not partials.wants_partial(request):
         if form.errors:
             for errors in form.errors.values():
@@ -294,11 +304,13 @@ def _recorded(request, cell, form, *, page: str, context) -> HttpResponse:
         else:
             messages.success(request, _("Assessment of %(skill)s recorded.") % {"skill": cell.skill.name})
         return redirect(page + f"#skill-{cell.skill.slug}")
-    answer = context()
-    if not form.errors:
-        cell, form = next((c, f) for c, f in answer["rows"] if c.skill.pk == cell.skill.pk)
-    answer |= {"cell": cell, "form": form, "recorded": not form.errors, "open": bool(form.errors)}
-    status = 400 if form.errors else 200
+    recorded = not form.errors
+    if recorded:  # the row's form as the page now shows it
+        form = AssessmentForm(levels=cell.levels, prefix=cell.skill.slug, initial={"level": _initial_level(cell)})
+    answer = context() | {"person": person, "cell": cell, "form": form, "recorded": recorded, "open": not recorded}
+    if recorded:
+        answer["chart"] = _chart(person)
+    status = 200 if recorded else 400
     return partials.fragment(request, "teams/partials/assessment_answer.html", answer, status=status)
 
 
@@ -327,12 +339,14 @@ def person_assess(request, slug: str, username: str, skill: str):
     (found,) = selectors.people_skills([membership.user])
 
     def record(**kwargs):
-        services.lead_assessment_record(team=team_access.team, lead=request.user, subject=membership.user, **kwargs)
+        return services.lead_assessment_record(
+            team=team_access.team, lead=request.user, subject=membership.user, **kwargs
+        )
 
     cell, form = _record_from_post(request, person=found, skill_slug=skill, record=record)
     page = reverse("teams:person", args=[slug, username])
     return _recorded(
-        request, cell, form, page=page, context=lambda: _person_context(team_access, membership.user, membership)
+        request, cell, form, person=found, page=page, context=lambda: {"team": team_access.team, "access": team_access}
     )
 
 
@@ -341,7 +355,7 @@ def _target(request, found, roles):
     roles_by_slug = {role.slug: role for role in roles}
     role = roles_by_slug.get(request.GET.get("role", ""))
     if role is not None:
-        level = next((rl.level for rl in role.role_levels.all() if rl.level.slug == request.GET.get("level")), None)
+        level = selectors.role_level(role=role, slug=request.GET.get("level", ""))
         if level is not None:
             return role, level
     if found.profile is None:
@@ -351,18 +365,21 @@ def _target(request, found, roles):
 
 def _my_skills_context(request) -> dict:
     (found,) = selectors.people_skills([request.user])
-    roles = growth_selectors.roles_for_choice()
-    chosen = _target(request, found, roles)
+    return _skills_context(found) | _my_target_context(request, found) | {"chart": _chart(found)}
+
+
+def _my_target_context(request, found) -> dict:
+    """The target section of the member's skills page: the target chosen (?role=&level=) and the choices."""
+    choices = selectors.target_choices()
+    chosen = _target(request, found, choices.roles)
     target = selectors.target_for(person=found, role=chosen[0], level=chosen[1]) if chosen else None
-    levels = {rl.level.pk: rl.level for role in roles for rl in role.role_levels.all()}
     # The assessment forms post to the page's own target, so that an answer in place shows that target.
     target_query = "?" + urlencode({"role": chosen[0].slug, "level": chosen[1].slug}) if chosen else ""
-    return _skills_context(found) | {
+    return {
         "target": target,
         "target_query": target_query,
-        "roles": roles,
-        "levels_for_choice": sorted(levels.values(), key=lambda level: level.position),
-        "chart": _chart(found),
+        "roles": choices.roles,
+        "levels_for_choice": choices.levels,
     }
 
 
@@ -380,11 +397,11 @@ def my_skill_assess(request, skill: str):
     (found,) = selectors.people_skills([request.user])
 
     def record(**kwargs):
-        services.self_assessment_record(user=request.user, **kwargs)
+        return services.self_assessment_record(user=request.user, **kwargs)
 
     cell, form = _record_from_post(request, person=found, skill_slug=skill, record=record)
     page = reverse("teams:my-skills") + _target_query(request)
-    return _recorded(request, cell, form, page=page, context=lambda: _my_skills_context(request))
+    return _recorded(request, cell, form, person=found, page=page, context=lambda: _my_target_context(request, found))
 
 
 def _target_query(request) -> str:

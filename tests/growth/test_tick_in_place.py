@@ -2,12 +2,15 @@
 
 import re
 
+import pytest
 from django.test import Client
 
 from growth.models import Tick
-from growth.selectors import plan_for
-from growth.services import tick_set
+from growth.selectors import plan_answer, plan_for, step_segments
+from growth.services import plan_settings_save, tick_set
+from skills.diff import step_changes
 from skills.models import Expectation
+from tests.factories import UserFactory, make_catalog
 
 PARTIAL = {"HTTP_X_REQUESTED_WITH": "partial"}
 
@@ -67,7 +70,8 @@ def _item_html(html: str, slug: str) -> str:
 
 
 def test_the_answer_in_place_agrees_with_the_plan_page(planner, world):
-    """The answer reads the plan with one item in detail (plan_for(detail_for=…)): the same item, the same counts."""
+    """The answer reads the item and counts the progress in the database (plan_answer): the same item, the same
+    counts as the plan page's, with a required item ticked and an item changed since its tick."""
     tick_set(user=planner, cell=world.cells["delta@senior"])
     Expectation.objects.filter(pk=world.cells["delta@senior"].pk).update(description="Writes tests for everything.")
     client = client_for(planner)
@@ -77,6 +81,45 @@ def test_the_answer_in_place_agrees_with_the_plan_page(planner, world):
     assert "Compare with your level (Middle)" in _item_html(answer, "zeta")  # the diff is there
     progress = re.compile(r'<section class="plan-progress".*?</section>', re.S)
     assert progress.search(answer).group(0) == progress.search(page).group(0)
-    full, focused = plan_for(user=planner), plan_for(user=planner, detail_for=world.cells["zeta@senior"].skill_id)
-    counts = ("total", "done", "required_total", "required_done", "changed", "percent")
-    assert [getattr(focused, name) for name in counts] == [getattr(full, name) for name in counts]
+    full = plan_for(user=planner)
+    for cell in ("zeta@senior", "delta@senior"):
+        fast = plan_answer(
+            user=planner, cell=Expectation.objects.select_related("role", "level").get(pk=world.cells[cell].pk)
+        )
+        counts = ("total", "done", "required_total", "required_done", "changed", "percent")
+        assert [getattr(fast, name) for name in counts] == [getattr(full, name) for name in counts]
+        item = next(item for item in full.items if item.next.pk == world.cells[cell].pk)
+        assert (fast.item.done, fast.item.changed_since_tick, fast.item.changes) == (
+            item.done,
+            item.changed_since_tick,
+            item.changes,
+        )
+    assert full.changed == 1 and full.done == 2
+
+
+# Session and user; the plan's profile, role levels and cell, read by the view and again by the service; the
+# tick's write with pghistory's context; then the answer: the profile, the progress counts, the item's two cells.
+TICK_ANSWER_QUERIES = 19
+
+
+@pytest.mark.parametrize(("skills", "roles"), [(3, 2), (80, 6)])
+def test_the_answer_in_place_costs_the_same_at_any_size(levels, skills, roles, django_assert_num_queries):
+    catalog = make_catalog(skills=skills, roles=roles, levels=levels)
+    user = UserFactory(username="counted")
+    plan_settings_save(user=user, role=catalog["roles"][0], level=catalog["levels"][1])
+    cell = Expectation.objects.filter(role=catalog["roles"][0], level=catalog["levels"][2]).select_related("skill")[0]
+    client = client_for(user)
+    client.get("/me/plan/")
+    address = f"/me/plan/ticks/{cell.skill.slug}/{catalog['levels'][2].slug}/"
+    with django_assert_num_queries(TICK_ANSWER_QUERIES):
+        response = client.post(address, {"action": "done"}, **PARTIAL)
+    assert re.search(rf"data-plan-done>\s*1 of {skills}\s*<", response.content.decode())
+
+
+def test_the_kept_diff_is_the_word_diff(planner, world):
+    """step_segments keeps step_changes' diff per process: the plan's items show the same segments."""
+    for item in plan_for(user=planner).items:
+        if item.current is not None:
+            expected, labels = step_changes(item.current, item.next)
+            assert (item.segments, item.changes) == (expected, labels)
+            assert step_segments(item.current.description, item.next.description) == tuple(expected)

@@ -1,8 +1,12 @@
 """Watching asked for in place (static/js/inplace.js): the watch box as it now stands; the plain form too."""
 
+import re
+
+import pytest
 from django.test import Client
 
 from proposals.models import Watch
+from tests.factories import UserFactory
 
 PARTIAL = {"HTTP_X_REQUESTED_WITH": "partial"}
 
@@ -51,3 +55,32 @@ def test_csrf_is_checked_for_answers_in_place(member, skill):
     response = client.post(f"/skills/{skill.slug}/watch/", {"action": "watch"}, **PARTIAL)
     assert response.status_code == 403
     assert not Watch.objects.exists()
+
+
+def _watch_box(html: str) -> str:
+    box = re.search(r'<div class="community-watch" id="community-watch">.*?</div>', html, re.S).group(0)
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", box)
+
+
+def test_the_answer_in_place_is_the_skill_pages_watch_box(member, author, skill):
+    Watch.objects.create(user=author, skill=skill)
+    client = client_for(member)
+    for action in ("watch", "unwatch"):
+        answer = client.post(f"/skills/{skill.slug}/watch/", {"action": action}, **PARTIAL).content.decode()
+        assert _watch_box(answer) == _watch_box(client.get(f"/skills/{skill.slug}/").content.decode())
+
+
+# Session and user, the revisions, the skill; the write (with pghistory's context); the count of watchers with
+# the member's own in one aggregate, whatever the number of watchers.
+WATCH_ANSWER_QUERIES = 10
+
+
+@pytest.mark.parametrize("watchers", [0, 30])
+def test_the_answer_in_place_costs_the_same_at_any_size(member, skill, watchers, django_assert_num_queries):
+    for number in range(watchers):
+        Watch.objects.create(user=UserFactory(username=f"watcher-{number}"), skill=skill)
+    client = client_for(member)
+    client.get("/")
+    with django_assert_num_queries(WATCH_ANSWER_QUERIES):
+        response = client.post(f"/skills/{skill.slug}/watch/", {"action": "watch"}, **PARTIAL)
+    assert f">{watchers + 1} watcher" in response.content.decode()

@@ -1,9 +1,13 @@
 """Assessments recorded in place (static/js/inplace.js): the row and what it moved, errors in the form, the
 plain form too, and the privacy rules: a fragment about another member only for their leads."""
 
+import re
+
 import pytest
 
+from skills.models import Expectation, Proficiency
 from teams.models import Assessment
+from tests.factories import SkillFactory
 from tests.teams.helpers import SECRET_NOTE, client_for
 
 PARTIAL = {"HTTP_X_REQUESTED_WITH": "partial"}
@@ -73,3 +77,83 @@ def test_no_fragment_about_a_member_for_anyone_but_their_lead(world, cast, asses
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert SECRET_NOTE not in response.content.decode()
     assert Assessment.objects.count() == before
+
+
+def _section(html: str, pattern: str) -> str:
+    found = re.search(pattern, html, re.S)
+    assert found, pattern
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", found.group(0))
+
+
+ROW = r'<li class="card skill-row" id="skill-tracking">.*?</li>'
+TARGET = r'<section class="card target" id="target".*?</section>'
+CHART = r'<section class="card skills-chart" id="skills-chart".*?</section>'
+
+
+def test_my_answer_in_place_agrees_with_my_skills_page(world, cast, assessed):
+    """The answer renders from the rows read before the write, the new assessment put in: the page's bytes."""
+    client = client_for(cast["member"])
+    address = "/me/skills/tracking/?role=data-scientist&level=senior"
+    answer = client.post(address, {"tracking-level": "lead", "tracking-note": "Led it."}, **PARTIAL).content.decode()
+    page = client.get("/me/skills/?role=data-scientist&level=senior").content.decode()
+    for pattern in (ROW, TARGET, CHART):
+        assert _section(answer, pattern) == _section(page, pattern)
+    assert "Led it." in _section(answer, ROW) and SECRET_NOTE not in _section(answer, ROW)
+
+
+def test_the_leads_answer_in_place_agrees_with_the_members_page(world, cast, assessed):
+    client = client_for(cast["lead"])
+    answer = client.post(
+        "/teams/core/people/member/tracking/", {"tracking-level": "senior", "tracking-note": "Agreed."}, **PARTIAL
+    ).content.decode()
+    page = client.get("/teams/core/people/member/").content.decode()
+    for pattern in (ROW, CHART):
+        assert _section(answer, pattern) == _section(page, pattern)
+    assert "Agreed." in _section(answer, ROW) and SECRET_NOTE in _section(
+        answer, ROW
+    )  # the member's own, for their lead
+
+
+def _more_skills(world, count: int) -> None:
+    """`count` more skills of the member's role, each at every level: the answer reads no more for them."""
+    group = world.skills["tracking"].group
+    for number in range(count):
+        skill = SkillFactory(group=group, name=f"Extra {number:03}", slug=f"extra-{number:03}")
+        for level in (world.junior, world.middle, world.senior, world.lead_level):
+            Expectation.objects.create(
+                skill=skill,
+                role=world.role,
+                level=level,
+                description=f"Extra {number}.",
+                proficiency=Proficiency.WORKING,
+            )
+
+
+# Both: the session and the revisions, the access checks, the person's rows read once (profile, role levels,
+# cells, current assessments with their levels, cells and assessors), the write, the chart's assessments.
+# Self adds the target (the roles, the levels, the level asked for in ?role=&level=, the target's cells);
+# the lead's, the team's memberships.
+MY_ANSWER_QUERIES = 23
+LEAD_ANSWER_QUERIES = 22
+
+
+@pytest.mark.parametrize("extra", [0, 40])
+def test_my_answer_in_place_costs_the_same_at_any_size(world, cast, assessed, extra, django_assert_num_queries):
+    _more_skills(world, extra)
+    client = client_for(cast["member"])
+    client.get("/me/skills/")  # the session's first request reads a little more
+    with django_assert_num_queries(MY_ANSWER_QUERIES):
+        response = client.post(
+            "/me/skills/tracking/?role=data-scientist&level=senior", {"tracking-level": "lead"}, **PARTIAL
+        )
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("extra", [0, 40])
+def test_the_leads_answer_in_place_costs_the_same_at_any_size(world, cast, assessed, extra, django_assert_num_queries):
+    _more_skills(world, extra)
+    client = client_for(cast["lead"])
+    client.get("/teams/core/")
+    with django_assert_num_queries(LEAD_ANSWER_QUERIES):
+        response = client.post("/teams/core/people/member/tracking/", {"tracking-level": "junior"}, **PARTIAL)
+    assert response.status_code == 200
