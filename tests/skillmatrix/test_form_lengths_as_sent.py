@@ -11,10 +11,17 @@ import inspect
 import pytest
 from django import forms
 from django.contrib import admin
+from django.test import Client
+from django.urls import reverse
+from django.utils.html import escape
 
+from proposals import services
+from proposals.models import HIDE_REASON_MAX_LENGTH, TEXT_MAX_LENGTH, Comment, Proposal
 from proposals.selectors import suggest_slots
 from skills.admin import TranslationsAdmin
 from skills.models import Level, Role
+from teams import services as team_services
+from teams.models import TEAM_NAME_MAX_LENGTH, Membership, Team
 from tests.factories import make_catalog
 
 APPS = ("accounts", "growth", "proposals", "skills", "teams")
@@ -110,3 +117,90 @@ def translation_forms() -> list:
 def test_an_admin_translation_limit_holds_for_the_text_as_sent(db, form_class):
     names = [name for name in form_class.base_fields if name.startswith("translation_")]
     assert assert_limits_hold(form_class, {}, names) == len(names) > 0
+
+
+# --- Through the pages ---------------------------------------------------------------------------------------
+# The pages that post these forms answer an over-long value with the form again (400) and its field's error, or,
+# where the page answers with a message, that message names the limit; nothing is stored.
+
+
+@pytest.fixture
+def site(levels, member, author, reviewer):
+    catalog = make_catalog(skills=1, roles=1, levels=levels)
+    skill = catalog["skills"][0]
+    cell = skill.expectations.select_related("role", "level").first()
+    change = services.ChangeInput(
+        role=cell.role, level=cell.level, description="New.", required=False, proficiency="working"
+    )
+    proposal = services.proposal_create(author=author, skill=skill, rationale="Why.", changes=[change])
+    comment = services.comment_create(author=author, skill=skill, body="Mine.")
+    team = team_services.team_create(user=member, name="Platform")
+    return {"skill": skill, "proposal": proposal, "comment": comment, "team": team}
+
+
+# (who, url, other fields, field, limit, the rows a success adds)
+PAGES = {
+    "team name": (
+        "member",
+        lambda s: reverse("teams:create"),
+        {},
+        "name",
+        TEAM_NAME_MAX_LENGTH,
+        lambda: Team.objects.count(),
+    ),
+    "team invitation": (
+        "member",
+        lambda s: reverse("teams:invite", args=[s["team"].slug]),
+        {},
+        "user",
+        254,
+        lambda: Membership.objects.count(),
+    ),
+    "comment": (
+        "member",
+        lambda s: reverse("proposals:skill-comment", args=[s["skill"].slug]),
+        {},
+        "body",
+        TEXT_MAX_LENGTH,
+        lambda: Comment.objects.count(),
+    ),
+    "hiding reason": (
+        "reviewer",
+        lambda s: reverse("proposals:comment-hide", args=[s["comment"].pk]),
+        {},
+        "reason",
+        HIDE_REASON_MAX_LENGTH,
+        lambda: Comment.objects.filter(hidden=True).count(),
+    ),
+    "rejection note": (
+        "reviewer",
+        lambda s: reverse("proposals:reject", args=[s["proposal"].pk]),
+        {"reason": "other"},
+        "note",
+        TEXT_MAX_LENGTH,
+        lambda: Proposal.objects.exclude(status="open").count(),
+    ),
+}
+
+
+# Text that names something: the longest value names nobody, and is refused for that, not its length.
+LOOKUPS = {"team invitation"}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_page_refuses_a_value_over_its_limit_as_sent_and_takes_one_at_it(site, request, page):
+    who, url, data, name, limit, rows = PAGES[page]
+    client = Client()
+    client.force_login(request.getfixturevalue(who))
+    before = rows()
+    message = f"Ensure this value has at most {limit} characters (it has {limit + 1})."
+    for kind, padding in {**PADDINGS, "plain": "a"}.items():
+        response = client.post(url(site), {**data, name: padding + "a" * limit}, follow=True)
+        assert response.status_code in (200, 400), kind
+        assert escape(message) in response.content.decode(), kind
+        assert rows() == before, kind
+    response = client.post(url(site), {**data, name: "a" * limit}, follow=True)
+    assert "characters (it has" not in response.content.decode()
+    if page not in LOOKUPS:
+        assert response.redirect_chain and response.status_code == 200, response.content[:500]
+        assert rows() == before + 1
