@@ -351,13 +351,27 @@ def test_every_limited_field_is_found():
     assert len(fields) >= 16
 
 
-def nothing_stored_over_its_model_limit() -> bool:
-    return not any(
-        model._default_manager.annotate(length=Length(field.name)).filter(length__gt=field.max_length).exists()
+def text_columns() -> list[tuple]:
+    return [
+        (model, field)
         for model in apps.get_models()
         if model._meta.app_label in ("accounts", "growth", "proposals", "skills", "teams")
         for field in model._meta.concrete_fields
-        if isinstance(field, CharField | TextField) and field.max_length
+        if isinstance(field, CharField | TextField)
+    ]
+
+
+def nothing_stored_over_its_model_limit() -> bool:
+    return not any(
+        model._default_manager.annotate(length=Length(field.name)).filter(length__gt=field.max_length).exists()
+        for model, field in text_columns()
+        if field.max_length
+    )
+
+
+def stored_anywhere(text: str) -> bool:
+    return any(
+        model._default_manager.filter(**{f"{field.name}__contains": text}).exists() for model, field in text_columns()
     )
 
 
@@ -385,6 +399,7 @@ def test_a_limit_holds_for_the_text_as_sent(world, request, method, path, field,
         assert response.status_code == 400, (kind, response.content[:300])
         assert error_at(response.json(), field) == [message], kind
     assert nothing_stored_over_its_model_limit()
+    assert not stored_anywhere(at_limit)  # not even trimmed
     response = send(method, path, world, request, put(VALID_BODIES[method, path](world), field, at_limit))
     assert response.status_code < 500, response.content[:300]
     if slug or (method, path, field) in LOOKUPS:  # names nothing at the limit: refused for that, not its length
