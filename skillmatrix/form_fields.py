@@ -5,6 +5,8 @@ a team name of a form feed and 120 letters passed a limit of 120 that the page s
 the length of the value as it came, first. The API's counterparts are in skillmatrix/serializer_fields.py.
 """
 
+import functools
+
 from django import forms
 from django.core.validators import MaxLengthValidator
 
@@ -26,3 +28,17 @@ class StrictSlugField(LengthAsSentMixin, forms.SlugField):
 
 class StrictURLField(LengthAsSentMixin, forms.URLField):
     pass
+
+
+@functools.cache
+def _strict_class(field_class: type[forms.CharField]) -> type[forms.CharField]:
+    return type(f"Strict{field_class.__name__}", (LengthAsSentMixin, field_class), {})
+
+
+def hold_length_as_sent(field: forms.CharField, max_length: int) -> None:
+    """Make a field another package declared (allauth's email and username) hold `max_length` for the text as sent."""
+    if field.max_length != max_length:
+        field.validators.append(MaxLengthValidator(max_length))
+    field.max_length = max_length
+    field.widget.attrs["maxlength"] = str(max_length)
+    field.__class__ = _strict_class(type(field))
