@@ -13,7 +13,7 @@ from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from django import forms
 from django.conf import settings
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import EmailSettings
@@ -24,14 +24,16 @@ def verified_owner_ids(email: str) -> set:
     return set(EmailAddress.objects.filter(email__iexact=email, verified=True).values_list("user_id", flat=True))
 
 
-def _email_max_length() -> int:
-    return EmailAddress._meta.get_field("email").max_length
+def _hold_email_length(field: forms.EmailField) -> None:
+    """The column's limit, with the adapter's words for it (accounts/adapter.py)."""
+    limit = EmailAddress._meta.get_field("email").max_length
+    hold_length_as_sent(field, limit, gettext("An email address has at most %(limit)d characters.") % {"limit": limit})
 
 
 class SignupForm(allauth_forms.SignupForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        hold_length_as_sent(self.fields["email"], _email_max_length())
+        _hold_email_length(self.fields["email"])
         hold_length_as_sent(self.fields["username"], self.fields["username"].max_length)
 
     def validate_unique_email(self, value) -> str:
@@ -47,7 +49,7 @@ class ResetPasswordForm(allauth_forms.ResetPasswordForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        hold_length_as_sent(self.fields["email"], _email_max_length())
+        _hold_email_length(self.fields["email"])
 
     def clean_email(self) -> str:
         email = super().clean_email()

@@ -12,9 +12,11 @@ from django.core.validators import MaxLengthValidator
 
 
 class LengthAsSentMixin:
+    length_message = None  # Django's own ("at most N characters (it has M)") unless set
+
     def to_python(self, value):
         if isinstance(value, str) and self.max_length is not None:
-            MaxLengthValidator(self.max_length)(value)
+            MaxLengthValidator(self.max_length, message=self.length_message)(value)
         return super().to_python(value)
 
 
@@ -35,10 +37,11 @@ def _strict_class(field_class: type[forms.CharField]) -> type[forms.CharField]:
     return type(f"Strict{field_class.__name__}", (LengthAsSentMixin, field_class), {})
 
 
-def hold_length_as_sent(field: forms.CharField, max_length: int) -> None:
+def hold_length_as_sent(field: forms.CharField, max_length: int, message: str | None = None) -> None:
     """Make a field another package declared (allauth's email and username) hold `max_length` for the text as sent."""
     if field.max_length != max_length:
-        field.validators.append(MaxLengthValidator(max_length))
+        field.validators.append(MaxLengthValidator(max_length, message=message))
     field.max_length = max_length
+    field.length_message = message
     field.widget.attrs["maxlength"] = str(max_length)
     field.__class__ = _strict_class(type(field))
