@@ -13,17 +13,29 @@ from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from django import forms
 from django.conf import settings
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import EmailSettings
+from skillmatrix.form_fields import hold_length_as_sent
 
 
 def verified_owner_ids(email: str) -> set:
     return set(EmailAddress.objects.filter(email__iexact=email, verified=True).values_list("user_id", flat=True))
 
 
+def _hold_email_length(field: forms.EmailField) -> None:
+    """The column's limit, with the adapter's words for it (accounts/adapter.py)."""
+    limit = EmailAddress._meta.get_field("email").max_length
+    hold_length_as_sent(field, limit, gettext("An email address has at most %(limit)d characters.") % {"limit": limit})
+
+
 class SignupForm(allauth_forms.SignupForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _hold_email_length(self.fields["email"])
+        hold_length_as_sent(self.fields["username"], self.fields["username"].max_length)
+
     def validate_unique_email(self, value) -> str:
         if verified_owner_ids(value):
             return super().validate_unique_email(value)  # allauth's own, non-enumerating answer
@@ -34,6 +46,10 @@ class SignupForm(allauth_forms.SignupForm):
 class ResetPasswordForm(allauth_forms.ResetPasswordForm):
     """A reset link goes to the account that verified the address; if none has, to the accounts that signed up
     with it (their own address, not merely one they added and never proved)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _hold_email_length(self.fields["email"])
 
     def clean_email(self) -> str:
         email = super().clean_email()

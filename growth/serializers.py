@@ -1,22 +1,10 @@
 """Serializers of the growth plan API: one input and one output shape per operation."""
 
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from growth.selectors import PlanState
+from skillmatrix.serializer_fields import StrictSlugField
 from skills.models import Level, Proficiency, Role, slug_max_length
-
-
-class StrictSlugField(serializers.SlugField):
-    """A slug given as a JSON string: DRF's own field would take 123 for "123"."""
-
-    default_error_messages = {"not_a_string": _("Not a valid string.")}
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("not_a_string")
-        return super().to_internal_value(data)
-
 
 # --- Inputs ------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from proposals.models import HIDE_REASON_MAX_LENGTH, TEXT_MAX_LENGTH, ProposalStatus, RejectReason
 from proposals.selectors import CellSlot
 from proposals.services import ChangeInput
+from skillmatrix.form_fields import StrictCharField
 from skills.models import Expectation, Proficiency
 
 
@@ -50,7 +51,7 @@ class SlotFields:
 class SuggestForm(forms.Form):
     """Every cell of a skill as editable fields; only the cells whose content differs from what was shown count."""
 
-    rationale = forms.CharField(
+    rationale = StrictCharField(
         label=_("Rationale"),
         max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -67,7 +68,7 @@ class SuggestForm(forms.Form):
             description, required, proficiency = _shown(slot.cell)
             prefix = slot.prefix
             label = f"{slot.role} · {slot.level}"
-            self.fields[f"{prefix}-description"] = forms.CharField(
+            self.fields[f"{prefix}-description"] = StrictCharField(
                 label=_("Description of %(expectation)s") % {"expectation": label},
                 required=False,
                 max_length=TEXT_MAX_LENGTH,
@@ -87,7 +88,7 @@ class SuggestForm(forms.Form):
                 initial=slot.cell.version if slot.cell else 0,
                 widget=forms.HiddenInput,
             )
-            self.fields[f"{prefix}-original"] = forms.CharField(
+            self.fields[f"{prefix}-original"] = StrictCharField(
                 max_length=16, initial=cell_digest(description, required, proficiency), widget=forms.HiddenInput
             )
             if focus is not None and slot.prefix == focus.prefix:
@@ -171,7 +172,7 @@ class ApproveForm(forms.Form):
     """Approving takes two posts: the first shows what will be applied, the second (with confirm) applies it."""
 
     revision = _revision_field()
-    note = forms.CharField(
+    note = StrictCharField(
         label=_("Note (optional)"),
         required=False,
         max_length=TEXT_MAX_LENGTH,
@@ -187,7 +188,7 @@ class ApproveForm(forms.Form):
 
 
 class UndoForm(forms.Form):
-    note = forms.CharField(
+    note = StrictCharField(
         label=_("Why undo it? (optional)"),
         required=False,
         max_length=TEXT_MAX_LENGTH,
@@ -212,7 +213,7 @@ class RebaseForm(forms.Form):
 class RejectForm(forms.Form):
     revision = _revision_field()
     reason = forms.ChoiceField(label=_("Reason"), choices=[("", _("Choose a reason…")), *RejectReason.choices])
-    note = forms.CharField(
+    note = StrictCharField(
         label=_("Note to the author"),
         required=False,
         max_length=TEXT_MAX_LENGTH,
@@ -222,7 +223,7 @@ class RejectForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(
+    body = StrictCharField(
         label=_("Your comment"),
         max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -231,7 +232,7 @@ class CommentForm(forms.Form):
 
 
 class HideForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for hiding"), max_length=HIDE_REASON_MAX_LENGTH)
+    reason = StrictCharField(label=_("Reason for hiding"), max_length=HIDE_REASON_MAX_LENGTH)
 
 
 class ProposalFilterForm(forms.Form):

@@ -18,7 +18,7 @@ from proposals.models import (
     RejectReason,
 )
 from skillmatrix.exceptions import Conflict
-from skillmatrix.serializer_fields import StrictCharField
+from skillmatrix.serializer_fields import StrictCharField, StrictSlugField
 from skills.models import Domain, Level, Proficiency, Role, Skill, SkillRedirect, slug_max_length
 from skills.templatetags.markdown_tags import render_markdown
 
@@ -53,8 +53,8 @@ class CommentHideIn(serializers.Serializer):
 
 
 class ProposalChangeIn(serializers.Serializer):
-    role = serializers.SlugField(max_length=slug_max_length(Role), help_text="Role slug.")
-    level = serializers.SlugField(max_length=slug_max_length(Level), help_text="Level slug.")
+    role = StrictSlugField(max_length=slug_max_length(Role), help_text="Role slug.")
+    level = StrictSlugField(max_length=slug_max_length(Level), help_text="Level slug.")
     description = StrictCharField(max_length=TEXT_MAX_LENGTH, help_text="Markdown.")
     required = StrictBooleanField()
     proficiency = serializers.ChoiceField(choices=Proficiency.choices)
@@ -90,7 +90,7 @@ class _ChangesIn(serializers.Serializer):
 
 
 class ProposalCreateIn(_ChangesIn):
-    skill = serializers.SlugField(max_length=slug_max_length(Skill), help_text="Skill slug.")
+    skill = StrictSlugField(max_length=slug_max_length(Skill), help_text="Skill slug.")
     rationale = StrictCharField(max_length=TEXT_MAX_LENGTH)
 
     def validate_skill(self, slug: str) -> Skill:
@@ -144,8 +144,8 @@ class ProposalRejectIn(serializers.Serializer):
 
 class ProposalFilterIn(serializers.Serializer):
     status = serializers.ChoiceField(choices=ProposalStatus.choices, required=False)
-    skill = serializers.SlugField(max_length=slug_max_length(Skill), required=False)
-    domain = serializers.SlugField(max_length=slug_max_length(Domain), required=False)
+    skill = StrictSlugField(max_length=slug_max_length(Skill), required=False)
+    domain = StrictSlugField(max_length=slug_max_length(Domain), required=False)
 
 
 # --- Outputs -----------------------------------------------------------------------

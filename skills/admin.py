@@ -26,6 +26,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from skillmatrix.exceptions import Conflict
+from skillmatrix.form_fields import StrictCharField
 from skills import locking, merge, services, translations
 from skills.models import (
     CELL_HAS_ROLE_LEVEL,
@@ -121,7 +122,7 @@ def translations_form(model, base: type[forms.ModelForm] = forms.ModelForm) -> t
     for language in translations.LANGUAGES:
         for name, limit in limits.items():
             english = model._meta.get_field(name)
-            declared[_translation_field_name(language, name)] = forms.CharField(
+            declared[_translation_field_name(language, name)] = StrictCharField(
                 label=format_lazy("{} ({})", capfirst(english.verbose_name), language_names[language]),
                 required=False,
                 max_length=limit,

@@ -4,18 +4,21 @@ endpoint's past version, ?as_of=)."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from skillmatrix.serializer_fields import StrictCharField
 from skills.models import Domain, Expectation, Level, Role, RoleLevel, Skill, SkillGroup
 
 
 class SkillFilterIn(serializers.Serializer):
-    """Slug filters of the skill list. CharField refuses NUL characters, which PostgreSQL cannot compare.
+    """Slug filters of the skill list, at most 200 characters as sent.
+
+    CharField refuses NUL characters, which PostgreSQL cannot compare.
 
     (`search` needs no check: the search keeps only the letters and digits of its input.)
     """
 
-    domain = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
-    group = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
-    role = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    domain = StrictCharField(required=False, allow_blank=True, max_length=200, default="")
+    group = StrictCharField(required=False, allow_blank=True, max_length=200, default="")
+    role = StrictCharField(required=False, allow_blank=True, max_length=200, default="")
 
 
 class LevelSerializer(serializers.ModelSerializer):

@@ -2,8 +2,7 @@
 
 from rest_framework import serializers
 
-from growth.serializers import StrictSlugField
-from skillmatrix.serializer_fields import StrictCharField
+from skillmatrix.serializer_fields import StrictCharField, StrictSlugField
 from skills.models import Level, slug_max_length
 from teams.models import (
     EVIDENCE_URL_MAX_LENGTH,

@@ -197,6 +197,8 @@ def member_invite(request, slug: str):
     access.require_lead(team_access)
     form = InviteForm(request.POST)
     try:
+        if form.has_error("user", "max_length"):
+            raise ValidationError(form.errors["user"])
         if not form.is_valid():
             raise ValidationError(_("Give a username or an email."))
         membership = services.member_invite(

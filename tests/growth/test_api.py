@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from growth import services
 from growth.models import PlanProfile, Tick
-from skills.models import Expectation
+from skills.models import Expectation, Level, slug_max_length
 from tests.factories import UserFactory, make_catalog
 
 PLAN = "/api/me/plan/"
@@ -126,6 +126,15 @@ def test_bad_settings_are_400_with_field_messages(member, world, body, errors):
         assert response.json() == errors
     else:
         assert "role" in response.json()
+    assert not PlanProfile.objects.exists()
+
+
+@pytest.mark.parametrize("padding", ["\x0c", " ", "\t", "\u00a0"])
+def test_a_slug_longer_than_the_limit_as_sent_is_refused_even_when_trimming_would_fit_it(member, world, padding):
+    limit = slug_max_length(Level)
+    response = api(member).put(PLAN, {"role": "data-scientist", "level": padding + "m" * limit}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"level": [f"Ensure this field has no more than {limit} characters."]}
     assert not PlanProfile.objects.exists()
 
 

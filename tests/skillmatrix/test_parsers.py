@@ -10,7 +10,10 @@ import io
 import json
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
+from django.db.models import CharField, TextField
+from django.db.models.functions import Length
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.exceptions import ParseError
 from rest_framework.test import APIClient
@@ -311,6 +314,99 @@ def test_text_postgresql_cannot_store_is_a_400_naming_the_field(world, request, 
         response = send(method, path, world, request, json.dumps(body, ensure_ascii=payload.endswith("escaped")))
         # Accepted, refused by the field's own rules (a slug, a choice), or 409 once the first has decided.
         assert response.status_code < 500, (payload, response.content[:300])
+
+
+# --- Lengths as sent ----------------------------------------------------------------------
+# A limit the schema states (maxLength) holds for the text as sent: whitespace a field trims does not make an
+# over-long value fit, and nothing over the limit is stored.
+
+PADDINGS = {"space": " ", "tab": "\t", "form feed": "\x0c", "vertical tab": "\x0b", "NBSP": "\xa0", "U+2028": "\u2028"}
+
+
+def limited_string_fields(node: dict, path: tuple = ()) -> list[tuple]:
+    """(path, maxLength, slug) of the length-limited string fields of a request schema; an array's at its first item."""
+    node = resolve(node)
+    if node.get("type") == "object":
+        return [
+            found for name, child in node["properties"].items() for found in limited_string_fields(child, (*path, name))
+        ]
+    if node.get("type") == "array":
+        return limited_string_fields(node["items"], (*path, 0))
+    if node.get("type") == "string" and "maxLength" in node:
+        return [(path, node["maxLength"], "pattern" in node)]
+    return []
+
+
+def length_cases() -> list[tuple]:
+    return [
+        (method, path, *found)
+        for method, path in json_write_operations()
+        for found in limited_string_fields(request_schema(method, path))
+    ]
+
+
+def test_every_limited_field_is_found():
+    fields = {(path, ".".join(map(str, field))) for _method, path, field, _limit, _slug in length_cases()}
+    assert {("/api/teams/", "name"), ("/api/me/plan/", "level"), ("/api/proposals/", "changes.0.role")} <= fields
+    assert len(fields) >= 16
+
+
+def text_columns() -> list[tuple]:
+    return [
+        (model, field)
+        for model in apps.get_models()
+        if model._meta.app_label in ("accounts", "growth", "proposals", "skills", "teams")
+        for field in model._meta.concrete_fields
+        if isinstance(field, CharField | TextField)
+    ]
+
+
+def nothing_stored_over_its_model_limit() -> bool:
+    return not any(
+        model._default_manager.annotate(length=Length(field.name)).filter(length__gt=field.max_length).exists()
+        for model, field in text_columns()
+        if field.max_length
+    )
+
+
+def stored_anywhere(text: str) -> bool:
+    return any(
+        model._default_manager.filter(**{f"{field.name}__contains": text}).exists() for model, field in text_columns()
+    )
+
+
+# Text that names something (like a slug does), so that the longest value names nothing.
+LOOKUPS = {("post", "/api/teams/{slug}/members/", ("user",))}
+
+
+def error_at(detail, field: tuple):
+    """The messages for a field; a list's item errors may come keyed by index ("0") or in a list."""
+    for step in field:
+        detail = detail[step] if isinstance(detail, list) else detail[str(step)]
+    return detail
+
+
+@pytest.mark.parametrize(("method", "path", "field", "limit", "slug"), length_cases(), ids=str)
+def test_a_limit_holds_for_the_text_as_sent(world, request, method, path, field, limit, slug):
+    at_limit = (str(at(VALID_BODIES[method, path](world), field)) + "a" * limit)[:limit]
+    too_long = {"plain": at_limit + "a"}
+    for kind, padding in PADDINGS.items():
+        too_long |= {f"{kind} before": padding + at_limit, f"{kind} after": at_limit + padding}
+    too_long["only whitespace"] = " " * (limit + 1)
+    message = f"Ensure this field has no more than {limit} characters."
+    for kind, value in too_long.items():
+        response = send(method, path, world, request, put(VALID_BODIES[method, path](world), field, value))
+        assert response.status_code == 400, (kind, response.content[:300])
+        assert error_at(response.json(), field) == [message], kind
+    assert nothing_stored_over_its_model_limit()
+    assert not stored_anywhere(at_limit)  # not even trimmed
+    response = send(method, path, world, request, put(VALID_BODIES[method, path](world), field, at_limit))
+    assert response.status_code < 500, response.content[:300]
+    if slug or (method, path, field) in LOOKUPS:  # names nothing at the limit: refused for that, not its length
+        assert response.status_code in (200, 201) or message not in str(response.json()), response.content[:300]
+    else:
+        assert response.status_code in (200, 201), response.content[:300]
+    assert nothing_stored_over_its_model_limit()
 
 
 M = "message"
