@@ -320,11 +320,16 @@ STORED_ANSWERS_DIR = Path(env_str("STORED_ANSWERS_DIR", str(BASE_DIR / ".data" /
 # After a change, one server process renders every skill page ahead for anonymous visitors, into files
 # under STORED_ANSWERS_DIR that every process reads (skills/freshness/shared_pages.py).
 PRERENDER_PAGES = env_bool("PRERENDER_PAGES", True)
-# How long (ms) a server thread that computes keeps the interpreter before a waiting thread gets it
-# (sys.setswitchinterval; Python's default is 5). Set by skillmatrix/wsgi.py in each server process.
-THREAD_SWITCH_MS = env_int("THREAD_SWITCH_MS", 5)
-if not 1 <= THREAD_SWITCH_MS <= 100:
-    raise ImproperlyConfigured(f"THREAD_SWITCH_MS={THREAD_SWITCH_MS} is out of range: give 1 to 100 (milliseconds).")
+# How long (ms, decimals allowed) a server thread that computes keeps the interpreter before a waiting thread gets
+# it (sys.setswitchinterval), set by skillmatrix/wsgi.py in each server process. Python's 5 ms made every thread
+# that came back from the database wait up to 5 ms behind one that computes, at each query: under the bench's
+# mixed load 1 ms served twice the comments and answered the in-place forms in half the time (bench/RESULTS.md).
+try:
+    THREAD_SWITCH_MS = float(env_str("THREAD_SWITCH_MS", "") or 1)
+except ValueError:
+    raise ImproperlyConfigured(f"THREAD_SWITCH_MS={env_str('THREAD_SWITCH_MS')!r} is not a number.") from None
+if not 0.05 <= THREAD_SWITCH_MS <= 100:
+    raise ImproperlyConfigured(f"THREAD_SWITCH_MS={THREAD_SWITCH_MS} is out of range: give 0.05 to 100 (milliseconds).")
 HEAVY_BUILD_SLOTS = env_int("HEAVY_BUILD_SLOTS", 1)
 HEAVY_BUILD_SLOT_WAIT = env_int("HEAVY_BUILD_SLOT_WAIT", 5)
 HEAVY_BUILD_WAIT = env_int("HEAVY_BUILD_WAIT", 60)

@@ -193,3 +193,28 @@ def test_the_pool_works_with_the_embedded_server_and_the_trigger_option():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["ConnectionPool", "3", "{}", "/"]
+
+
+def wsgi_switch_interval(**env) -> subprocess.CompletedProcess:
+    """Load the server's WSGI module as gunicorn does, and print the thread switch interval it left."""
+    environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL", "THREAD_SWITCH_MS")}
+    environment.update({"DEBUG": "true", "DATABASE_URL": PRIMARY, "DJANGO_SETTINGS_MODULE": "skillmatrix.settings"})
+    environment.update(env)
+    script = "import sys, skillmatrix.wsgi; print(sys.getswitchinterval())"
+    return subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize(("given", "seconds"), [(None, 0.001), ("5", 0.005), ("0.25", 0.00025)])
+def test_the_server_processes_switch_threads_as_thread_switch_ms_says(given, seconds):
+    result = wsgi_switch_interval(**({"THREAD_SWITCH_MS": given} if given else {}))
+    assert result.returncode == 0, result.stderr
+    assert float(result.stdout.split()[-1]) == pytest.approx(seconds)
+
+
+@pytest.mark.parametrize("given", ["0", "0.01", "101", "fast", "nan"])
+def test_a_thread_switch_out_of_range_or_not_a_number_is_refused(given):
+    result = load_settings(THREAD_SWITCH_MS=given)
+    assert result.returncode != 0
+    assert "THREAD_SWITCH_MS" in result.stderr
