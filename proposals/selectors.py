@@ -90,6 +90,13 @@ def watch_summary(*, skill: Skill, user) -> dict:
     return {"watchers": counts["watchers"], "watching": bool(counts["mine"])}
 
 
+def watch_summary_by_slug(*, slug: str, user) -> dict:
+    """watch_summary for the skill at `slug` (the kept skill page's watch box, proposals.templatetags.community)."""
+    mine = Q(user_id=user.pk)
+    counts = Watch.objects.filter(skill__slug=slug).aggregate(watchers=Count("pk"), mine=Count("pk", filter=mine))
+    return {"watchers": counts["watchers"], "watching": bool(counts["mine"])}
+
+
 def community_shared(*, skill_id: int) -> dict:
     """The part of the skill page's Community block that every visitor sees alike (three queries):
     the latest proposals and visible comments, and the number of watchers. It depends on the catalog

@@ -49,8 +49,8 @@ END
 $$;
 """
 
-# skills 0014: the counters of one skill's page, "skill:<slug>" (the skill and its expectations) and
-# "talk:<slug>" (its proposals, their changes, comments and watches), moved once for each skill a statement
+# skills 0014: the counters of one skill's page, "skill:<slug>" (the skill and its expectations), "talk:<slug>"
+# (its proposals, their changes and comments) and "watch:<slug>" (its watches), moved once for each skill a statement
 # touched, found in the statement's rows (transition tables new_rows and old_rows). TG_ARGV[0] is the counter's
 # prefix, TG_ARGV[1] how a row names its skill: "slug" (a skill's own row), "skill_id", "proposal_id", or
 # "skill_or_proposal" (a comment is on one or the other).
@@ -177,7 +177,7 @@ COMMUNITY_TABLES = ("proposals_proposal", "proposals_proposalchange", "proposals
 # skills 0014: what a skill page shows besides its own skill's rows.
 NAMES_TABLES = ("skills_domain", "skills_skillgroup", "skills_role", "skills_level", "skills_rolelevel")
 SKILL_PAGE_TABLES = ("skills_skill", "skills_expectation", *COMMUNITY_TABLES)
-NAMES, SKILL, TALK = "names", "skill", "talk"  # skills.freshness.counters
+NAMES, SKILL, TALK, WATCH = "names", "skill", "talk", "watch"  # skills.freshness.counters
 TEAMS_TABLES = ("teams_team", "teams_membership", "teams_assessment", "growth_planprofile")  # teams 0002
 
 TRIGGERS = (
@@ -210,7 +210,7 @@ TRIGGERS = (
     *_skill_pages("proposals_proposal", TALK, "skill_id"),
     *_skill_pages("proposals_proposalchange", TALK, "proposal_id"),
     *_skill_pages("proposals_comment", TALK, "skill_or_proposal"),
-    *_skill_pages("proposals_watch", TALK, "skill_id"),
+    *_skill_pages("proposals_watch", WATCH, "skill_id"),
     *(_bump(table, NAMES) for table in NAMES_TABLES),
     Trigger("auth_user", "auth_user_bump_names", "skills_bump_revision", NAMES, ("UPDATE OF username",)),
     # Emptying a table the skill counters are found in moves every skill page.

@@ -35,7 +35,7 @@ def community_block(context, skill):
             "community-shared",
             skill.pk,
             skill.slug,
-            depends=(freshness.NAMES, *freshness.skill_page(skill.slug)),
+            depends=(freshness.NAMES, *freshness.skill_page(skill.slug), *freshness.skill_watch(skill.slug)),
             build=lambda: selectors.community_shared(skill_id=skill.pk),
         )
         return _render_block(context, skill, user, shared=shared)
@@ -46,7 +46,7 @@ def community_block(context, skill):
         "community",
         skill.pk,
         skill.slug,
-        depends=(freshness.NAMES, *freshness.skill_page(skill.slug)),
+        depends=(freshness.NAMES, *freshness.skill_page(skill.slug), *freshness.skill_watch(skill.slug)),
         build=lambda: _render_block(context, skill, user),
     )
     return mark_safe(block)
@@ -54,6 +54,8 @@ def community_block(context, skill):
 
 def _render_block(context, skill, user, shared: dict | None = None) -> str:
     block = selectors.community_block(skill_id=skill.pk, user=user, shared=shared)
+    # The kept page's watch box (watch_box) as this render shows it: its first answer from the copy reads nothing.
+    _watch_box_summary(context.get("request"), skill.slug, user, build=lambda: {k: block[k] for k in WATCH_BOX})
     block["comments"] = decorate_comments(block["comments"], user)
     closing = [access.comment_edit_window_end(comment) for comment in block["comments"] if comment.can_edit]
     if closing:
@@ -73,6 +75,32 @@ def _render_block(context, skill, user, shared: dict | None = None) -> str:
         "csrf_token": context.get("csrf_token"),
     }
     return render_to_string("proposals/partials/community_block.html", block_context)
+
+
+WATCH_BOX = ("watchers", "watching")
+
+
+def _watch_box_summary(request, slug: str, user, build) -> dict:
+    """The watcher count and whether this member watches, kept under the skill's watch counter."""
+    return freshness.fragment(
+        request,
+        "watch-box",
+        slug,
+        user.pk,
+        depends=freshness.skill_watch(slug),
+        cache_name=freshness.MEMBER_PAGE_CACHE if user.is_authenticated else freshness.FRAGMENT_CACHE,
+        build=build,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def watch_box(context, slug: str):
+    """The skill page's watch box as it stands, for the kept page's hole (skills/partials/watch_hole.html): one
+    query after a watch, none while none happens."""
+    request, user = _user(context)
+    summary = _watch_box_summary(request, slug, user, lambda: selectors.watch_summary_by_slug(slug=slug, user=user))
+    box = {**summary, "user": user, "skill": {"slug": slug}, "csrf_token": context.get("csrf_token")}
+    return render_to_string("proposals/partials/watch.html", box)
 
 
 @register.inclusion_tag("proposals/partials/cell_community.html", takes_context=True)

@@ -18,19 +18,22 @@ database (middleware). Each process keeps the sessions and members it has read
 under the counters too (members), so a member's cached page costs no query either.
 """
 
-from skills.freshness.counters import CATALOG, COMMUNITY, MEMBERS, NAMES, TEAMS, Revisions, skill_page
+from skills.freshness.counters import CATALOG, COMMUNITY, MEMBERS, NAMES, TEAMS, Revisions, skill_page, skill_watch
 from skills.freshness.current import revisions
 from skills.freshness.decorators import cached_page
-from skills.freshness.fragments import fragment
-from skills.freshness.pages import changes_at, member_pages
+from skills.freshness.fragments import FRAGMENT_CACHE, fragment
+from skills.freshness.pages import MEMBER_PAGE_CACHE, Hole, changes_at, member_pages
 from skills.freshness.revision_listener import listener
 
 __all__ = [
     "CATALOG",
     "COMMUNITY",
+    "FRAGMENT_CACHE",
     "MEMBERS",
+    "MEMBER_PAGE_CACHE",
     "NAMES",
     "TEAMS",
+    "Hole",
     "Revisions",
     "cached_page",
     "changes_at",
@@ -39,4 +42,5 @@ __all__ = [
     "member_pages",
     "revisions",
     "skill_page",
+    "skill_watch",
 ]

@@ -6,10 +6,10 @@ watches, "teams" for teams, assessments and growth plans; triggers in skills 000
 and 0006, proposals 0003 and teams 0002). Pages key what
 they cache, and their ETags, on these values.
 
-A skill page has counters of its own besides (skills 0014): "skill:<slug>" and "talk:<slug>", moved only
-by writes to that skill's rows, so that one skill's comment leaves the other pages as they were kept. These
-scoped counters are as many as the skills; the listener holds them all, a read of the database those a
-page asks for.
+A skill page has counters of its own besides (skills 0014): "skill:<slug>", "talk:<slug>" and
+"watch:<slug>", moved only by writes to that skill's rows, so that one skill's comment leaves the other
+pages as they were kept. These scoped counters are as many as the skills; the listener holds them all, a
+read of the database those a page asks for.
 """
 
 from collections.abc import Callable
@@ -22,16 +22,22 @@ TEAMS = "teams"  # teams, memberships, assessments, growth plans (teams 0002)
 MEMBERS = "members"  # members' names, passwords, flags, groups and permissions (accounts 0002)
 SESSIONS = "sessions"  # sessions changed or ended (accounts 0002)
 # skills 0014: what every skill page shows besides its own skill (domains, groups, roles, levels, people's
-# names), and each skill page's own counters, "skill:<slug>" (the skill and its expectations) and
-# "talk:<slug>" (its proposals, comments and watches).
+# names), and each skill page's own counters, "skill:<slug>" (the skill and its expectations),
+# "talk:<slug>" (its proposals and comments) and "watch:<slug>" (its watches).
 NAMES = "names"
 SKILL = "skill"
 TALK = "talk"
+WATCH = "watch"  # a skill's watches: its page's watch box, a hole filled in for each request (pages.Hole)
 
 
 def skill_page(slug: str) -> tuple[str, str]:
-    """The counters of one skill's own rows: the skill and its expectations, then its community."""
+    """The counters of one skill's own rows: the skill and its expectations, then its proposals and comments."""
     return (f"{SKILL}:{slug}", f"{TALK}:{slug}")
+
+
+def skill_watch(slug: str) -> tuple[str]:
+    """The counter of one skill's watches (the watch box of its page)."""
+    return (f"{WATCH}:{slug}",)
 
 
 def is_scoped(name: str) -> bool:

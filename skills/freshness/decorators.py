@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterable
 
 from skills.freshness.conditional import conditional
-from skills.freshness.pages import whole_pages
+from skills.freshness.pages import Hole, whole_pages
 
 
 def cached_page(
@@ -12,6 +12,7 @@ def cached_page(
     cache_signed_in: bool = False,
     prerender: Callable[[], Iterable[str]] | None = None,
     scope: Callable[..., tuple[str, ...]] | None = None,
+    holes: dict[str, Hole] | None = None,
 ):
     """A page showing only what the revisions `depends` cover: 304 when unchanged, cached whole for anonymous GETs.
 
@@ -25,9 +26,17 @@ def cached_page(
     anonymous visitors) as files every process reads and rendered ahead after each change (shared_pages).
     With `scope`, a callable given the view's keyword arguments, the page also depends on the counters it
     names: those of the page's own rows (counters.skill_page), so that a write elsewhere leaves it alone.
+    `holes` are parts of the page filled in for each answer (pages.Hole): the kept copy does not depend on
+    their counters, the ETag does.
     """
-    revalidate = conditional(*depends, anonymous_only=not revalidate_signed_in, scope=scope)
-    cache_whole = whole_pages(*depends, signed_in=cache_signed_in, prerender=prerender, scope=scope)
+    holes = holes or {}
+
+    def shown(**kwargs) -> tuple[str, ...]:
+        own = scope(**kwargs) if scope is not None else ()
+        return (*own, *(name for hole in holes.values() for name in hole.depends(**kwargs)))
+
+    revalidate = conditional(*depends, anonymous_only=not revalidate_signed_in, scope=shown)
+    cache_whole = whole_pages(*depends, signed_in=cache_signed_in, prerender=prerender, scope=scope, holes=holes)
 
     def decorator(view):
         return revalidate(cache_whole(view))

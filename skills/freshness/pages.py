@@ -16,16 +16,23 @@ its copy is kept until then only.
 A view may also list its pages' paths (`prerender`): its anonymous pages are then
 kept as files that every process reads, and rendered ahead after each change
 (shared_pages).
+
+A part of a page that moves far more often than the rest (a skill's watch box: every watch and
+unwatch) is a hole (Hole): the copy is kept whatever its counters, with their revisions; an answer
+from a copy whose hole's counters have moved since renders the hole again for the request, so that a
+watch leaves the page as it was kept.
 """
 
 import math
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
 
 from django.http import HttpResponse
 from django.middleware import csrf
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from skills.freshness.conditional import has_pending_messages
@@ -41,11 +48,43 @@ _TOKEN_VALUE = b'<input type="hidden" name="csrfmiddlewaretoken" value="%s"'
 MEMBER_PAGE_CACHE = "member-pages"
 
 
+@dataclass(frozen=True)
+class Hole:
+    """A part of a kept page rendered again when its own counters move. The page marks it
+    `<!--hole:NAME-->...<!--/hole:NAME-->` (the template renders the marks); `template` renders it again, marks
+    included, with the request and the view's keyword arguments; `depends`, given those arguments, names the
+    counters it shows (which the ETag carries, and the kept copy's key does not)."""
+
+    template: str
+    depends: Callable[..., tuple[str, ...]]
+
+
+# As the token: a comment quoting these marks has its "<" escaped, so it never matches.
+_HOLE_RE = re.compile(rb"<!--hole:([a-z]+)-->.*?<!--/hole:\1-->", re.DOTALL)
+
+
+def _fill_holes(request, body: bytes, holes: dict[str, Hole], kwargs: dict, token: bytes) -> bytes:
+    """The page with each hole rendered again for this request; its forms carry `token`, the page's own mask."""
+
+    def fill(match) -> bytes:
+        hole = holes.get(match[1].decode())
+        if hole is None:
+            return match[0]
+        rendered = render_to_string(hole.template, kwargs, request=request).encode()
+        found = _HOLE_RE.search(rendered)  # the marks and what is between them, as the page had them
+        if found is None:
+            raise ValueError(f"{hole.template} renders no <!--hole:{match[1].decode()}--> marks")
+        return _TOKEN_RE.sub(lambda _tag: token, found[0])
+
+    return _HOLE_RE.sub(fill, body)
+
+
 def whole_pages(
     *depends: str,
     signed_in: bool = False,
     prerender: Callable[[], Iterable[str]] | None = None,
     scope: Callable[..., tuple[str, ...]] | None = None,
+    holes: dict[str, Hole] | None = None,
 ):
     """Serve anonymous GETs (and with `signed_in`, members' GETs too) from whole pages cached under the
     revisions `depends` (and those `scope` names for the view's arguments: the page's own rows), the
@@ -53,8 +92,10 @@ def whole_pages(
 
     With `prerender` (every path of the view's pages, without query), the anonymous pages are also
     kept as files that every process reads, and rendered ahead after each change of `depends` (shared_pages);
-    a page whose own counters moved is rendered again by its next visitor.
+    a page whose own counters moved is rendered again by its next visitor. `holes`: the parts of the page
+    filled in for each answer (Hole), by the name their marks carry.
     """
+    holes = holes or {}
 
     def decorator(view):
         @wraps(view)
@@ -69,7 +110,9 @@ def whole_pages(
                 kept = {"depends": (*names, MEMBERS), "cache_name": MEMBER_PAGE_CACHE}
             else:
                 return view(request, *args, **kwargs)
-            revisions(request, names)  # the page's own counters read with the others, when they are read
+            # The page's own counters and its holes' read with the others when they are read, else at once.
+            in_holes = tuple(name for hole in holes.values() for name in hole.depends(**kwargs))
+            revisions(request, (*names, *in_holes)).key((*names, *in_holes))
             cached = fragment(request, *key, build=lambda: None, lookup_only=True, **kept)
             shared = prerender is not None and key[0] == "page" and not request.META.get("QUERY_STRING")
             if shared:
@@ -79,17 +122,21 @@ def whole_pages(
                 note_visit(request, depends, prerender)
                 cached = read_page(*stored, full)
             if cached is not None:
-                content_type, pieces = cached
+                content_type, pieces, *holes_at = cached
                 # One fresh mask of the visitor's token for every form, as a render gives (the template's
                 # csrf_token is asked for once); asking for it also sets the cookie.
                 token = _TOKEN_VALUE % csrf.get_token(request).encode()
                 body = pieces[0] + b"".join(token + piece for piece in pieces[1:])
+                if holes and holes_at != [revisions(request).key(in_holes)]:  # moved since the copy was kept
+                    body = _fill_holes(request, body, holes, kwargs, token)
                 return HttpResponse(body, content_type=content_type)
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.streaming and not response.cookies:
                 timeout = _seconds_until(getattr(request, "_page_changes_at", None))
                 if timeout is None or timeout > 0:
                     value = (response["Content-Type"], _TOKEN_RE.split(response.content))
+                    if holes:  # the holes as they were at these revisions of theirs
+                        value = (*value, revisions(request).key(in_holes))
                     if shared:
                         write_page(*stored, full, value)
                     if not (shared and prerendering.get()):

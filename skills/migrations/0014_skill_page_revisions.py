@@ -2,8 +2,8 @@
 page afresh, not every page of the catalog.
 
 "skill:<slug>" moves with the skill's row and its expectations, "talk:<slug>" with its proposals, their
-changes, its comments (on the skill or on one of its proposals) and its watches; the triggers find the skills
-in the statement's rows (transition tables, so three triggers a table: one event each). "names" moves with
+changes and its comments (on the skill or on one of its proposals), "watch:<slug>" with its watches (the
+page's watch box, filled in for each request); the triggers find the skills in the statement's rows (transition tables, so three triggers a table: one event each). "names" moves with
 what every skill page shows besides its own skill: domains, groups, roles, levels, a role's levels, people's
 names, and a table emptied whole. Counter names grow from 20 characters to 200 (a slug has up to 160).
 The old counters ("catalog", "community") move as before, for every other page.
@@ -132,7 +132,7 @@ SKILL_PAGES = (  # table, counter prefix, how a row names its skill
     ("proposals_proposal", "talk", "skill_id"),
     ("proposals_proposalchange", "talk", "proposal_id"),
     ("proposals_comment", "talk", "skill_or_proposal"),
-    ("proposals_watch", "talk", "skill_id"),
+    ("proposals_watch", "watch", "skill_id"),
 )
 NAMES_TABLES = ("skills_domain", "skills_skillgroup", "skills_role", "skills_level", "skills_rolelevel")
 

@@ -49,10 +49,12 @@ def _home(request):
 
 # ------------------------------------------------------------ skill profile
 # A skill page shows its own skill's rows and the names around them (freshness.NAMES): a comment, a watch or an
-# approval on another skill leaves it alone (freshness.skill_page).
+# approval on another skill leaves it alone (freshness.skill_page). Its watch box is filled in for each answer:
+# a watch leaves the page as it was kept.
 @freshness.cached_page(
     freshness.NAMES,
     scope=freshness.skill_page,
+    holes={"watch": freshness.Hole("skills/partials/watch_hole.html", freshness.skill_watch)},
     revalidate_signed_in=False,
     cache_signed_in=True,
     prerender=pages.every_skill_path,

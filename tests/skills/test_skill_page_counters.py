@@ -15,10 +15,12 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat
 from django.test import Client
 
+from proposals import selectors as proposal_selectors
 from proposals import services as proposal_services
 from proposals.access import REVIEWERS_GROUP
 from proposals.models import Comment, Proposal, ProposalChange, Watch
 from skills import freshness, pages
+from skills.freshness import pages as whole_pages
 from skills.freshness import shared_pages
 from skills.freshness.counters import counter_value
 from skills.freshness.fragments import FRAGMENT_CACHE
@@ -98,8 +100,10 @@ def test_the_community_of_a_skill_moves_its_talk_counter_only(catalog):
     member = UserFactory()
     talk_first, talk_second = {f"talk:{first.slug}"}, {f"talk:{second.slug}"}
     assert moved_by(lambda: Comment.objects.create(skill=first, author=member, body="On the skill.")) == talk_first
-    assert moved_by(lambda: Watch.objects.create(skill=second, user=member)) == talk_second
-    assert moved_by(lambda: Watch.objects.filter(skill=second).delete()) == talk_second
+    # Watches have a counter of their own: the page's watch box is filled in for each answer.
+    watch_second = {f"watch:{second.slug}"}
+    assert moved_by(lambda: Watch.objects.create(skill=second, user=member)) == watch_second
+    assert moved_by(lambda: Watch.objects.filter(skill=second).delete()) == watch_second
     proposal = Proposal.objects.create(skill=second, author=member, rationale="Clearer.")
     # A comment on a proposal, and a change of one, belong to the proposal's skill.
     assert moved_by(lambda: Comment.objects.create(proposal=proposal, author=member, body="On it.")) == talk_second
@@ -222,3 +226,63 @@ def test_a_change_to_one_skill_after_a_pass_renders_only_that_page_again(
     caches[FRAGMENT_CACHE].clear()
     assert "Said after the pass." in kept(client, second.get_absolute_url(), django_assert_num_queries)
     assert freshness.revisions().key((freshness.NAMES,)) == revision  # no new pass to wait for
+
+
+# --- the watch box: a hole in the kept page ----------------------------------------------------------------
+
+
+def strip(content: bytes) -> str:
+    return whole_pages._TOKEN_RE.sub(b"", content).decode()
+
+
+def test_a_watch_leaves_the_kept_page_and_fills_in_its_watch_box(catalog, monkeypatch, django_assert_num_queries):
+    first = catalog["first"]
+    url = first.get_absolute_url()
+    anonymous, watcher = Client(), Client()
+    member = UserFactory()
+    watcher.force_login(member)
+    assert "0 watchers" in anonymous.get(url).content.decode()
+    assert 'aria-pressed="false"' in watcher.get(url).content.decode()
+    Watch.objects.create(skill=first, user=member)
+    rendered = []
+    monkeypatch.setattr(pages, "skill_page_main", recorded(rendered, pages.skill_page_main))
+    monkeypatch.setattr(proposal_selectors, "community_shared", recorded(rendered, proposal_selectors.community_shared))
+    with django_assert_num_queries(2):  # the revisions, and the box's watchers (kept until the next watch)
+        served = anonymous.get(url).content
+    assert "1 watcher" in served.decode() and "0 watchers" not in served.decode()
+    mine = watcher.get(url).content
+    assert 'aria-pressed="true"' in mine.decode() and "1 watcher" in mine.decode()
+    assert rendered == []  # neither the skill's part nor the community's was built again
+    # What is served is what a render gives.
+    caches[FRAGMENT_CACHE].clear()
+    caches[freshness.MEMBER_PAGE_CACHE].clear()
+    assert strip(anonymous.get(url).content) == strip(served)
+    assert strip(watcher.get(url).content) == strip(mine)
+
+
+def test_a_watch_changes_the_pages_etag(catalog):
+    client, url = Client(), catalog["first"].get_absolute_url()
+    client.get(url)  # the CSRF cookie, which the ETag covers
+    etag = client.get(url)["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    Watch.objects.create(skill=catalog["first"], user=UserFactory())
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 200 and "1 watcher" in again.content.decode()
+
+
+def test_a_comment_quoting_the_holes_marks_stays_text(catalog):
+    client, first = Client(), catalog["first"]
+    body = "<!--hole:watch-->quoted<!--/hole:watch-->"
+    Comment.objects.create(skill=first, author=UserFactory(), body=body)
+    client.get(first.get_absolute_url())
+    content = client.get(first.get_absolute_url()).content.decode()  # the kept copy, its box filled in
+    assert content.count("<!--hole:watch-->") == 1 and content.count("<!--/hole:watch-->") == 1
+    assert "0 watchers" in content
+
+
+def recorded(calls: list, original):
+    def wrapper(*args, **kwargs):
+        calls.append(original.__name__)
+        return original(*args, **kwargs)
+
+    return wrapper
