@@ -343,18 +343,22 @@ def profile(out: str, paths: list[str]) -> None:
         for seconds, query in sorted(sql, reverse=True)[:3]:
             text.write(f"SQL {seconds * 1000:.1f} ms: {' '.join(query.split())[:600]}\n")
         stats.sort_stats("tottime").print_stats(12)
-        summary[name] = {
-            "path": path,
-            "ms": round(total * 1000, 1),
-            "queries": int(queries),
-            "sql_ms": round(sql_time * 1000, 1),
-            "bytes": int(size),
-            "top": _top_areas(stats),
-        }
+        summary[name] = _figures(path, total, queries, sql_time, size) | {"top": _top_areas(stats)}
     Path(out).with_suffix(".txt").write_text(text.getvalue())
     Path(out).write_text(json.dumps(summary, indent=2))
     for name, row in summary.items():
         print(f"  {name:16} {row['ms']:8.1f} ms {row['queries']:3d} queries, SQL {row['sql_ms']:7.1f} ms; {row['top']}")
+
+
+def _figures(path: str, seconds: float, queries: float, sql_seconds: float, size: float) -> dict:
+    """One request's medians as the report shows them."""
+    return {
+        "path": path,
+        "ms": round(seconds * 1000, 1),
+        "queries": int(queries),
+        "sql_ms": round(sql_seconds * 1000, 1),
+        "bytes": int(size),
+    }
 
 
 INPLACE_NAMES = ["tick", "untick", "watch", "unwatch", "self-assessment", "lead-assessment"]
@@ -401,13 +405,7 @@ def inplace_profile(out: str, directory: str, runs: int = 9) -> dict:
     summary = {}
     for name, path, _fields in requests:
         total, queries, sql_time, size = (statistics.median(v) for v in zip(*samples[name], strict=True))
-        summary[name] = {
-            "path": path,
-            "ms": round(total * 1000, 1),
-            "queries": int(queries),
-            "sql_ms": round(sql_time * 1000, 1),
-            "bytes": int(size),
-        }
+        summary[name] = _figures(path, total, queries, sql_time, size)
         row = summary[name]
         figures = f"{row['queries']:3d} queries, SQL {row['sql_ms']:6.1f} ms, {row['bytes']:,} bytes"
         print(f"  {name:16} {row['ms']:8.1f} ms {figures}")

@@ -84,16 +84,17 @@ def comment_skill(*, comment: Comment) -> Skill:
 
 def watch_summary(*, skill: Skill, user) -> dict:
     """Watcher count and whether this user watches, in one query."""
-    # An anonymous user's pk is None: "user_id IS NULL" matches no watch.
-    mine = Q(user_id=user.pk)
-    counts = Watch.objects.filter(skill=skill).aggregate(watchers=Count("pk"), mine=Count("pk", filter=mine))
-    return {"watchers": counts["watchers"], "watching": bool(counts["mine"])}
+    return _watch_counts(Watch.objects.filter(skill=skill), user)
 
 
 def watch_summary_by_slug(*, slug: str, user) -> dict:
     """watch_summary for the skill at `slug` (the kept skill page's watch box, proposals.templatetags.community)."""
-    mine = Q(user_id=user.pk)
-    counts = Watch.objects.filter(skill__slug=slug).aggregate(watchers=Count("pk"), mine=Count("pk", filter=mine))
+    return _watch_counts(Watch.objects.filter(skill__slug=slug), user)
+
+
+def _watch_counts(watches, user) -> dict:
+    # An anonymous user's pk is None: "user_id IS NULL" matches no watch.
+    counts = watches.aggregate(watchers=Count("pk"), mine=Count("pk", filter=Q(user_id=user.pk)))
     return {"watchers": counts["watchers"], "watching": bool(counts["mine"])}
 
 
