@@ -4,6 +4,17 @@
 
 local threads = {}
 
+-- WRK_THINK_MS: each connection waits about this long (at random, exponentially: visitors arriving
+-- independently) after an answer before it asks again; unset or 0, it asks again at once (a saturating
+-- closed loop). A script may define its own delay() after this file.
+math.randomseed(os.time() * 1000 + #(os.getenv("WRK_NAME") or "") * 7919)
+local think = tonumber(os.getenv("WRK_THINK_MS") or "0")
+if think > 0 then
+   function delay()
+      return math.floor(-think * math.log(1 - math.random()) + 0.5)
+   end
+end
+
 function setup(thread)
    table.insert(threads, thread)
 end
@@ -26,11 +37,11 @@ function done(summary, latency, requests)
    local e = summary.errors
    local line = string.format(
       '{"phase": "%s", "name": "%s", "path": "%s", "requests": %d, "seconds": %.3f, "rps": %.2f, '
-         .. '"p50_ms": %.3f, "p95_ms": %.3f, "p99_ms": %.3f, "max_ms": %.3f, "non2xx": %d, "socket_errors": %d, "bytes": %d, "load": %s}\n',
+         .. '"p50_ms": %.3f, "p95_ms": %.3f, "p99_ms": %.3f, "max_ms": %.3f, "non2xx": %d, "socket_errors": %d, "bytes": %d, "think_ms": %d, "load": %s}\n',
       os.getenv("WRK_PHASE") or "", os.getenv("WRK_NAME") or "", os.getenv("WRK_PATH") or "",
       summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
       latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
-      bad, e.connect + e.read + e.write + e.timeout, tonumber(os.getenv("WRK_BYTES") or "0"), os.getenv("WRK_LOAD") or "null")
+      bad, e.connect + e.read + e.write + e.timeout, tonumber(os.getenv("WRK_BYTES") or "0"), think, os.getenv("WRK_LOAD") or "null")
    io.write(line)
    local path = os.getenv("WRK_REPORT")
    if path then
