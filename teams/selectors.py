@@ -375,9 +375,10 @@ def target_choices() -> TargetChoices:
     return TargetChoices(roles=roles, levels=levels)
 
 
-def role_level(*, role: Role, slug: str) -> Level | None:
-    """The role's level with this slug, if the role has that level (one query)."""
-    return Level.objects.filter(role_levels__role=role, slug=slug).first()
+def role_level(*, role_slug: str, level_slug: str) -> tuple[Role, Level] | None:
+    """The role and its level by their slugs, if there is such a role and it has that level (one query)."""
+    row = RoleLevel.objects.select_related("role", "level").filter(role__slug=role_slug, level__slug=level_slug).first()
+    return (row.role, row.level) if row is not None else None
 
 
 def default_target(profile: PlanProfile, levels: list[Level]) -> tuple[Role, Level] | None:

@@ -352,14 +352,12 @@ def person_assess(request, slug: str, username: str, skill: str):
     )
 
 
-def _target(request, found, roles):
-    """The target chosen by ?role=&level= among the roles given, else the next level of the member's role."""
-    roles_by_slug = {role.slug: role for role in roles}
-    role = roles_by_slug.get(request.GET.get("role", ""))
-    if role is not None:
-        level = selectors.role_level(role=role, slug=request.GET.get("level", ""))
-        if level is not None:
-            return role, level
+def _target(request, found):
+    """The target chosen by ?role=&level=, else the next level of the member's role."""
+    role_slug, level_slug = request.GET.get("role", ""), request.GET.get("level", "")
+    chosen = selectors.role_level(role_slug=role_slug, level_slug=level_slug) if role_slug and level_slug else None
+    if chosen is not None:
+        return chosen
     if found.profile is None:
         return None
     return selectors.default_target(found.profile, found.cells[0].levels if found.cells else [])
@@ -367,22 +365,18 @@ def _target(request, found, roles):
 
 def _my_skills_context(request) -> dict:
     (found,) = selectors.people_skills([request.user])
-    return _skills_context(found) | _my_target_context(request, found) | {"chart": _chart(found)}
+    choices = selectors.target_choices()
+    picker = {"roles": choices.roles, "levels_for_choice": choices.levels}
+    return _skills_context(found) | _my_target_context(request, found) | picker | {"chart": _chart(found)}
 
 
 def _my_target_context(request, found) -> dict:
-    """The target section of the member's skills page: the target chosen (?role=&level=) and the choices."""
-    choices = selectors.target_choices()
-    chosen = _target(request, found, choices.roles)
+    """What the target shows (the page adds the picker's choices; an answer in place leaves the page's picker)."""
+    chosen = _target(request, found)
     target = selectors.target_for(person=found, role=chosen[0], level=chosen[1]) if chosen else None
     # The assessment forms post to the page's own target, so that an answer in place shows that target.
     target_query = "?" + urlencode({"role": chosen[0].slug, "level": chosen[1].slug}) if chosen else ""
-    return {
-        "target": target,
-        "target_query": target_query,
-        "roles": choices.roles,
-        "levels_for_choice": choices.levels,
-    }
+    return {"target": target, "target_query": target_query}
 
 
 @login_required
