@@ -275,6 +275,8 @@ def _record_from_post(request, *, person, skill_slug: str, record):
     that the answer in place renders from the rows already read instead of reading them all again."""
     index = next((i for i, c in enumerate(person.cells) if c.skill.slug == skill_slug), None)
     if index is None:
+        if not Skill.objects.filter(slug=skill_slug).exists():
+            raise Http404(_("No skill with this slug."))
         raise Http404(_("This skill is not one of the role's skills."))
     cell = person.cells[index]
     form = AssessmentForm(request.POST, levels=cell.levels, prefix=skill_slug)
@@ -388,8 +390,6 @@ def my_skills(request):
 @login_required
 @require_POST
 def my_skill_assess(request, skill: str):
-    if not Skill.objects.filter(slug=skill).exists():
-        raise Http404(_("No skill with this slug."))
     (found,) = selectors.people_skills([request.user])
 
     def record(**kwargs):
