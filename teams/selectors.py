@@ -126,26 +126,36 @@ def _role_cells(role_ids: set[int]) -> QuerySet:
     )
 
 
-def current_assessments(user_ids: list[int]) -> dict[tuple[int, str, int], Assessment]:
-    """(subject id, kind, skill id) -> the current assessment, with its level, cell and assessor (four queries).
+def current_assessments(user_ids: list[int], *, joined: bool = False) -> dict[tuple[int, str, int], Assessment]:
+    """(subject id, kind, skill id) -> the current assessment, with its level, cell and assessor.
 
-    Prefetched, not joined: a team's thousands of assessments share a handful of levels and assessors and a
-    few hundred cells, and one instance of each is built instead of one per row.
+    Prefetched, not joined (four queries): a team's thousands of assessments share a handful of levels and
+    assessors and a few hundred cells, and one instance of each is built instead of one per row. One person's
+    few dozen (joined=True) are read in one query with the joins: three round trips fewer.
     """
-    rows = (
-        Assessment.objects.filter(subject__in=user_ids)
-        .current()
-        .prefetch_related(
+    rows = Assessment.objects.filter(subject__in=user_ids).current()
+    if joined:
+        rows = rows.select_related("level", "expectation", "assessor").defer("assessor__password")
+    else:
+        rows = rows.prefetch_related(
             "level",
             "expectation",
             Prefetch("assessor", queryset=get_user_model().objects.defer("password")),
         )
-    )
     return {(row.subject_id, row.kind, row.skill_id): row for row in rows}
 
 
-def people_skills(users: list, memberships: dict[int, Membership] | None = None) -> list[PersonSkills]:
-    """Each user's skills of their role with expected and current assessed levels (four queries for any number)."""
+def person_skills(user, membership: Membership | None = None) -> PersonSkills:
+    """One person's skills (people_skills for one: their current assessments joined, four queries in all)."""
+    (person,) = people_skills([user], {user.pk: membership} if membership else None, joined=True)
+    return person
+
+
+def people_skills(
+    users: list, memberships: dict[int, Membership] | None = None, *, joined: bool = False
+) -> list[PersonSkills]:
+    """Each user's skills of their role with expected and current assessed levels (seven queries for any number;
+    joined: current_assessments')."""
     profiles = _profiles(users)
     role_ids = {profile.role_id for profile in profiles.values()}
     levels = _role_levels(role_ids)
@@ -156,7 +166,7 @@ def people_skills(users: list, memberships: dict[int, Membership] | None = None)
         if not cells:
             skills_of_role[cell.role_id].append(cell.skill)
         cells.append(cell)
-    assessments = current_assessments([u.pk for u in users])
+    assessments = current_assessments([u.pk for u in users], joined=joined)
 
     people = []
     role_steps: dict[int, dict[int, int]] = {}

@@ -319,7 +319,7 @@ def _recorded(request, cell, form, *, person, page: str, context) -> HttpRespons
 
 
 def _person_context(team_access, user, membership=None) -> dict:
-    (found,) = selectors.people_skills([user], {user.pk: membership} if membership else None)
+    found = selectors.person_skills(user, membership)
     return _skills_context(found) | {"team": team_access.team, "access": team_access, "chart": _chart(found)}
 
 
@@ -340,7 +340,7 @@ def person(request, slug: str, username: str):
 def person_assess(request, slug: str, username: str, skill: str):
     team_access = access.get_team_or_404(slug, user=request.user)
     membership = access.get_assessable_member_or_404(team_access, username)
-    (found,) = selectors.people_skills([membership.user])
+    found = selectors.person_skills(membership.user)
 
     def record(**kwargs):
         return services.lead_assessment_record(
@@ -366,7 +366,7 @@ def _target(request, found):
 
 
 def _my_skills_context(request) -> dict:
-    (found,) = selectors.people_skills([request.user])
+    found = selectors.person_skills(request.user)
     choices = selectors.target_choices()
     picker = {"roles": choices.roles, "levels_for_choice": choices.levels}
     return _skills_context(found) | _my_target_context(request, found) | picker | {"chart": _chart(found)}
@@ -390,7 +390,7 @@ def my_skills(request):
 @login_required
 @require_POST
 def my_skill_assess(request, skill: str):
-    (found,) = selectors.people_skills([request.user])
+    found = selectors.person_skills(request.user)
 
     def record(**kwargs):
         return services.self_assessment_record(user=request.user, **kwargs)
