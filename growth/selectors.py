@@ -9,11 +9,12 @@ import functools
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.db.models import Count, Exists, F, FilteredRelation, Prefetch, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Exists, F, FilteredRelation, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from growth.models import PlanProfile
+from growth.models import PlanProfile, Tick
 from skills import translations
 from skills.diff import Segment, has_changes, step_labels, word_diff
 from skills.models import Domain, Expectation, Level, Role, RoleLevel
@@ -242,21 +243,7 @@ def plan_answer(*, user, profile: PlanProfile, cell: Expectation) -> PlanAnswer 
     two cells.
 
     The counts are those plan_for's Plan makes from its items (tests agree them); None if the cell is gone."""
-    cells = _cells_with_ticks(user=user, role=profile.role, levels=[cell.level])
-    ticked = Q(mine__isnull=False)
-    changed = ticked & (
-        ~Q(version=F("mine__version"))
-        | ~Q(description=F("mine__description"))
-        | ~Q(required=F("mine__required"))
-        | ~Q(proficiency=F("mine__proficiency"))
-    )
-    counts = cells.order_by().aggregate(
-        total=Count("pk"),
-        done=Count("pk", filter=ticked),
-        required_total=Count("pk", filter=Q(required=True)),
-        required_done=Count("pk", filter=ticked & Q(required=True)),
-        changed=Count("pk", filter=changed),
-    )
+    counts = _progress(user=user, role=profile.role, level=cell.level)
     current, upcoming = None, None
     for row in _cells_with_ticks(user=user, role=profile.role, levels=[profile.level, cell.level]).filter(
         skill_id=cell.skill_id
@@ -269,6 +256,26 @@ def plan_answer(*, user, profile: PlanProfile, cell: Expectation) -> PlanAnswer 
     if upcoming is None:
         return None
     return PlanAnswer(profile=profile, next_level=cell.level, item=_item(upcoming, current, cell.level), **counts)
+
+
+# The counts of the plan's properties (total, done, required_total, required_done, changed) over one level's
+# cells, in SQL: the ORM's aggregate with five filtered counts over a FilteredRelation took longer to build than
+# the database took to answer it. Tests agree it with plan_for's Plan (growth tests: test_tick_in_place).
+PROGRESS_SQL = f"""
+SELECT count(*), count(tick.id), count(*) FILTER (WHERE cell.required), count(tick.id) FILTER (WHERE cell.required),
+       count(tick.id) FILTER (WHERE (cell.version, cell.description, cell.required, cell.proficiency)
+                                    <> (tick.version, tick.description, tick.required, tick.proficiency))
+FROM {Expectation._meta.db_table} cell
+LEFT JOIN {Tick._meta.db_table} tick ON tick.expectation_id = cell.id AND tick.user_id = %s
+WHERE cell.role_id = %s AND cell.level_id = %s
+"""
+
+
+def _progress(*, user, role: Role, level: Level) -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(PROGRESS_SQL, [user.pk, role.pk, level.pk])
+        row = cursor.fetchone()
+    return dict(zip(("total", "done", "required_total", "required_done", "changed"), row, strict=True))
 
 
 @dataclass(frozen=True)
