@@ -47,11 +47,16 @@ def test_an_invalid_assessment_in_place_shows_the_form_with_its_errors(world, ca
 
 
 def test_the_plain_assessment_form_still_redirects(world, cast):
-    response = client_for(cast["member"]).post("/me/skills/tracking/", {"tracking-level": "middle"})
+    client = client_for(cast["member"])
+    response = client.post("/me/skills/tracking/?role=data-scientist&level=senior", {"tracking-level": "middle"})
+    assert response["Location"] == "/me/skills/?role=data-scientist&level=senior#skill-tracking"
+    page = client.get(response["Location"]).content.decode()  # the whole page: the picker and the result
+    assert 'id="t-role"' in page and 'id="target-result"' in page and "Towards Senior Data Scientist" in page
+    response = client.post("/me/skills/tracking/", {"tracking-level": "middle"})
     assert (response.status_code, response["Location"]) == (302, "/me/skills/#skill-tracking")
     lead = client_for(cast["lead"]).post("/teams/core/people/member/tracking/", {"tracking-level": "junior"})
     assert (lead.status_code, lead["Location"]) == (302, "/teams/core/people/member/#skill-tracking")
-    assert Assessment.objects.count() == 2
+    assert Assessment.objects.count() == 3
 
 
 def test_the_lead_records_in_place_on_the_members_page(world, cast):
