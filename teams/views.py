@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import slug_re
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -357,7 +358,8 @@ def person_assess(request, slug: str, username: str, skill: str):
 def _target(request, found):
     """The target chosen by ?role=&level=, else the next level of the member's role."""
     role_slug, level_slug = request.GET.get("role", ""), request.GET.get("level", "")
-    chosen = selectors.role_level(role_slug=role_slug, level_slug=level_slug) if role_slug and level_slug else None
+    asked = slug_re.match(role_slug) and slug_re.match(level_slug)  # no query for what is no slug (a NUL byte)
+    chosen = selectors.role_level(role_slug=role_slug, level_slug=level_slug) if asked else None
     if chosen is not None:
         return chosen
     if found.profile is None:
