@@ -407,11 +407,12 @@ def target_for(*, person: PersonSkills, role: Role, level: Level) -> Target:
     assessed = {cell.skill.pk: cell.assessed for cell in person.cells}
     cells = (
         Expectation.objects.filter(role=role, level=level)
-        .select_related("skill__group__domain", "level", "role")
+        .select_related("skill")
         .order_by("skill__group__domain__position", "skill__group__domain__name", "skill__name")
     )
     items = []
     for cell in cells:
+        cell.role, cell.level = role, level  # what its link and `met` need: no joins per row
         items.append(TargetItem(cell=cell, assessed=assessed.get(cell.skill_id)))
     items.sort(key=lambda item: not item.cell.required)
     return Target(role=role, level=level, items=items)
