@@ -85,9 +85,10 @@ def plan(request):
 @permission_classes([IsAuthenticated])
 @parser_classes([JSONParser])
 def tick(request, skill: str, level: str):
-    cell = selectors.plan_cell(user=request.user, skill_slug=skill, level_slug=level)
-    if cell is None:
+    found = selectors.plan_cell(user=request.user, skill_slug=skill, level_slug=level)
+    if found is None:
         raise exceptions.NotFound(_("This item is not in your growth plan."))
+    cell = found.cell
     if request.method == "DELETE":
         services.tick_clear(user=request.user, cell=cell)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -6,10 +6,10 @@ message the member can act on.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from growth import selectors
 from growth.models import PlanProfile, Tick
 from skills.models import Expectation, Level, Role, RoleLevel
 
@@ -26,11 +26,21 @@ def plan_settings_save(*, user, role: Role, level: Level) -> PlanProfile:
 
 
 def _require_in_plan(*, user, cell: Expectation) -> None:
-    profile = selectors.plan_profile(user=user)
-    if profile is None:
+    """Refuse a cell that is not in the member's plan (one query: their role's levels beside their own level)."""
+    profile = PlanProfile.objects.filter(user=user)
+    rows = list(
+        RoleLevel.objects.filter(role=Subquery(profile.values("role")[:1]))
+        .annotate(own=Subquery(profile.values("level")[:1]))
+        .order_by("level__position")
+        .values_list("role_id", "level_id", "own")
+    )
+    if not rows and not profile.exists():
         raise ValidationError(_("Choose your role and current level first."))
-    _state, next_level = selectors.next_level_of(selectors.role_levels(role=profile.role), profile.level)
-    if next_level is None or cell.role_id != profile.role_id or cell.level_id != next_level.pk:
+    levels = [level_id for _role, level_id, _own in rows]
+    own = rows[0][2] if rows else None
+    index = levels.index(own) if own in levels else None
+    in_plan = index is not None and index + 1 < len(levels) and cell.level_id == levels[index + 1]
+    if not in_plan or cell.role_id != rows[0][0]:
         raise ValidationError(_("This item is not in your growth plan."))
 
 
@@ -44,17 +54,19 @@ def tick_set(*, user, cell: Expectation) -> Tick:
     _require_in_plan(user=user, cell=cell)
     # Lock the cell so that the version and the text recorded belong together.
     cell = Expectation.objects.select_for_update(of=("self",)).select_related("skill", "role", "level").get(pk=cell.pk)
-    tick, _created = Tick.objects.update_or_create(
+    content = ["version", "description", "required", "proficiency", "ticked"]
+    unique = ["user", "expectation"]
+    tick = Tick(
         user=user,
         expectation=cell,
-        defaults={
-            "version": cell.version,
-            "description": cell.description,
-            "required": cell.required,
-            "proficiency": cell.proficiency,
-            "ticked": timezone.now(),
-        },
+        version=cell.version,
+        description=cell.description,
+        required=cell.required,
+        proficiency=cell.proficiency,
+        ticked=timezone.now(),
     )
+    # One statement (INSERT ... ON CONFLICT DO UPDATE): a first tick or a tick again, kept created date and all.
+    Tick.objects.bulk_create([tick], update_conflicts=True, unique_fields=unique, update_fields=content)
     return tick
 
 

@@ -124,15 +124,16 @@ def tick(request, skill: str, level: str):
     action = request.POST.get("action", "")
     if action not in {"done", "undo"}:
         return partials.message(_("Unknown action: use “done” or “undo”."), status=400)
-    cell = selectors.plan_cell(user=request.user, skill_slug=skill, level_slug=level)
-    if cell is None:
+    found = selectors.plan_cell(user=request.user, skill_slug=skill, level_slug=level)
+    if found is None:
         raise Http404(_("This item is not in your growth plan."))
+    cell = found.cell
     if action == "done":
         services.tick_set(user=request.user, cell=cell)
     else:
         services.tick_clear(user=request.user, cell=cell)
     if partials.wants_partial(request):
-        answer = selectors.plan_answer(user=request.user, cell=cell)
+        answer = selectors.plan_answer(user=request.user, profile=found.profile, cell=cell)
         if answer is None:
             raise Http404(_("This item is not in your growth plan."))
         context = {"plan": answer, "item": answer.item}

@@ -624,15 +624,12 @@ def watch_set(*, user: AbstractBaseUser, skill: Skill) -> Watch:
 
 @transaction.atomic
 def _watch_insert(*, user: AbstractBaseUser, skill: Skill) -> Watch:
-    # get_or_create reads, then inserts in a savepoint; when a concurrent watch inserted first, it reads
-    # again, and a concurrent unwatch may have deleted that row in between: then it raises the
-    # IntegrityError, and another round inserts the watch (the unwatch came first).
-    for _retry in range(2):
-        try:
-            return Watch.objects.get_or_create(user=user, skill=skill)[0]
-        except IntegrityError:
-            pass
-    return Watch.objects.get_or_create(user=user, skill=skill)[0]
+    """The watch (unsaved, without its id, if the member watched already): one statement, INSERT ... ON CONFLICT
+    DO NOTHING, so that a concurrent watch or unwatch settles on the unique constraint without a read or a
+    retry; only a skill deleted meanwhile (a merge) raises the IntegrityError that watch_set handles."""
+    watch = Watch(user=user, skill=skill)
+    Watch.objects.bulk_create([watch], ignore_conflicts=True)
+    return watch
 
 
 @transaction.atomic

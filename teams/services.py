@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Value
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -180,17 +180,27 @@ def _clean_evidence(*, evidence_url: str, note: str) -> tuple[str, str]:
 
 
 def _record(*, subject, assessor, kind: str, skill: Skill, level: Level | None, evidence_url: str, note: str):
-    profile = PlanProfile.objects.select_related("role").filter(user=subject).first()
+    # The profile with whether its role has the skill and the level: one query.
+    role = OuterRef("role")
+    profile = (
+        PlanProfile.objects.select_related("role")
+        .filter(user=subject)
+        .annotate(
+            has_skill=Exists(Expectation.objects.filter(role=role, skill=skill)),
+            has_level=Exists(RoleLevel.objects.filter(role=role, level=level)) if level is not None else Value(True),
+        )
+        .first()
+    )
     if profile is None:
         if kind == AssessmentKind.SELF:
             raise ValidationError(_("Choose your role and current level first."))
         raise ValidationError(_("This member has not chosen a role and level yet."))
     evidence_url, note = _clean_evidence(evidence_url=evidence_url, note=note)
-    if not Expectation.objects.filter(role=profile.role, skill=skill).exists():
+    if not profile.has_skill:
         raise ValidationError(
             {"skill": _("%(skill)s is not a skill of the role %(role)s.") % {"skill": skill.name, "role": profile.role}}
         )
-    if level is not None and not RoleLevel.objects.filter(role=profile.role, level=level).exists():
+    if not profile.has_level:
         raise ValidationError(
             {"level": _("The role %(role)s has no level %(level)s.") % {"role": profile.role, "level": level.name}}
         )

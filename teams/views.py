@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import slug_re
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -275,6 +276,8 @@ def _record_from_post(request, *, person, skill_slug: str, record):
     that the answer in place renders from the rows already read instead of reading them all again."""
     index = next((i for i, c in enumerate(person.cells) if c.skill.slug == skill_slug), None)
     if index is None:
+        if not Skill.objects.filter(slug=skill_slug).exists():
+            raise Http404(_("No skill with this slug."))
         raise Http404(_("This skill is not one of the role's skills."))
     cell = person.cells[index]
     form = AssessmentForm(request.POST, levels=cell.levels, prefix=skill_slug)
@@ -317,7 +320,7 @@ def _recorded(request, cell, form, *, person, page: str, context) -> HttpRespons
 
 
 def _person_context(team_access, user, membership=None) -> dict:
-    (found,) = selectors.people_skills([user], {user.pk: membership} if membership else None)
+    found = selectors.person_skills(user, membership)
     return _skills_context(found) | {"team": team_access.team, "access": team_access, "chart": _chart(found)}
 
 
@@ -338,7 +341,7 @@ def person(request, slug: str, username: str):
 def person_assess(request, slug: str, username: str, skill: str):
     team_access = access.get_team_or_404(slug, user=request.user)
     membership = access.get_assessable_member_or_404(team_access, username)
-    (found,) = selectors.people_skills([membership.user])
+    found = selectors.person_skills(membership.user)
 
     def record(**kwargs):
         return services.lead_assessment_record(
@@ -352,37 +355,32 @@ def person_assess(request, slug: str, username: str, skill: str):
     )
 
 
-def _target(request, found, roles):
-    """The target chosen by ?role=&level= among the roles given, else the next level of the member's role."""
-    roles_by_slug = {role.slug: role for role in roles}
-    role = roles_by_slug.get(request.GET.get("role", ""))
-    if role is not None:
-        level = selectors.role_level(role=role, slug=request.GET.get("level", ""))
-        if level is not None:
-            return role, level
+def _target(request, found):
+    """The target chosen by ?role=&level=, else the next level of the member's role."""
+    role_slug, level_slug = request.GET.get("role", ""), request.GET.get("level", "")
+    asked = slug_re.match(role_slug) and slug_re.match(level_slug)  # no query for what is no slug (a NUL byte)
+    chosen = selectors.role_level(role_slug=role_slug, level_slug=level_slug) if asked else None
+    if chosen is not None:
+        return chosen
     if found.profile is None:
         return None
     return selectors.default_target(found.profile, found.cells[0].levels if found.cells else [])
 
 
 def _my_skills_context(request) -> dict:
-    (found,) = selectors.people_skills([request.user])
-    return _skills_context(found) | _my_target_context(request, found) | {"chart": _chart(found)}
+    found = selectors.person_skills(request.user)
+    choices = selectors.target_choices()
+    picker = {"roles": choices.roles, "levels_for_choice": choices.levels}
+    return _skills_context(found) | _my_target_context(request, found) | picker | {"chart": _chart(found)}
 
 
 def _my_target_context(request, found) -> dict:
-    """The target section of the member's skills page: the target chosen (?role=&level=) and the choices."""
-    choices = selectors.target_choices()
-    chosen = _target(request, found, choices.roles)
+    """What the target shows (the page adds the picker's choices; an answer in place leaves the page's picker)."""
+    chosen = _target(request, found)
     target = selectors.target_for(person=found, role=chosen[0], level=chosen[1]) if chosen else None
     # The assessment forms post to the page's own target, so that an answer in place shows that target.
     target_query = "?" + urlencode({"role": chosen[0].slug, "level": chosen[1].slug}) if chosen else ""
-    return {
-        "target": target,
-        "target_query": target_query,
-        "roles": choices.roles,
-        "levels_for_choice": choices.levels,
-    }
+    return {"target": target, "target_query": target_query}
 
 
 @login_required
@@ -394,9 +392,7 @@ def my_skills(request):
 @login_required
 @require_POST
 def my_skill_assess(request, skill: str):
-    if not Skill.objects.filter(slug=skill).exists():
-        raise Http404(_("No skill with this slug."))
-    (found,) = selectors.people_skills([request.user])
+    found = selectors.person_skills(request.user)
 
     def record(**kwargs):
         return services.self_assessment_record(user=request.user, **kwargs)

@@ -118,6 +118,11 @@ def test_recording_my_assessment_updates_the_row_in_place_and_errors_show_in_the
     expect(page.locator("#inplace-status")).to_have_text(f"The assessment of {skill} was not recorded: see the form.")
     assert same_document(page)
     assert Assessment.objects.filter(subject=member).count() == 1
+    # The answer replaced the target's result and kept the page's picker: both as a reload shows them.
+    expect(page.locator("#t-role")).to_have_value("data-scientist")
+    in_place = page.locator("#target-result").inner_text()
+    page.reload()
+    assert page.locator("#target-result").inner_text() == in_place
     assert [error for error in site.errors if " 400 " not in f" {error} "] == []
 
 

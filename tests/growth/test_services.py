@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from growth import selectors, services
 from growth.models import PlanProfile, Tick
-from skills.models import Level, Role
+from skills.models import Expectation, Level, Role
 from tests.factories import UserFactory
 
 
@@ -38,6 +38,25 @@ def test_ticking_a_cell_outside_the_plan_is_refused(planner, world, key):
     with pytest.raises(ValidationError, match="not in your growth plan"):
         services.tick_set(user=planner, cell=world.cells[key])
     assert not Tick.objects.exists()
+
+
+def test_ticking_with_a_level_the_role_does_not_have_is_refused(planner, world, levels):
+    PlanProfile.objects.filter(user=planner).update(level=levels[4])  # Principal: the plan's level is gone
+    with pytest.raises(ValidationError, match="not in your growth plan"):
+        services.tick_set(user=planner, cell=world.cells["zeta@senior"])
+    assert selectors.plan_cell(user=planner, skill_slug="zeta", level_slug="senior") is None
+    assert not Tick.objects.exists()
+
+
+def test_ticking_again_records_the_new_content_in_the_same_tick(planner, world):
+    target = world.cells["zeta@senior"]
+    first = services.tick_set(user=planner, cell=target)
+    created = Tick.objects.get().created
+    Expectation.objects.filter(pk=target.pk).update(description="Now more.", version=2, required=True)
+    again = services.tick_set(user=planner, cell=target)
+    tick = Tick.objects.get()
+    assert (tick.version, tick.description, tick.required, tick.created) == (2, "Now more.", True, created)
+    assert tick.ticked == again.ticked and tick.ticked >= first.ticked
 
 
 def test_ticking_without_a_plan_is_refused(member, world):

@@ -477,9 +477,8 @@ def test_proposal_detail_query_count(api, member, levels, n, django_assert_num_q
 def test_watch_query_count(api, member, skill, n, django_assert_num_queries):
     Watch.objects.bulk_create(Watch(user=UserFactory(), skill=skill) for _ in range(n))
     client = api(member)
-    # session, user, skill; the service's savepoint, get_or_create (select, savepoint, insert, release),
-    # release; the summary
-    with django_assert_num_queries(10):
+    # session, user, skill; the service's savepoint, the one INSERT ... ON CONFLICT DO NOTHING, release; the summary
+    with django_assert_num_queries(7):
         response = client.put(f"/api/skills/{skill.slug}/watch/")
     assert response.json() == {"watching": True, "watchers": n + 1}
 

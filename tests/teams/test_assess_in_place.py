@@ -25,7 +25,9 @@ def test_my_assessment_in_place_answers_the_row_the_target_and_the_chart(world, 
     assert "<p data-inplace-status>Assessment of Tracking recorded.</p>" in html
     assert '<li class="card skill-row" id="skill-tracking">' in html and 'id="skill-testing"' not in html
     assert "Ran the tracker for a quarter." in html
-    assert 'id="target"' in html and "Towards Senior Data Scientist" in html
+    # The target's result, not the section: the page keeps its picker (every role) as it is.
+    assert 'id="target-result"' in html and "Towards Senior Data Scientist" in html
+    assert 'id="target"' not in html and 'id="t-role"' not in html
     assert 'id="skills-chart"' in html
     # The row's form posts to the same target again, and is closed after a success.
     assert 'action="/me/skills/tracking/?role=data-scientist&amp;level=senior" data-inplace>' in html
@@ -45,11 +47,16 @@ def test_an_invalid_assessment_in_place_shows_the_form_with_its_errors(world, ca
 
 
 def test_the_plain_assessment_form_still_redirects(world, cast):
-    response = client_for(cast["member"]).post("/me/skills/tracking/", {"tracking-level": "middle"})
+    client = client_for(cast["member"])
+    response = client.post("/me/skills/tracking/?role=data-scientist&level=senior", {"tracking-level": "middle"})
+    assert response["Location"] == "/me/skills/?role=data-scientist&level=senior#skill-tracking"
+    page = client.get(response["Location"]).content.decode()  # the whole page: the picker and the result
+    assert 'id="t-role"' in page and 'id="target-result"' in page and "Towards Senior Data Scientist" in page
+    response = client.post("/me/skills/tracking/", {"tracking-level": "middle"})
     assert (response.status_code, response["Location"]) == (302, "/me/skills/#skill-tracking")
     lead = client_for(cast["lead"]).post("/teams/core/people/member/tracking/", {"tracking-level": "junior"})
     assert (lead.status_code, lead["Location"]) == (302, "/teams/core/people/member/#skill-tracking")
-    assert Assessment.objects.count() == 2
+    assert Assessment.objects.count() == 3
 
 
 def test_the_lead_records_in_place_on_the_members_page(world, cast):
@@ -60,7 +67,7 @@ def test_the_lead_records_in_place_on_the_members_page(world, cast):
     html = response.content.decode()
     assert "Assessment of Tracking recorded." in html and SECRET_NOTE in html
     assert 'action="/teams/core/people/member/tracking/" data-inplace>' in html
-    assert 'id="target"' not in html  # the lead's page has no target
+    assert 'id="target' not in html  # the lead's page has no target
     assert Assessment.objects.get().assessor == cast["lead"]
 
 
@@ -86,7 +93,7 @@ def _section(html: str, pattern: str) -> str:
 
 
 ROW = r'<li class="card skill-row" id="skill-tracking">.*?</li>'
-TARGET = r'<section class="card target" id="target".*?</section>'
+TARGET = r'<div class="target__result" id="target-result">.*?\n</div>'
 CHART = r'<section class="card skills-chart" id="skills-chart".*?</section>'
 
 
@@ -130,11 +137,12 @@ def _more_skills(world, count: int) -> None:
 
 
 # Both: the session and the revisions, the access checks, the person's rows read once (profile, role levels,
-# cells, current assessments with their levels, cells and assessors), the write, the chart's assessments.
-# Self adds the target (the roles, the levels, the level asked for in ?role=&level=, the target's cells);
-# the lead's, the team's memberships.
-MY_ANSWER_QUERIES = 23
-LEAD_ANSWER_QUERIES = 22
+# cells, current assessments joined with their levels, cells and assessors), the write (the profile with whether
+# its role has the skill and the level in one query, the locks, the row), the chart's assessments. Self adds the
+# target (the role and level asked for in ?role=&level=, one query; the target's cells), not the picker's roles
+# and levels (the page keeps its picker); the lead's, the team's memberships.
+MY_ANSWER_QUERIES = 15
+LEAD_ANSWER_QUERIES = 17
 
 
 @pytest.mark.parametrize("extra", [0, 40])

@@ -88,12 +88,12 @@ HEATMAP_OTHER = HEATMAP - 1
 # session, user; team, own membership; active memberships; profiles, role levels, cells, current assessments
 # and their levels, cells and assessors
 MATRIX = 12
-# session, user; profiles, role levels, cells, current assessments (+ levels, cells, assessors); roles and
-# their levels (target form); target cells; the assessment history (the chart)
-MY_SKILLS = 13
+# session, user; profiles, role levels, cells, current assessments (one person's: levels, cells, assessors
+# joined); roles and their levels (target form); target cells; the assessment history (the chart)
+MY_SKILLS = 10
 # session, user; team, own membership, the member; profiles, role levels, cells, current assessments
-# (+ levels, cells, assessors); the history
-PERSON = 13
+# (joined: levels, cells, assessors); the history
+PERSON = 10
 
 
 def count(client, url: str) -> tuple[int, object]:

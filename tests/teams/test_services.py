@@ -190,3 +190,29 @@ def test_a_target_counts_required_and_optional(world, cast, assessed):
 def test_a_new_user_is_unknown_to_the_rule(world):
     stranger = UserFactory(username="stranger")
     assert not access.can_view_assessments(stranger, world.team.memberships.first().user)
+
+
+def test_one_persons_skills_joined_are_the_same_as_prefetched(world, cast, assessed):
+    """person_skills reads the current assessments with joins, people_skills (a team's) prefetched: the same rows."""
+    services.lead_assessment_record(
+        team=world.team, lead=cast["lead"], subject=cast["member"], skill=world.skills["testing"], level=world.junior
+    )
+
+    def shown(person):
+        return [
+            (
+                cell.skill.pk,
+                kind,
+                a.pk,
+                a.level_id and a.level.slug,
+                a.expectation_id and a.expectation.version,
+                a.assessor.get_username(),
+            )
+            for cell in person.cells
+            for kind, a in (("self", cell.self_assessment), ("lead", cell.lead_assessment))
+            if a is not None
+        ]
+
+    (prefetched,) = selectors.people_skills([cast["member"]])
+    joined = selectors.person_skills(cast["member"])
+    assert shown(joined) == shown(prefetched) and len(shown(joined)) >= 2
