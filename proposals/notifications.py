@@ -15,7 +15,6 @@ Sent after the transaction commits, so a rolled-back write sends nothing; a fail
 """
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -23,14 +22,14 @@ from functools import partial
 from django.contrib.auth import get_user_model
 from django.core.mail import mailers
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.emails import Topic, absolute_url, notice
+from accounts.emails import Topic, absolute_url, email_settings, notice
 from accounts.models import EmailSettings, ReviewNotices
 from proposals.access import REVIEWERS_GROUP
-from proposals.models import Comment, Proposal, ProposalStatus
+from proposals.models import Comment, Proposal, ProposalStatus, Watch
 
 OPENED = "opened"
 DECIDED = "decided"
@@ -42,16 +41,22 @@ logger = logging.getLogger(__name__)
 DIGEST_PERIOD = timedelta(days=1)
 
 
-def proposal_opened(*, proposal: Proposal) -> None:
-    _send_on_commit(send, proposal_id=proposal.pk, event=OPENED, actor_id=proposal.author_id)
+# The writes pass the proposal they hold, with its skill and people selected and the number of its changes: the
+# emails sent at commit show it as committed, without reading it again.
 
 
-def proposal_decided(*, proposal: Proposal) -> None:
-    _send_on_commit(send, proposal_id=proposal.pk, event=DECIDED, actor_id=proposal.decided_by_id)
+def proposal_opened(*, proposal: Proposal, change_count: int) -> None:
+    _send_on_commit(_send, proposal=proposal, event=OPENED, actor_id=proposal.author_id, change_count=change_count)
 
 
-def proposal_reverted(*, proposal: Proposal) -> None:
-    _send_on_commit(send, proposal_id=proposal.pk, event=REVERTED, actor_id=proposal.reverted_by_id)
+def proposal_decided(*, proposal: Proposal, change_count: int) -> None:
+    _send_on_commit(_send, proposal=proposal, event=DECIDED, actor_id=proposal.decided_by_id, change_count=change_count)
+
+
+def proposal_reverted(*, proposal: Proposal, change_count: int) -> None:
+    _send_on_commit(
+        _send, proposal=proposal, event=REVERTED, actor_id=proposal.reverted_by_id, change_count=change_count
+    )
 
 
 def proposal_commented(*, comment: Comment) -> None:
@@ -83,34 +88,48 @@ def _wants(field: str, value) -> Q:
     return chosen | Q(email_settings__isnull=True) if value == default else chosen
 
 
-def reviewers() -> QuerySet:
+def _reviewing() -> Q:
     """Those who may review (proposals.access.is_reviewer): the group's members and the superusers, who review
-    without being put in it. The group's join may repeat a member: callers take each once."""
-    return _members().filter(Q(groups__name=REVIEWERS_GROUP) | Q(is_superuser=True))
+    without being put in it."""
+    in_group = get_user_model().groups.through.objects.filter(user_id=OuterRef("pk"), group__name=REVIEWERS_GROUP)
+    return Q(Exists(in_group)) | Q(is_superuser=True)
+
+
+def reviewers() -> QuerySet:
+    """The reviewers (members with an address), each once."""
+    return _members().filter(_reviewing())
 
 
 def recipients(*, proposal: Proposal, event: str, actor_id: int | None) -> list[tuple]:
     """(member, topic) for each member mailed about the event, each once (a reviewer who also watches the
-    skill gets the reviewer's notice; the author who watches it, the author's)."""
-    by_topic: list[tuple[Topic, QuerySet]] = []
+    skill gets the reviewer's notice; the author who watches it, the author's): first those of the event's own
+    topic (the reviewers, or the author), then the watchers, each by id.
+
+    One query: the members who may get either, with whether they watch the skill; their settings decide in Python
+    (email_settings: a member who never saved any has the defaults, as _wants counts them).
+    """
+    watching = Exists(Watch.objects.filter(user_id=OuterRef("pk"), skill_id=proposal.skill_id))
     if event == OPENED:
-        by_topic.append((Topic.REVIEWS, reviewers().filter(_wants("review_notices", ReviewNotices.EACH))))
+        topic = Topic.REVIEWS
+        candidates = _members().annotate(reviewing=_reviewing(), watching=watching).filter(Q(reviewing=True) | watching)
+
+        def first(user, chosen: EmailSettings) -> bool:
+            return user.reviewing and chosen.review_notices == ReviewNotices.EACH
     else:
-        by_topic.append((Topic.OWN, _members().filter(pk=proposal.author_id).filter(_wants("own_notices", True))))
-    watchers = _members().filter(watches__skill_id=proposal.skill_id).filter(_wants("watch_notices", True))
-    by_topic.append((Topic.WATCHING, watchers))
-    return _once([(topic, queryset.exclude(pk=actor_id)) for topic, queryset in by_topic])
+        topic = Topic.OWN
+        candidates = _members().annotate(watching=watching).filter(Q(pk=proposal.author_id) | watching)
 
+        def first(user, chosen: EmailSettings) -> bool:
+            return user.pk == proposal.author_id and chosen.own_notices
 
-def _once(by_topic: Iterable[tuple[Topic, QuerySet]]) -> list[tuple]:
-    seen = set()
-    found = []
-    for topic, queryset in by_topic:
-        for user in queryset.distinct():
-            if user.pk not in seen:
-                seen.add(user.pk)
-                found.append((user, topic))
-    return found
+    found, watchers = [], []
+    for user in candidates.exclude(pk=actor_id):
+        chosen = email_settings(user)
+        if first(user, chosen):
+            found.append((user, topic))
+        elif user.watching and chosen.watch_notices:
+            watchers.append((user, Topic.WATCHING))
+    return found + watchers
 
 
 # --- Sending -----------------------------------------------------------------------
@@ -124,8 +143,13 @@ def _urls(proposal: Proposal) -> dict:
 
 
 def send(*, proposal_id: int, event: str, actor_id: int | None) -> int:
+    """The emails about the event, for the proposal as stored; how many were sent."""
     proposal = Proposal.objects.select_related("skill", "author", "decided_by", "reverted_by").get(pk=proposal_id)
-    context = {**_urls(proposal), "proposal": proposal, "change_count": proposal.changes.count()}
+    return _send(proposal=proposal, event=event, actor_id=actor_id, change_count=proposal.changes.count())
+
+
+def _send(*, proposal: Proposal, event: str, actor_id: int | None, change_count: int) -> int:
+    context = {**_urls(proposal), "proposal": proposal, "change_count": change_count}
     messages = [
         notice(
             template=f"proposals/email/proposal_{event}",

@@ -215,7 +215,7 @@ def _proposal_insert(
     for change in built:
         change.proposal = proposal
     ProposalChange.objects.bulk_create(built)
-    notifications.proposal_opened(proposal=proposal)
+    notifications.proposal_opened(proposal=proposal, change_count=len(built))
     return proposal
 
 
@@ -380,7 +380,7 @@ def proposal_approve(
         proposal.decided_by = reviewer
         proposal.decided_at = timezone.now()
         proposal.save(update_fields=["status", "decision_note", "decided_by", "decided_at", "updated"])
-    notifications.proposal_decided(proposal=proposal)
+    notifications.proposal_decided(proposal=proposal, change_count=len(changes))
     return proposal
 
 
@@ -461,7 +461,7 @@ def proposal_undo(*, proposal: Proposal, reviewer: AbstractBaseUser, note: str =
         proposal.reverted_at = timezone.now()
         proposal.revert_note = note
         proposal.save(update_fields=["status", "reverted_by", "reverted_at", "revert_note", "updated"])
-    notifications.proposal_reverted(proposal=proposal)
+    notifications.proposal_reverted(proposal=proposal, change_count=len(changes))
     return proposal
 
 
@@ -491,7 +491,7 @@ def proposal_reject(
     proposal.decided_by = reviewer
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["status", "reason", "decision_note", "decided_by", "decided_at", "updated"])
-    notifications.proposal_decided(proposal=proposal)
+    notifications.proposal_decided(proposal=proposal, change_count=proposal.changes.count())
     return proposal
 
 
