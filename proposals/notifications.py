@@ -41,15 +41,16 @@ logger = logging.getLogger(__name__)
 DIGEST_PERIOD = timedelta(days=1)
 
 
-# The writes pass the proposal they hold, with its skill and people selected and the number of its changes: the
-# emails sent at commit show it as committed, without reading it again.
+# The writes pass the proposal they hold, with its skill and people selected, and the number of its changes when
+# they know it (else it is counted at commit): the emails sent at commit show it as committed, without reading it
+# again.
 
 
 def proposal_opened(*, proposal: Proposal, change_count: int) -> None:
     _send_on_commit(_send, proposal=proposal, event=OPENED, actor_id=proposal.author_id, change_count=change_count)
 
 
-def proposal_decided(*, proposal: Proposal, change_count: int) -> None:
+def proposal_decided(*, proposal: Proposal, change_count: int | None = None) -> None:
     _send_on_commit(_send, proposal=proposal, event=DECIDED, actor_id=proposal.decided_by_id, change_count=change_count)
 
 
@@ -145,10 +146,12 @@ def _urls(proposal: Proposal) -> dict:
 def send(*, proposal_id: int, event: str, actor_id: int | None) -> int:
     """The emails about the event, for the proposal as stored; how many were sent."""
     proposal = Proposal.objects.select_related("skill", "author", "decided_by", "reverted_by").get(pk=proposal_id)
-    return _send(proposal=proposal, event=event, actor_id=actor_id, change_count=proposal.changes.count())
+    return _send(proposal=proposal, event=event, actor_id=actor_id, change_count=None)
 
 
-def _send(*, proposal: Proposal, event: str, actor_id: int | None, change_count: int) -> int:
+def _send(*, proposal: Proposal, event: str, actor_id: int | None, change_count: int | None) -> int:
+    if change_count is None:
+        change_count = proposal.changes.count()
     context = {**_urls(proposal), "proposal": proposal, "change_count": change_count}
     messages = [
         notice(

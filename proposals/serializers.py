@@ -240,11 +240,21 @@ class CurrentCellOut(serializers.Serializer):
     proficiency = serializers.CharField()
 
 
+class _ChangesAtHand(serializers.ListSerializer):
+    """A proposal's changes: those the context gives ("changes", e.g. as an approval just applied them, with their
+    cells), else the proposal's own (proposal_detail()'s prefetch)."""
+
+    def get_attribute(self, instance):
+        changes = self.context.get("changes")
+        return super().get_attribute(instance) if changes is None else changes
+
+
 class ProposalChangeDetailOut(ProposalChangeOut):
     current = serializers.SerializerMethodField(help_text="The target cell as it is now; null for a new cell.")
 
     class Meta(ProposalChangeOut.Meta):
         fields = [*ProposalChangeOut.Meta.fields, "current"]
+        list_serializer_class = _ChangesAtHand
 
     @extend_schema_field(CurrentCellOut(allow_null=True))
     def get_current(self, change) -> dict | None:
