@@ -41,7 +41,7 @@ from skillmatrix.lock_conflicts import retry_on_lock_conflict
 from skills import locking
 from skills.audit import audit_context
 from skills.models import Expectation, Level, Role, Skill
-from skills.services import CellChange, cell_delete, cell_save, cell_validate
+from skills.services import CellChange, cell_delete, cell_save, cell_save_locked, cell_validate
 
 
 @dataclass(frozen=True)
@@ -383,7 +383,10 @@ def proposal_approval(
                 proficiency=change.proficiency,
             )
             try:
-                cell, _changed = cell_save(skill=proposal.skill, change=cell_change)
+                # The skill's row and the cells are locked above: written without locking and reading them again.
+                cell, _changed = cell_save_locked(
+                    skill=proposal.skill, change=cell_change, current=cells.get((change.role_id, change.level_id))
+                )
             except IntegrityError:
                 # A cell this proposal creates was created by someone else a moment ago.
                 raise Conflict(

@@ -86,19 +86,7 @@ def cell_save(*, skill: Skill, change: CellChange, cell: Expectation | None = No
     Without `cell`, the cell is the skill's at the change's role and level. With `cell` (an existing
     cell, as the admin edits it), that cell takes the skill, role and level given: it may move.
     """
-    cell_validate(role=change.role, level=change.level, description=change.description, proficiency=change.proficiency)
-    if change.translations is not None:
-        found = translations.problems(change.translations, translations.field_limits(Expectation))
-        if found:
-            raise ValidationError({"translations": found})
-    # The text as given (the forms strip it; an import keeps its file's bytes).
-    content = {
-        "description": change.description,
-        "required": change.required,
-        "proficiency": change.proficiency,
-    }
-    if change.translations is not None:
-        content["translations"] = change.translations
+    _validate(change)
     axes = {"skill": skill, "role": change.role, "level": change.level}
     if cell is not None and cell.pk is not None:
         # The cell may move to another skill: both skills' rows first (their "Last updated" both change).
@@ -113,6 +101,38 @@ def cell_save(*, skill: Skill, change: CellChange, cell: Expectation | None = No
         current = Expectation.objects.select_for_update().filter(**axes).first()
     if skill.pk not in locked:
         raise skill_gone(skill)
+    return _write(skill=skill, change=change, current=current)
+
+
+def cell_save_locked(*, skill: Skill, change: CellChange, current: Expectation | None) -> tuple[Expectation, bool]:
+    """cell_save for a caller that already holds the locks, in its own transaction: the skill's row, then `current`,
+    the skill's cell at the change's role and level as read FOR UPDATE (None: there is none), in the order of
+    skills/locking.py. What cell_save would do then, without locking and reading again, and without a savepoint
+    of its own: a refusal (ValidationError, IntegrityError) leaves the caller's transaction to roll back.
+    """
+    _validate(change)
+    return _write(skill=skill, change=change, current=current)
+
+
+def _validate(change: CellChange) -> None:
+    cell_validate(role=change.role, level=change.level, description=change.description, proficiency=change.proficiency)
+    if change.translations is not None:
+        found = translations.problems(change.translations, translations.field_limits(Expectation))
+        if found:
+            raise ValidationError({"translations": found})
+
+
+def _write(*, skill: Skill, change: CellChange, current: Expectation | None) -> tuple[Expectation, bool]:
+    """Write the change onto `current` (locked by the caller), or create the cell when there is none."""
+    # The text as given (the forms strip it; an import keeps its file's bytes).
+    content = {
+        "description": change.description,
+        "required": change.required,
+        "proficiency": change.proficiency,
+    }
+    if change.translations is not None:
+        content["translations"] = change.translations
+    axes = {"skill": skill, "role": change.role, "level": change.level}
     if current is None:
         with _refusal_as_validation_error(change.role, change.level):
             return Expectation.objects.create(**axes, **content), True
