@@ -455,29 +455,31 @@ def approve_profile(out: str, runs: int = 15) -> dict:
 
     Opens runs + 1 proposals (as mixed_setup does), then approves each through the API with the reviewer's token
     (the first one warms templates and translations). Per approval: total ms, queries and SQL ms, and how much of
-    it the emails sent at commit took (proposals.notifications.send: ms, queries); medians of `runs`. Then one
-    more approval under cProfile: OUT's .txt has its top functions. JSON to OUT.
+    it the work done at commit took (the emails: transaction.on_commit's callbacks, ms, CPU ms, queries, and the
+    messages they returned as sent); medians of `runs`. Then one more approval under cProfile: OUT's .txt has its
+    top functions. JSON to OUT.
     """
-    from django.db import connection
-
-    from proposals import notifications
+    from django.db import connection, transaction
 
     c = client()
     headers = {"HTTP_AUTHORIZATION": f"Token {_token_of(_reviewer())}", "HTTP_ACCEPT": "application/json"}
     proposals = _open_proposals(runs + 2)
-    mailing: list[tuple[float, float, int, int]] = []  # per send: seconds, CPU seconds, queries, messages
-    send = notifications.send
+    mailing: list[tuple[float, float, int, int]] = []  # per callback: seconds, CPU seconds, queries, messages
+    on_commit = transaction.on_commit
 
-    def timed_send(**arguments) -> int:
-        sql: list[float] = []
-        started, cpu = time.perf_counter(), time.thread_time()
-        with connection.execute_wrapper(lambda execute, *a: sql.append(0) or execute(*a)):
-            sent = send(**arguments)
-        mailing.append((time.perf_counter() - started, time.thread_time() - cpu, len(sql), sent))
-        return sent
+    def timed_on_commit(func, *args, **kwargs):
+        def timed_callback():
+            sql: list[int] = []
+            started, cpu = time.perf_counter(), time.thread_time()
+            with connection.execute_wrapper(lambda execute, *a: sql.append(1) or execute(*a)):
+                sent = func()
+            mailing.append((time.perf_counter() - started, time.thread_time() - cpu, len(sql), sent or 0))
+            return sent
+
+        return on_commit(timed_callback, *args, **kwargs)
 
     samples = []
-    notifications.send = timed_send
+    transaction.on_commit = timed_on_commit
     try:
         for attempt, pk in enumerate(proposals[:-1]):
             sql: list[float] = []
@@ -504,7 +506,7 @@ def approve_profile(out: str, runs: int = 15) -> dict:
         c.post(f"/api/proposals/{proposals[-1]}/approve/", "{}", content_type="application/json", **headers)
         profiler.disable()
     finally:
-        notifications.send = send
+        transaction.on_commit = on_commit
     columns = [statistics.median(values) for values in zip(*samples, strict=True)]
     total, queries, sql_time, size, cpu, email_time, email_cpu, email_queries, messages = columns
     without = [statistics.median(s[0] - s[5] for s in samples), statistics.median(s[4] - s[6] for s in samples)]
