@@ -26,7 +26,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.emails import Topic, absolute_url, email_settings, notice
+from accounts.emails import Topic, absolute_url, email_settings, notice, notices
 from accounts.models import EmailSettings, ReviewNotices
 from proposals.access import REVIEWERS_GROUP
 from proposals.models import Comment, Proposal, ProposalStatus, Watch
@@ -153,15 +153,12 @@ def _send(*, proposal: Proposal, event: str, actor_id: int | None, change_count:
     if change_count is None:
         change_count = proposal.changes.count()
     context = {**_urls(proposal), "proposal": proposal, "change_count": change_count}
-    messages = [
-        notice(
-            template=f"proposals/email/proposal_{event}",
-            context=context | {"is_author": user.pk == proposal.author_id},
-            recipient=user,
-            topic=topic,
-        )
-        for user, topic in recipients(proposal=proposal, event=event, actor_id=actor_id)
-    ]
+    found = recipients(proposal=proposal, event=event, actor_id=actor_id)
+    messages = notices(
+        template=f"proposals/email/proposal_{event}",
+        context=context,
+        recipients=[(user, topic, {"is_author": user.pk == proposal.author_id}) for user, topic in found],
+    )
     return mailers.default.send_messages(messages) if messages else 0
 
 

@@ -15,6 +15,7 @@ from accounts.emails import Topic
 from accounts.models import ReviewNotices
 from proposals import notifications, services
 from proposals.access import REVIEWERS_GROUP
+from proposals.models import Proposal
 from tests.factories import UserFactory
 from tests.helpers import email_parts
 from tests.proposals.helpers import change_for
@@ -155,3 +156,44 @@ def test_the_emails_of_a_new_proposal_are_those_of_the_proposal_as_stored(
     mail.outbox.clear()
     notifications.send(proposal_id=proposal.pk, event=notifications.OPENED, actor_id=author.pk)
     assert sent == messages_as_sent()
+
+
+@pytest.mark.parametrize(
+    ("event", "decide"),
+    [("opened", None), ("decided", "approve"), ("decided", "reject"), ("reverted", "undo")],
+)
+def test_notices_are_notice_for_each_recipient(author, reviewer, staff, skill, cell, event, decide):
+    """The templates rendered once per language, topic and own context, then each member's name and link put in:
+    byte for byte what notice() renders for each member, in every language, each topic, author or not, with a name
+    that HTML escapes."""
+    proposal = open_proposal(author, skill, cell)
+    if decide == "reject":
+        services.proposal_reject(proposal=proposal, reviewer=reviewer, reason="unclear", note="<Not> & now.")
+    elif decide:
+        services.proposal_approve(proposal=proposal, reviewer=reviewer, note="Yes & <yes>.")
+        if decide == "undo":
+            services.proposal_undo(proposal=proposal, reviewer=staff)
+    proposal = Proposal.objects.select_related("skill", "author", "decided_by", "reverted_by").get(pk=proposal.pk)
+    people = [author]
+    for n, language in enumerate(["", "de", "es", "zh-hans", "de", ""]):
+        user = UserFactory(username=f"o'brien&<{n}>", email=f"p{n}@example.org")
+        if language:
+            account_services.email_settings_save(user=user, language=language)
+        people.append(user)
+    cast = [
+        (user, topic, {"is_author": user.pk == proposal.author_id})
+        for user in people
+        for topic in (Topic.REVIEWS, Topic.WATCHING, Topic.OWN)
+    ]
+    context = {**notifications._urls(proposal), "proposal": proposal, "change_count": 1}
+    template = f"proposals/email/proposal_{event}"
+    messages = notifications.notices(template=template, context=context, recipients=cast)
+    alike = [
+        notifications.notice(template=template, context=context | own, recipient=user, topic=topic)
+        for user, topic, own in cast
+    ]
+    as_read = [(m.to, m.subject, *email_parts(m), m.extra_headers) for m in messages]
+    assert as_read == [(m.to, m.subject, *email_parts(m), m.extra_headers) for m in alike]
+    assert {email_parts(m)[1].split('lang="')[1].split('"')[0] for m in messages} == {"en", "de", "es", "zh-hans"}
+    assert any("o&#x27;brien&amp;&lt;1&gt;" in email_parts(m)[1] for m in messages)
+    assert any("o'brien&<1>" in m.body for m in messages)
