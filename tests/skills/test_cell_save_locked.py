@@ -8,11 +8,10 @@ from skills.models import Expectation, RoleLevel
 from skills.services import CellChange, cell_save, cell_save_locked
 from tests.factories import make_catalog
 
+DE = {"de": {"description": "Tests."}}
 
-def state(cell: Expectation | None):
-    if cell is None:
-        return None
-    cell.refresh_from_db()
+
+def fields(cell: Expectation) -> tuple:
     return (
         cell.role_id,
         cell.level_id,
@@ -22,6 +21,16 @@ def state(cell: Expectation | None):
         cell.version,
         cell.translations,
     )
+
+
+def state(cell: Expectation | None):
+    """The cell as returned, which must be the cell as stored."""
+    if cell is None:
+        return None
+    returned = fields(cell)
+    cell.refresh_from_db()
+    assert returned == fields(cell)
+    return returned
 
 
 def through_both(twins, role, level, **values):
@@ -59,6 +68,8 @@ def test_the_two_write_alike(levels):
         (role, level, {"description": "Writes tests.", "required": True, "proficiency": "working"}),  # a flag
         (role, level, {"description": "Writes thorough tests.", "required": True, "proficiency": "working"}),
         (role, level, {"description": "Tests.", "required": True, "proficiency": "expert", "translations": {}}),
+        # The translations alone: no new version.
+        (role, level, {"description": "Tests.", "required": True, "proficiency": "expert", "translations": DE}),
         (role, level, {"description": "Y.", "required": True, "proficiency": "working", "translations": {"fr": {}}}),
         (role, level, {"description": "", "required": True, "proficiency": "nonsense"}),
         (other_role, levels[1], {"description": "A new cell.", "required": False, "proficiency": "awareness"}),
@@ -68,5 +79,5 @@ def test_the_two_write_alike(levels):
         plain, locked = through_both(twins, role_, level_, **values)
         # The same outcome, but for the skill each cell is on (the state names role and level, not the skill).
         assert plain == locked, values
-    # Version 1, then the update above and four writes that changed the content (the same text, refused ones: none).
+    # Version 1, then the update above and four writes that changed the content (translations alone, refused: none).
     assert state(Expectation.objects.get(skill=twins[1], role=role, level=level))[5] == 6
