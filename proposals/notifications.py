@@ -106,29 +106,35 @@ def recipients(*, proposal: Proposal, event: str, actor_id: int | None) -> list[
     skill gets the reviewer's notice; the author who watches it, the author's): first those of the event's own
     topic (the reviewers, or the author), then the watchers, each by id.
 
-    One query: the members who may get either, with whether they watch the skill; their settings decide in Python
-    (email_settings: a member who never saved any has the defaults, as _wants counts them).
+    Small queries whatever the number of watchers: the ids of the skill's watchers (and of the reviewers' group,
+    when a proposal opens), then those people (and the superusers) with their settings. Who is a member with an
+    address (_members) and what each chose (email_settings: the defaults for those who never saved any, as
+    _wants counts them) is decided in Python.
     """
-    watching = Exists(Watch.objects.filter(user_id=OuterRef("pk"), skill_id=proposal.skill_id))
+    watching = set(Watch.objects.filter(skill_id=proposal.skill_id).values_list("user_id", flat=True))
     if event == OPENED:
         topic = Topic.REVIEWS
-        candidates = _members().annotate(reviewing=_reviewing(), watching=watching).filter(Q(reviewing=True) | watching)
+        in_group = get_user_model().groups.through.objects.filter(group__name=REVIEWERS_GROUP)
+        reviewing = set(in_group.values_list("user_id", flat=True))
+        people = Q(pk__in=reviewing | watching) | Q(is_superuser=True)
 
         def first(user, chosen: EmailSettings) -> bool:
-            return user.reviewing and chosen.review_notices == ReviewNotices.EACH
+            return (user.pk in reviewing or user.is_superuser) and chosen.review_notices == ReviewNotices.EACH
     else:
         topic = Topic.OWN
-        candidates = _members().annotate(watching=watching).filter(Q(pk=proposal.author_id) | watching)
+        people = Q(pk__in=watching | {proposal.author_id})
 
         def first(user, chosen: EmailSettings) -> bool:
             return user.pk == proposal.author_id and chosen.own_notices
 
     found, watchers = [], []
-    for user in candidates.exclude(pk=actor_id):
+    for user in get_user_model().objects.filter(people).select_related("email_settings").order_by("pk"):
+        if user.pk == actor_id or not (user.is_active and user.email):
+            continue
         chosen = email_settings(user)
         if first(user, chosen):
             found.append((user, topic))
-        elif user.watching and chosen.watch_notices:
+        elif user.pk in watching and chosen.watch_notices:
             watchers.append((user, Topic.WATCHING))
     return found + watchers
 

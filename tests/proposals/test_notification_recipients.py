@@ -101,11 +101,18 @@ def test_the_author_who_turned_own_notices_off_still_gets_the_watchers_email(aut
     assert found == ordinary_recipients(proposal=proposal, event=notifications.DECIDED, actor_id=reviewer.pk)
 
 
-def test_the_recipients_are_read_in_one_query(author, skill, cell, cast, django_assert_num_queries):
+def test_the_recipients_cost_the_same_queries_at_any_number_of_watchers(
+    author, skill, cell, cast, django_assert_num_queries
+):
+    """The watchers' ids, the reviewers' when one opens, then those members with their settings."""
     proposal = open_proposal(author, skill, cell)
-    for event in (notifications.OPENED, notifications.DECIDED):
-        with django_assert_num_queries(1):
-            assert notifications.recipients(proposal=proposal, event=event, actor_id=author.pk)
+    for extra in (0, 30):
+        for number in range(extra):
+            services.watch_set(user=UserFactory(username=f"more-{number}"), skill=skill)
+        for event, queries in ((notifications.OPENED, 3), (notifications.DECIDED, 2)):
+            with django_assert_num_queries(queries):
+                found = notifications.recipients(proposal=proposal, event=event, actor_id=author.pk)
+            assert len(found) >= extra
 
 
 @pytest.fixture(autouse=True)
