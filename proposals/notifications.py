@@ -61,7 +61,7 @@ def proposal_reverted(*, proposal: Proposal, change_count: int) -> None:
 
 
 def proposal_commented(*, comment: Comment) -> None:
-    _send_on_commit(send_comment, comment_id=comment.pk)
+    _send_on_commit(_send_comment, comment=comment)
 
 
 def _send_on_commit(function, **arguments) -> None:
@@ -80,13 +80,6 @@ def _members() -> QuerySet:
         .select_related("email_settings")
         .order_by("pk")
     )
-
-
-def _wants(field: str, value) -> Q:
-    """The members whose setting `field` is `value`, counting those who never saved settings (the default)."""
-    default = EmailSettings._meta.get_field(field).default
-    chosen = Q(**{f"email_settings__{field}": value})
-    return chosen | Q(email_settings__isnull=True) if value == default else chosen
 
 
 def _reviewing() -> Q:
@@ -108,8 +101,8 @@ def recipients(*, proposal: Proposal, event: str, actor_id: int | None) -> list[
 
     Small queries whatever the number of watchers: the ids of the skill's watchers (and of the reviewers' group,
     when a proposal opens), then those people (and the superusers) with their settings. Who is a member with an
-    address (_members) and what each chose (email_settings: the defaults for those who never saved any, as
-    _wants counts them) is decided in Python.
+    address (as _members selects them) and what each chose (email_settings: the defaults for those who never
+    saved any) is decided in Python.
     """
     watching = set(Watch.objects.filter(skill_id=proposal.skill_id).values_list("user_id", flat=True))
     if event == OPENED:
@@ -169,19 +162,26 @@ def _send(*, proposal: Proposal, event: str, actor_id: int | None, change_count:
 
 
 def send_comment(*, comment_id: int) -> int:
-    comment = Comment.objects.select_related("author", "proposal__skill", "proposal__author").get(pk=comment_id)
-    proposal = comment.proposal
-    authors = _members().filter(pk=proposal.author_id).filter(_wants("own_notices", True))
-    messages = [
-        notice(
-            template="proposals/email/proposal_commented",
-            context={**_urls(proposal), "proposal": proposal, "comment": comment},
-            recipient=user,
-            topic=Topic.OWN,
-        )
-        for user in authors.exclude(pk=comment.author_id)
-    ]
-    return mailers.default.send_messages(messages) if messages else 0
+    """The email about the comment, as stored; how many were sent (0 or 1)."""
+    return _send_comment(comment=Comment.objects.select_related("author").get(pk=comment_id))
+
+
+def _send_comment(*, comment: Comment) -> int:
+    """The email to the proposal's author about the comment (with its author), unless they wrote it, have no address
+    or turned these off: the proposal, its skill and author with their settings in one query."""
+    proposal = Proposal.objects.select_related("skill", "author__email_settings").get(pk=comment.proposal_id)
+    author = proposal.author
+    if author.pk == comment.author_id or not (author.is_active and author.email):
+        return 0
+    if not email_settings(author).own_notices:
+        return 0
+    message = notice(
+        template="proposals/email/proposal_commented",
+        context={**_urls(proposal), "proposal": proposal, "comment": comment},
+        recipient=author,
+        topic=Topic.OWN,
+    )
+    return mailers.default.send_messages([message])
 
 
 # --- The daily digest ----------------------------------------------------------------

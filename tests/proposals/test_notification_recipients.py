@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from accounts import services as account_services
 from accounts.emails import Topic
-from accounts.models import ReviewNotices
+from accounts.models import EmailSettings, ReviewNotices
 from proposals import notifications, services
 from proposals.access import REVIEWERS_GROUP
 from proposals.models import Proposal
@@ -21,15 +21,22 @@ from tests.helpers import email_parts
 from tests.proposals.helpers import change_for
 
 
+def wants(field: str, value) -> Q:
+    """The members whose setting `field` is `value`, counting those who never saved settings (the default)."""
+    default = EmailSettings._meta.get_field(field).default
+    chosen = Q(**{f"email_settings__{field}": value})
+    return chosen | Q(email_settings__isnull=True) if value == default else chosen
+
+
 def ordinary_recipients(*, proposal, event, actor_id) -> list[tuple]:
     """recipients() as it was: one queryset per topic, each member once, the event's own topic first."""
     members = notifications._members()
     if event == notifications.OPENED:
         group = members.filter(Q(groups__name=REVIEWERS_GROUP) | Q(is_superuser=True))
-        first = (Topic.REVIEWS, group.filter(notifications._wants("review_notices", ReviewNotices.EACH)))
+        first = (Topic.REVIEWS, group.filter(wants("review_notices", ReviewNotices.EACH)))
     else:
-        first = (Topic.OWN, members.filter(pk=proposal.author_id).filter(notifications._wants("own_notices", True)))
-    watchers = members.filter(watches__skill_id=proposal.skill_id).filter(notifications._wants("watch_notices", True))
+        first = (Topic.OWN, members.filter(pk=proposal.author_id).filter(wants("own_notices", True)))
+    watchers = members.filter(watches__skill_id=proposal.skill_id).filter(wants("watch_notices", True))
     seen, found = set(), []
     for topic, queryset in [first, (Topic.WATCHING, watchers)]:
         for user in queryset.exclude(pk=actor_id).distinct():
@@ -204,3 +211,26 @@ def test_notices_are_notice_for_each_recipient(author, reviewer, staff, skill, c
     assert {email_parts(m)[1].split('lang="')[1].split('"')[0] for m in messages} == {"en", "de", "es", "zh-hans"}
     assert any("o&#x27;brien&amp;&lt;1&gt;" in email_parts(m)[1] for m in messages)
     assert any("o'brien&<1>" in m.body for m in messages)
+
+
+def test_the_email_about_a_comment_is_the_one_of_the_comment_as_stored(
+    author, member, skill, cell, cast, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """Sent at commit from the comment the write holds (the proposal, its skill and author read in one query):
+    the email notifications.send_comment makes from the comment read again; none to an author who turned them off."""
+    proposal = open_proposal(author, skill, cell)
+    account_services.email_settings_save(user=author, language="de")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        comment = services.comment_create(author=member, proposal=proposal, body="Why <not> & how?")
+    with django_assert_num_queries(1):
+        callbacks[0]()
+    sent = messages_as_sent()
+    assert [to for to, *_ in sent] == [[author.email]] and "Hallo author," in sent[0][2]
+    mail.outbox.clear()
+    notifications.send_comment(comment_id=comment.pk)
+    assert sent == messages_as_sent()
+    mail.outbox.clear()
+    account_services.email_settings_save(user=author, own_notices=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_create(author=member, proposal=proposal, body="Again.")
+    assert mail.outbox == []
