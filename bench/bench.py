@@ -825,6 +825,7 @@ def report() -> None:
                 f"| {name} `{p['path']}` | {p['bytes']:,} | {p['ms']} | {p['queries']} | {p['sql_ms']} | {p['top']} |"
             )
     lines += _inplace_lines()
+    lines += _approve_lines()
     notes = ""
     if RESULTS.exists() and NOTES_MARK in RESULTS.read_text():
         notes = RESULTS.read_text().split(NOTES_MARK, 1)[1]
@@ -854,6 +855,29 @@ def _inplace_lines() -> list[str]:
             f"| {name} | `{row['path']}` | {row['bytes']:,} | {row['ms']} | {row['queries']} | {row['sql_ms']} |"
         )
     return lines
+
+
+def _approve_lines() -> list[str]:
+    """The mixed run's approvals one at a time (bench.py approve_profile OUT/approve-big.json): each one's own cost."""
+    path = OUT / "approve-big.json"
+    if not path.exists():
+        return []
+    row = json.loads(path.read_text())["approve"]
+    return [
+        "",
+        "## An approval, one at a time (big catalog, in-process)",
+        "",
+        "A reviewer's approval through the API with a token, as the mixed run's reviewer asks it, each of a proposal "
+        "of one change; median of 15 through Django's test client with the server's settings. CPU is the thread's "
+        "own time; the emails are the work done at commit (transaction.on_commit's callbacks).",
+        "",
+        "| | ms | CPU ms | Queries |",
+        "|---|---:|---:|---:|",
+        f"| the approval, all of it | {row['ms']} | {row['cpu_ms']} | {row['queries']} |",
+        f"| without the emails | {row['without_emails_ms']} | {row['without_emails_cpu_ms']} | "
+        f"{row['queries'] - row['email_queries']} |",
+        f"| the emails ({row['emails']} sent) | {row['emails_ms']} | {row['emails_cpu_ms']} | {row['email_queries']} |",
+    ]
 
 
 MIXED_KINDS = [
