@@ -7,6 +7,7 @@ signing in, from any mail program, and in one click (RFC 8058's List-Unsubscribe
 (allauth's confirmation and reset) have no topic and no such link.
 """
 
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.db import models
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import EmailSettings, ReviewNotices
@@ -98,11 +100,56 @@ def notice(
     """A notice to one member from `template`_subject.txt, .txt and .html, in their language, with the link
     that stops this topic (in both parts and in the List-Unsubscribe header)."""
     stop = unsubscribe_url(recipient, topic)
-    context = {**brand(), **context, "recipient": recipient, "topic": topic, "unsubscribe_url": stop}
-    with translation.override(language or language_of(recipient)):
+    context = {**context, "recipient": recipient, "topic": topic, "unsubscribe_url": stop}
+    return _message(recipient, stop, *_render(template, context, language or language_of(recipient)))
+
+
+def notices(*, template: str, context: dict, recipients: Iterable[tuple]) -> list[EmailMultiAlternatives]:
+    """notice() to each of `recipients`, (member, topic, their own context), the same emails for fewer renders: the
+    templates are rendered once per language, topic and own context, with stand-ins for what differs from one
+    member to the next (their name, recipient.get_username, and their unsubscribe link), each put in afterwards,
+    as the templates would have written it (as is in the text, escaped in the HTML).
+    tests/proposals/test_notification_recipients.py compares the two."""
+    rendered: dict[tuple, tuple[str, str, str]] = {}
+    messages = []
+    for recipient, topic, own in recipients:
+        language = language_of(recipient)
+        key = (language, topic, *sorted(own.items()))
+        if key not in rendered:
+            stand_ins = {"recipient": _StandIn(), "topic": topic, "unsubscribe_url": _URL}
+            rendered[key] = _render(template, {**context, **own, **stand_ins}, language)
+        subject, text, html = rendered[key]
+        name, stop = recipient.get_username(), unsubscribe_url(recipient, topic)
+        if _NAME in subject or _URL in subject:
+            subject = subject.replace(_NAME, name).replace(_URL, stop)
+        text = text.replace(_NAME, name).replace(_URL, stop)
+        html = html.replace(_NAME, escape(name)).replace(_URL, escape(stop))
+        messages.append(_message(recipient, stop, subject, text, html))
+    return messages
+
+
+# The stand-ins: private-use characters, which no template, translation or escaping writes or changes.
+_NAME = "\ue000name\ue001"
+_URL = "\ue000unsubscribe\ue001"
+
+
+class _StandIn:
+    """The recipient as the templates see it in notices(): their name only."""
+
+    def get_username(self) -> str:
+        return _NAME
+
+
+def _render(template: str, context: dict, language: str) -> tuple[str, str, str]:
+    context = {**brand(), **context}
+    with translation.override(language):
         subject = subject_line(render_to_string(f"{template}_subject.txt", context))
         text = render_to_string(f"{template}.txt", context).strip() + "\n"
         html = render_to_string(f"{template}.html", context | {"subject": subject})
+    return subject, text, html
+
+
+def _message(recipient: AbstractBaseUser, stop: str, subject: str, text: str, html: str) -> EmailMultiAlternatives:
     headers = {"List-Unsubscribe": f"<{stop}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     message = EmailMultiAlternatives(subject=subject, body=text, to=[recipient.email], headers=headers)
     message.attach_alternative(html, "text/html")

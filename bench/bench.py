@@ -11,6 +11,8 @@ bench.py profile OUT PATH… per page: queries, time in SQL, time in total, top 
 bench.py machine           JSON: nproc, memory, Python, PostgreSQL, wrk, git commit
 bench.py mixed_setup DIR N the mixed-all run's cast: N open proposals for the reviewer, in-place requests (JSON out)
 bench.py inplace_profile OUT DIR [RUNS]  the in-place requests of DIR/mixed-inplace.txt in-process: ms, queries, bytes
+bench.py approve_profile OUT [RUNS]  a reviewer's approvals in-process, one at a time: ms (without and with the
+                           emails sent at commit), queries; JSON to OUT, a cProfile of one to OUT's .txt
 bench.py report            bench/RESULTS.md from bench/out/*.json (keeps the notes section)
 """
 
@@ -198,55 +200,20 @@ def mixed_setup(directory: str, proposals: int) -> dict:
     undo each other (tick and untick, watch and unwatch), then a self assessment and a lead's assessment of a
     teammate. Prints the reviewer's API token and the in-place member's cookie and CSRF token.
     """
-    import random
     import secrets
     import string
     from urllib.parse import urlencode
 
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-    from rest_framework.authtoken.models import Token
 
     from growth import selectors as growth_selectors
     from growth import services as growth_services
-    from proposals import services as proposal_services
-    from proposals.access import REVIEWERS_GROUP
-    from proposals.models import ProposalChange, ProposalStatus
-    from skills.models import Expectation, Level, Role
+    from skills.models import Level, Role
     from teams import services as team_services
 
     users = get_user_model().objects
-    reviewer, _ = users.get_or_create(username="bench-reviewer", defaults={"email": "bench-reviewer@example.com"})
-    reviewer.groups.add(Group.objects.get_or_create(name=REVIEWERS_GROUP)[0])
-    authors = list(users.filter(username__startswith=BENCH_USER).exclude(username="bench-reviewer").order_by("pk"))
-    taken = set(
-        ProposalChange.objects.filter(proposal__status=ProposalStatus.OPEN).values_list(
-            "proposal__skill_id", "role_id", "level_id"
-        )
-    )
-    cells = [
-        cell
-        for cell in Expectation.objects.select_related("skill", "role", "level").order_by("pk")
-        if (cell.skill_id, cell.role_id, cell.level_id) not in taken
-    ]
-    random.Random(1).shuffle(cells)
-    if len(cells) < proposals:
-        raise SystemExit(f"mixed_setup: {proposals} proposals wanted, {len(cells)} cells free")
-    approve = []
-    for number, cell in enumerate(cells[:proposals]):
-        change = proposal_services.ChangeInput(
-            role=cell.role,
-            level=cell.level,
-            description=f"{cell.description}\n\nBench revision {number}.",
-            required=cell.required,
-            proficiency=cell.proficiency,
-            base_version=cell.version,
-        )
-        author = authors[number % len(authors)]
-        proposal = proposal_services.proposal_create(
-            author=author, skill=cell.skill, rationale="Bench: one more detail.", changes=[change]
-        )
-        approve.append(f"/api/proposals/{proposal.pk}/approve/")
+    reviewer = _reviewer()
+    approve = [f"/api/proposals/{pk}/approve/" for pk in _open_proposals(proposals)]
     Path(directory, "mixed-approve.txt").write_text("\n".join(approve) + "\n")
 
     # The in-place member: a Middle Data Scientist who leads a team of one teammate.
@@ -276,9 +243,79 @@ def mixed_setup(directory: str, proposals: int) -> dict:
     ]
     Path(directory, "mixed-inplace.txt").write_text("\n".join(lines) + "\n")
     return {
-        "reviewer_token": Token.objects.get_or_create(user=reviewer)[0].key,
+        "reviewer_token": _token_of(reviewer),
         "inplace_cookie": f"{cookie(member.get_username())}; csrftoken={csrf}",
     }
+
+
+def _reviewer():
+    """The bench's reviewer (bench-reviewer, in the reviewers' group): the mixed run's and approve_profile's."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from proposals.access import REVIEWERS_GROUP
+
+    reviewer, _ = get_user_model().objects.get_or_create(
+        username="bench-reviewer", defaults={"email": "bench-reviewer@example.com"}
+    )
+    reviewer.groups.add(Group.objects.get_or_create(name=REVIEWERS_GROUP)[0])
+    return reviewer
+
+
+def _token_of(user) -> str:
+    from rest_framework.authtoken.models import Token
+
+    return Token.objects.get_or_create(user=user)[0].key
+
+
+def _open_proposals(count: int) -> list[int]:
+    """`count` new open proposals (ids), each on a cell of its own that no open proposal touches (so that none is
+    stale when its turn comes), spread over the catalog's skills, by the bench members in turn."""
+    import random
+
+    from django.contrib.auth import get_user_model
+
+    from proposals import services as proposal_services
+    from proposals.models import ProposalChange, ProposalStatus
+    from skills.models import Expectation
+
+    authors = list(
+        get_user_model()
+        .objects.filter(username__startswith=BENCH_USER)
+        .exclude(username="bench-reviewer")
+        .order_by("pk")
+    )
+    taken = set(
+        ProposalChange.objects.filter(proposal__status=ProposalStatus.OPEN).values_list(
+            "proposal__skill_id", "role_id", "level_id"
+        )
+    )
+    cells = [
+        cell
+        for cell in Expectation.objects.select_related("skill", "role", "level").order_by("pk")
+        if (cell.skill_id, cell.role_id, cell.level_id) not in taken
+    ]
+    random.Random(1).shuffle(cells)
+    if len(cells) < count:
+        raise SystemExit(f"{count} proposals wanted, {len(cells)} cells free")
+    opened = []
+    for number, cell in enumerate(cells[:count]):
+        change = proposal_services.ChangeInput(
+            role=cell.role,
+            level=cell.level,
+            description=f"{cell.description}\n\nBench revision {number}.",
+            required=cell.required,
+            proficiency=cell.proficiency,
+            base_version=cell.version,
+        )
+        proposal = proposal_services.proposal_create(
+            author=authors[number % len(authors)],
+            skill=cell.skill,
+            rationale="Bench: one more detail.",
+            changes=[change],
+        )
+        opened.append(proposal.pk)
+    return opened
 
 
 # --- render and profile -------------------------------------------------------------------
@@ -410,6 +447,94 @@ def inplace_profile(out: str, directory: str, runs: int = 9) -> dict:
         figures = f"{row['queries']:3d} queries, SQL {row['sql_ms']:6.1f} ms, {row['bytes']:,} bytes"
         print(f"  {name:16} {row['ms']:8.1f} ms {figures}")
     Path(out).write_text(json.dumps(summary, indent=2))
+    return summary
+
+
+def approve_profile(out: str, runs: int = 15) -> dict:
+    """A reviewer's approvals one at a time in-process, as the mixed run's reviewer asks them (bench/wrk/reviewer.lua).
+
+    Opens runs + 1 proposals (as mixed_setup does), then approves each through the API with the reviewer's token
+    (the first one warms templates and translations). Per approval: total ms, queries and SQL ms, and how much of
+    it the work done at commit took (the emails: transaction.on_commit's callbacks, ms, CPU ms, queries, and the
+    messages they returned as sent); medians of `runs`. Then one more approval under cProfile: OUT's .txt has its
+    top functions. JSON to OUT.
+    """
+    from django.db import connection, transaction
+
+    c = client()
+    headers = {"HTTP_AUTHORIZATION": f"Token {_token_of(_reviewer())}", "HTTP_ACCEPT": "application/json"}
+    proposals = _open_proposals(runs + 2)
+    mailing: list[tuple[float, float, int, int]] = []  # per callback: seconds, CPU seconds, queries, messages
+    on_commit = transaction.on_commit
+
+    def timed_on_commit(func, *args, **kwargs):
+        def timed_callback():
+            sql: list[int] = []
+            started, cpu = time.perf_counter(), time.thread_time()
+            with connection.execute_wrapper(lambda execute, *a: sql.append(1) or execute(*a)):
+                sent = func()
+            mailing.append((time.perf_counter() - started, time.thread_time() - cpu, len(sql), sent or 0))
+            return sent
+
+        return on_commit(timed_callback, *args, **kwargs)
+
+    samples = []
+    transaction.on_commit = timed_on_commit
+    try:
+        for attempt, pk in enumerate(proposals[:-1]):
+            sql: list[float] = []
+
+            def timed(execute, query, params, many, context, sql=sql):
+                started = time.perf_counter()
+                try:
+                    return execute(query, params, many, context)
+                finally:
+                    sql.append(time.perf_counter() - started)
+
+            mailing.clear()
+            started, cpu = time.perf_counter(), time.thread_time()
+            with connection.execute_wrapper(timed):
+                response = c.post(f"/api/proposals/{pk}/approve/", "{}", content_type="application/json", **headers)
+            elapsed, cpu = time.perf_counter() - started, time.thread_time() - cpu
+            if response.status_code != 200:
+                raise SystemExit(f"approve {pk} answered {response.status_code}: {response.content[:300]!r}")
+            if attempt:
+                emails = [sum(values) for values in zip(*mailing, strict=True)] or [0.0, 0.0, 0, 0]
+                samples.append((elapsed, len(sql), sum(sql), len(response.content), cpu, *emails))
+        profiler = cProfile.Profile()
+        profiler.enable()
+        c.post(f"/api/proposals/{proposals[-1]}/approve/", "{}", content_type="application/json", **headers)
+        profiler.disable()
+    finally:
+        transaction.on_commit = on_commit
+    columns = [statistics.median(values) for values in zip(*samples, strict=True)]
+    total, queries, sql_time, size, cpu, email_time, email_cpu, email_queries, messages = columns
+    without = [statistics.median(s[0] - s[5] for s in samples), statistics.median(s[4] - s[6] for s in samples)]
+    summary = {
+        "approve": _figures("/api/proposals/<id>/approve/", total, queries, sql_time, size)
+        | {
+            "cpu_ms": round(cpu * 1000, 1),
+            "without_emails_ms": round(without[0] * 1000, 1),
+            "without_emails_cpu_ms": round(without[1] * 1000, 1),
+            "emails_ms": round(email_time * 1000, 1),
+            "emails_cpu_ms": round(email_cpu * 1000, 1),
+            "email_queries": int(email_queries),
+            "emails": int(messages),
+        }
+    }
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text)
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(25)
+    Path(out).with_suffix(".txt").write_text(text.getvalue())
+    Path(out).write_text(json.dumps(summary, indent=2))
+    row = summary["approve"]
+    print(
+        f"  approve {row['ms']:6.1f} ms (CPU {row['cpu_ms']}) {row['queries']:3d} queries, SQL {row['sql_ms']} ms, "
+        f"{row['bytes']:,} bytes; without the emails {row['without_emails_ms']} ms (CPU "
+        f"{row['without_emails_cpu_ms']}), emails {row['emails_ms']} ms (CPU {row['emails_cpu_ms']}; "
+        f"{row['emails']} sent, {row['email_queries']} queries)"
+    )
     return summary
 
 
@@ -700,6 +825,7 @@ def report() -> None:
                 f"| {name} `{p['path']}` | {p['bytes']:,} | {p['ms']} | {p['queries']} | {p['sql_ms']} | {p['top']} |"
             )
     lines += _inplace_lines()
+    lines += _approve_lines()
     notes = ""
     if RESULTS.exists() and NOTES_MARK in RESULTS.read_text():
         notes = RESULTS.read_text().split(NOTES_MARK, 1)[1]
@@ -729,6 +855,29 @@ def _inplace_lines() -> list[str]:
             f"| {name} | `{row['path']}` | {row['bytes']:,} | {row['ms']} | {row['queries']} | {row['sql_ms']} |"
         )
     return lines
+
+
+def _approve_lines() -> list[str]:
+    """The mixed run's approvals one at a time (bench.py approve_profile OUT/approve-big.json): each one's own cost."""
+    path = OUT / "approve-big.json"
+    if not path.exists():
+        return []
+    row = json.loads(path.read_text())["approve"]
+    return [
+        "",
+        "## An approval, one at a time (big catalog, in-process)",
+        "",
+        "A reviewer's approval through the API with a token, as the mixed run's reviewer asks it, each of a proposal "
+        "of one change; median of 15 through Django's test client with the server's settings. CPU is the thread's "
+        "own time; the emails are the work done at commit (transaction.on_commit's callbacks).",
+        "",
+        "| | ms | CPU ms | Queries |",
+        "|---|---:|---:|---:|",
+        f"| the approval, all of it | {row['ms']} | {row['cpu_ms']} | {row['queries']} |",
+        f"| without the emails | {row['without_emails_ms']} | {row['without_emails_cpu_ms']} | "
+        f"{row['queries'] - row['email_queries']} |",
+        f"| the emails ({row['emails']} sent) | {row['emails_ms']} | {row['emails_cpu_ms']} | {row['email_queries']} |",
+    ]
 
 
 MIXED_KINDS = [
@@ -912,6 +1061,8 @@ def main(argv: list[str]) -> None:
         profile(args[0], args[1:])
     elif command == "inplace_profile":
         inplace_profile(args[0], args[1], *(int(a) for a in args[2:3]))
+    elif command == "approve_profile":
+        approve_profile(args[0], *(int(a) for a in args[1:2]))
     elif command == "mixed_setup":
         print(json.dumps(mixed_setup(args[0], int(args[1]))))
     elif command == "machine":

@@ -274,10 +274,12 @@ REVIEW_RESPONSES = {
 def proposal_approve(request, pk: int):
     proposal = access.get_proposal_or_404(pk)
     data = validated(ProposalApproveIn, request.data)
-    services.proposal_approve(
+    approval = services.proposal_approval(
         proposal=proposal, reviewer=request.user, revision=data.get("revision"), note=data["note"]
     )
-    return _proposal_response(request, pk)
+    # The answer shows the proposal and its cells as the approval left them, without reading them again.
+    proposal = selectors.decided_detail(proposal=approval.proposal)
+    return Response(ProposalDetailOut(proposal, context={"request": request, "changes": approval.changes}).data)
 
 
 @extend_schema(

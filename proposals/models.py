@@ -233,6 +233,13 @@ class ProposalChange(models.Model):
     def __str__(self) -> str:
         return f"{self.role} · {self.level}"
 
+    def show_cell(self, cell: Expectation | None) -> None:
+        """Set the target cell as with_current_cells reads it, from a cell at hand (one just written)."""
+        self.current_version = cell.version if cell else 0
+        self.current_description = cell.description if cell else None
+        self.current_required = cell.required if cell else None
+        self.current_proficiency = cell.proficiency if cell else None
+
     @property
     def has_base_text(self) -> bool:
         return self.base_description is not None and self.base_required is not None and bool(self.base_proficiency)

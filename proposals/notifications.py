@@ -15,7 +15,6 @@ Sent after the transaction commits, so a rolled-back write sends nothing; a fail
 """
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -23,14 +22,14 @@ from functools import partial
 from django.contrib.auth import get_user_model
 from django.core.mail import mailers
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.emails import Topic, absolute_url, notice
+from accounts.emails import Topic, absolute_url, email_settings, notice, notices
 from accounts.models import EmailSettings, ReviewNotices
 from proposals.access import REVIEWERS_GROUP
-from proposals.models import Comment, Proposal, ProposalStatus
+from proposals.models import Comment, Proposal, ProposalStatus, Watch
 
 OPENED = "opened"
 DECIDED = "decided"
@@ -42,20 +41,27 @@ logger = logging.getLogger(__name__)
 DIGEST_PERIOD = timedelta(days=1)
 
 
-def proposal_opened(*, proposal: Proposal) -> None:
-    _send_on_commit(send, proposal_id=proposal.pk, event=OPENED, actor_id=proposal.author_id)
+# The writes pass the proposal they hold, with its skill and people selected, and the number of its changes when
+# they know it (else it is counted at commit): the emails sent at commit show it as committed, without reading it
+# again.
 
 
-def proposal_decided(*, proposal: Proposal) -> None:
-    _send_on_commit(send, proposal_id=proposal.pk, event=DECIDED, actor_id=proposal.decided_by_id)
+def proposal_opened(*, proposal: Proposal, change_count: int) -> None:
+    _send_on_commit(_send, proposal=proposal, event=OPENED, actor_id=proposal.author_id, change_count=change_count)
 
 
-def proposal_reverted(*, proposal: Proposal) -> None:
-    _send_on_commit(send, proposal_id=proposal.pk, event=REVERTED, actor_id=proposal.reverted_by_id)
+def proposal_decided(*, proposal: Proposal, change_count: int | None = None) -> None:
+    _send_on_commit(_send, proposal=proposal, event=DECIDED, actor_id=proposal.decided_by_id, change_count=change_count)
+
+
+def proposal_reverted(*, proposal: Proposal, change_count: int) -> None:
+    _send_on_commit(
+        _send, proposal=proposal, event=REVERTED, actor_id=proposal.reverted_by_id, change_count=change_count
+    )
 
 
 def proposal_commented(*, comment: Comment) -> None:
-    _send_on_commit(send_comment, comment_id=comment.pk)
+    _send_on_commit(_send_comment, comment=comment)
 
 
 def _send_on_commit(function, **arguments) -> None:
@@ -76,41 +82,54 @@ def _members() -> QuerySet:
     )
 
 
-def _wants(field: str, value) -> Q:
-    """The members whose setting `field` is `value`, counting those who never saved settings (the default)."""
-    default = EmailSettings._meta.get_field(field).default
-    chosen = Q(**{f"email_settings__{field}": value})
-    return chosen | Q(email_settings__isnull=True) if value == default else chosen
+def _reviewing() -> Q:
+    """Those who may review (proposals.access.is_reviewer): the group's members and the superusers, who review
+    without being put in it."""
+    in_group = get_user_model().groups.through.objects.filter(user_id=OuterRef("pk"), group__name=REVIEWERS_GROUP)
+    return Q(Exists(in_group)) | Q(is_superuser=True)
 
 
 def reviewers() -> QuerySet:
-    """Those who may review (proposals.access.is_reviewer): the group's members and the superusers, who review
-    without being put in it. The group's join may repeat a member: callers take each once."""
-    return _members().filter(Q(groups__name=REVIEWERS_GROUP) | Q(is_superuser=True))
+    """The reviewers (members with an address), each once."""
+    return _members().filter(_reviewing())
 
 
 def recipients(*, proposal: Proposal, event: str, actor_id: int | None) -> list[tuple]:
     """(member, topic) for each member mailed about the event, each once (a reviewer who also watches the
-    skill gets the reviewer's notice; the author who watches it, the author's)."""
-    by_topic: list[tuple[Topic, QuerySet]] = []
+    skill gets the reviewer's notice; the author who watches it, the author's): first those of the event's own
+    topic (the reviewers, or the author), then the watchers, each by id.
+
+    Small queries whatever the number of watchers: the ids of the skill's watchers (and of the reviewers' group,
+    when a proposal opens), then those people (and the superusers) with their settings. Who is a member with an
+    address (as _members selects them) and what each chose (email_settings: the defaults for those who never
+    saved any) is decided in Python.
+    """
+    watching = set(Watch.objects.filter(skill_id=proposal.skill_id).values_list("user_id", flat=True))
     if event == OPENED:
-        by_topic.append((Topic.REVIEWS, reviewers().filter(_wants("review_notices", ReviewNotices.EACH))))
+        topic = Topic.REVIEWS
+        in_group = get_user_model().groups.through.objects.filter(group__name=REVIEWERS_GROUP)
+        reviewing = set(in_group.values_list("user_id", flat=True))
+        people = Q(pk__in=reviewing | watching) | Q(is_superuser=True)
+
+        def first(user, chosen: EmailSettings) -> bool:
+            return (user.pk in reviewing or user.is_superuser) and chosen.review_notices == ReviewNotices.EACH
     else:
-        by_topic.append((Topic.OWN, _members().filter(pk=proposal.author_id).filter(_wants("own_notices", True))))
-    watchers = _members().filter(watches__skill_id=proposal.skill_id).filter(_wants("watch_notices", True))
-    by_topic.append((Topic.WATCHING, watchers))
-    return _once([(topic, queryset.exclude(pk=actor_id)) for topic, queryset in by_topic])
+        topic = Topic.OWN
+        people = Q(pk__in=watching | {proposal.author_id})
 
+        def first(user, chosen: EmailSettings) -> bool:
+            return user.pk == proposal.author_id and chosen.own_notices
 
-def _once(by_topic: Iterable[tuple[Topic, QuerySet]]) -> list[tuple]:
-    seen = set()
-    found = []
-    for topic, queryset in by_topic:
-        for user in queryset.distinct():
-            if user.pk not in seen:
-                seen.add(user.pk)
-                found.append((user, topic))
-    return found
+    found, watchers = [], []
+    for user in get_user_model().objects.filter(people).select_related("email_settings").order_by("pk"):
+        if user.pk == actor_id or not (user.is_active and user.email):
+            continue
+        chosen = email_settings(user)
+        if first(user, chosen):
+            found.append((user, topic))
+        elif user.pk in watching and chosen.watch_notices:
+            watchers.append((user, Topic.WATCHING))
+    return found + watchers
 
 
 # --- Sending -----------------------------------------------------------------------
@@ -124,34 +143,45 @@ def _urls(proposal: Proposal) -> dict:
 
 
 def send(*, proposal_id: int, event: str, actor_id: int | None) -> int:
+    """The emails about the event, for the proposal as stored; how many were sent."""
     proposal = Proposal.objects.select_related("skill", "author", "decided_by", "reverted_by").get(pk=proposal_id)
-    context = {**_urls(proposal), "proposal": proposal, "change_count": proposal.changes.count()}
-    messages = [
-        notice(
-            template=f"proposals/email/proposal_{event}",
-            context=context | {"is_author": user.pk == proposal.author_id},
-            recipient=user,
-            topic=topic,
-        )
-        for user, topic in recipients(proposal=proposal, event=event, actor_id=actor_id)
-    ]
+    return _send(proposal=proposal, event=event, actor_id=actor_id, change_count=None)
+
+
+def _send(*, proposal: Proposal, event: str, actor_id: int | None, change_count: int | None) -> int:
+    if change_count is None:
+        change_count = proposal.changes.count()
+    context = {**_urls(proposal), "proposal": proposal, "change_count": change_count}
+    found = recipients(proposal=proposal, event=event, actor_id=actor_id)
+    messages = notices(
+        template=f"proposals/email/proposal_{event}",
+        context=context,
+        recipients=[(user, topic, {"is_author": user.pk == proposal.author_id}) for user, topic in found],
+    )
     return mailers.default.send_messages(messages) if messages else 0
 
 
 def send_comment(*, comment_id: int) -> int:
-    comment = Comment.objects.select_related("author", "proposal__skill", "proposal__author").get(pk=comment_id)
-    proposal = comment.proposal
-    authors = _members().filter(pk=proposal.author_id).filter(_wants("own_notices", True))
-    messages = [
-        notice(
-            template="proposals/email/proposal_commented",
-            context={**_urls(proposal), "proposal": proposal, "comment": comment},
-            recipient=user,
-            topic=Topic.OWN,
-        )
-        for user in authors.exclude(pk=comment.author_id)
-    ]
-    return mailers.default.send_messages(messages) if messages else 0
+    """The email about the comment, as stored; how many were sent (0 or 1)."""
+    return _send_comment(comment=Comment.objects.select_related("author").get(pk=comment_id))
+
+
+def _send_comment(*, comment: Comment) -> int:
+    """The email to the proposal's author about the comment (with its author), unless they wrote it, have no address
+    or turned these off: the proposal, its skill and author with their settings in one query."""
+    proposal = Proposal.objects.select_related("skill", "author__email_settings").get(pk=comment.proposal_id)
+    author = proposal.author
+    if author.pk == comment.author_id or not (author.is_active and author.email):
+        return 0
+    if not email_settings(author).own_notices:
+        return 0
+    message = notice(
+        template="proposals/email/proposal_commented",
+        context={**_urls(proposal), "proposal": proposal, "comment": comment},
+        recipient=author,
+        topic=Topic.OWN,
+    )
+    return mailers.default.send_messages([message])
 
 
 # --- The daily digest ----------------------------------------------------------------

@@ -28,6 +28,14 @@ def proposal_detail() -> QuerySet:
     return Proposal.objects.with_summary().with_changes()
 
 
+def decided_detail(*, proposal: Proposal) -> Proposal:
+    """A proposal just decided, as proposal_detail() reads it, from the one the decision holds (its skill's group and
+    domain, its people selected): only the count of its visible comments is read (one query). Its changes come
+    apart (services.Approval), and a decided proposal has no warnings."""
+    proposal.comment_count = Comment.objects.visible().filter(proposal_id=proposal.pk).count()
+    return proposal
+
+
 def proposal_warnings(*, proposal: Proposal) -> list[review_checks.ReviewWarning]:
     """The checks' warnings for an open proposal, against the catalog now: one query (the skill's cells), the
     changes come from the proposal's prefetch. A decided proposal has none (its catalog has moved on)."""

@@ -41,7 +41,7 @@ from skillmatrix.lock_conflicts import retry_on_lock_conflict
 from skills import locking
 from skills.audit import audit_context
 from skills.models import Expectation, Level, Role, Skill
-from skills.services import CellChange, cell_delete, cell_save, cell_validate
+from skills.services import CellChange, cell_delete, cell_save, cell_save_locked, cell_validate
 
 
 @dataclass(frozen=True)
@@ -215,7 +215,7 @@ def _proposal_insert(
     for change in built:
         change.proposal = proposal
     ProposalChange.objects.bulk_create(built)
-    notifications.proposal_opened(proposal=proposal)
+    notifications.proposal_opened(proposal=proposal, change_count=len(built))
     return proposal
 
 
@@ -235,18 +235,19 @@ def _lock_skill_of(proposal: Proposal) -> None:
     raise Conflict(_("This proposal's skill is being merged; try again in a moment."))
 
 
-def _lock(proposal: Proposal, *, skill: bool = True) -> Proposal:
+def _lock(proposal: Proposal, *, skill: bool = True, domain: bool = False) -> Proposal:
     """Lock the proposal's row and read it again; the caller checks its status on what this returns.
 
     skill: lock the skill's row first (skills/locking.py), for an approval or an undo (its cells are written)
     or an edit (a merge must not move the proposal half-way); a rejection or withdrawal writes the proposal alone.
     Only the proposal's row is locked, FOR NO KEY UPDATE: comments on it can still be written meanwhile.
+    domain: with the skill's group and domain (what the proposal's detail shows).
     """
     if skill:
         _lock_skill_of(proposal)
     locked = (
         Proposal.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("skill", "author")
+        .select_related("skill__group__domain" if domain else "skill", "author")
         .filter(pk=proposal.pk)
         .first()
     )
@@ -255,9 +256,9 @@ def _lock(proposal: Proposal, *, skill: bool = True) -> Proposal:
     return locked
 
 
-def _lock_open(proposal: Proposal, *, skill: bool = True) -> Proposal:
+def _lock_open(proposal: Proposal, *, skill: bool = True, domain: bool = False) -> Proposal:
     """Lock the proposal (see _lock) and check it is still open (another reviewer may have decided it meanwhile)."""
-    locked = _lock(proposal, skill=skill)
+    locked = _lock(proposal, skill=skill, domain=domain)
     if not locked.is_open:
         raise Conflict(no_longer_open(locked))
     return locked
@@ -324,7 +325,15 @@ def _clean_note(note: str) -> str:
     return note
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Approval:
+    """An approved proposal and its changes as shown (ProposalChangeQuerySet.with_axes' order), each with the target
+    cell as the approval left it (with_current_cells' fields): what the proposal's detail shows, without a read."""
+
+    proposal: Proposal
+    changes: list[ProposalChange]
+
+
 def proposal_approve(
     *, proposal: Proposal, reviewer: AbstractBaseUser, revision: int | None = None, note: str = ""
 ) -> Proposal:
@@ -333,6 +342,14 @@ def proposal_approve(
     revision: the one the reviewer read; if the author edited the proposal since, ProposalEdited (nothing applied).
     note: the reviewer's optional note, kept with the decision.
     """
+    return proposal_approval(proposal=proposal, reviewer=reviewer, revision=revision, note=note).proposal
+
+
+@transaction.atomic
+def proposal_approval(
+    *, proposal: Proposal, reviewer: AbstractBaseUser, revision: int | None = None, note: str = ""
+) -> Approval:
+    """proposal_approve, with the changes as applied (Approval)."""
     access.require_can_decide(
         reviewer,
         proposal,
@@ -340,9 +357,10 @@ def proposal_approve(
         own_proposal=_("You cannot approve your own proposal."),
     )
     note = _clean_note(note)
-    proposal = _lock_open(proposal)
+    proposal = _lock_open(proposal, domain=True)
     require_revision(proposal, revision)
-    changes = list(proposal.changes.select_related("role", "level").order_by("pk"))
+    shown = list(proposal.changes.with_axes())
+    changes = sorted(shown, key=lambda change: change.pk)
     cells = _cells_by_axes(proposal.skill, changes, lock=True)
 
     conflicts = []
@@ -365,7 +383,10 @@ def proposal_approve(
                 proficiency=change.proficiency,
             )
             try:
-                cell_save(skill=proposal.skill, change=cell_change)
+                # The skill's row and the cells are locked above: written without locking and reading them again.
+                cell, _changed = cell_save_locked(
+                    skill=proposal.skill, change=cell_change, current=cells.get((change.role_id, change.level_id))
+                )
             except IntegrityError:
                 # A cell this proposal creates was created by someone else a moment ago.
                 raise Conflict(
@@ -375,13 +396,14 @@ def proposal_approve(
             except ValidationError as error:
                 # The catalog moved under the proposal (e.g. the role lost this level).
                 raise Conflict(f"{change.role} · {change.level}: {' '.join(error.messages)}") from None
+            change.show_cell(cell)
         proposal.status = ProposalStatus.APPROVED
         proposal.decision_note = note
         proposal.decided_by = reviewer
         proposal.decided_at = timezone.now()
         proposal.save(update_fields=["status", "decision_note", "decided_by", "decided_at", "updated"])
-    notifications.proposal_decided(proposal=proposal)
-    return proposal
+    notifications.proposal_decided(proposal=proposal, change_count=len(changes))
+    return Approval(proposal=proposal, changes=shown)
 
 
 def _undo_window_closed(proposal: Proposal) -> str:
@@ -461,7 +483,7 @@ def proposal_undo(*, proposal: Proposal, reviewer: AbstractBaseUser, note: str =
         proposal.reverted_at = timezone.now()
         proposal.revert_note = note
         proposal.save(update_fields=["status", "reverted_by", "reverted_at", "revert_note", "updated"])
-    notifications.proposal_reverted(proposal=proposal)
+    notifications.proposal_reverted(proposal=proposal, change_count=len(changes))
     return proposal
 
 

@@ -294,6 +294,8 @@ class ExpectationQuerySet(models.QuerySet):
 
 # The name of the foreign key (skills_expectation.role_id, level_id) → skills_rolelevel (migration 0009).
 CELL_HAS_ROLE_LEVEL = "expectation_role_level_fk"
+# A cell's content: a change to any of these bumps its version and its skill's "Last updated" (the triggers below).
+CELL_CONTENT = ("description", "required", "proficiency")
 
 
 TOUCH_SKILL = """
@@ -312,7 +314,7 @@ RETURN NULL;
         name="expectation_bump_version",
         when=pgtrigger.Before,
         operation=pgtrigger.Update,
-        condition=pgtrigger.AnyChange("description", "required", "proficiency"),
+        condition=pgtrigger.AnyChange(*CELL_CONTENT),
         func="NEW.version := OLD.version + 1; RETURN NEW;",
     ),
     # "Last updated" follows every change to a cell. An import that carries its
@@ -321,7 +323,7 @@ RETURN NULL;
         name="expectation_touch_skill_on_change",
         when=pgtrigger.After,
         operation=pgtrigger.Update,
-        condition=pgtrigger.AnyChange("description", "required", "proficiency"),
+        condition=pgtrigger.AnyChange(*CELL_CONTENT),
         func=TOUCH_SKILL.format(skill_ids="NEW.skill_id"),
     ),
     # A cell moved to another skill (a merge) changes both skills.

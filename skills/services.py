@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from skills import locking, translations
-from skills.models import CELL_HAS_ROLE_LEVEL, Expectation, Level, Proficiency, Role, RoleLevel, Skill
+from skills.models import CELL_CONTENT, CELL_HAS_ROLE_LEVEL, Expectation, Level, Proficiency, Role, RoleLevel, Skill
 
 
 @dataclass(frozen=True)
@@ -53,12 +53,17 @@ def role_lacks_level(role: Role, level: Level) -> str:
     return _("The role %(role)s has no level %(level)s.") % {"role": role, "level": level}
 
 
-def cell_validate(*, role: Role, level: Level, description: str, proficiency: str) -> None:
+def _content_errors(*, description: str, proficiency: str) -> dict:
     errors = {}
     if not description or not description.strip():
         errors["description"] = _("A description is required.")
     if proficiency not in Proficiency.values:
         errors["proficiency"] = _("Choose one of: %(choices)s.") % {"choices": ", ".join(Proficiency.values)}
+    return errors
+
+
+def cell_validate(*, role: Role, level: Level, description: str, proficiency: str) -> None:
+    errors = _content_errors(description=description, proficiency=proficiency)
     if not RoleLevel.objects.filter(role=role, level=level).exists():
         errors["level"] = role_lacks_level(role, level)
     if errors:
@@ -86,19 +91,7 @@ def cell_save(*, skill: Skill, change: CellChange, cell: Expectation | None = No
     Without `cell`, the cell is the skill's at the change's role and level. With `cell` (an existing
     cell, as the admin edits it), that cell takes the skill, role and level given: it may move.
     """
-    cell_validate(role=change.role, level=change.level, description=change.description, proficiency=change.proficiency)
-    if change.translations is not None:
-        found = translations.problems(change.translations, translations.field_limits(Expectation))
-        if found:
-            raise ValidationError({"translations": found})
-    # The text as given (the forms strip it; an import keeps its file's bytes).
-    content = {
-        "description": change.description,
-        "required": change.required,
-        "proficiency": change.proficiency,
-    }
-    if change.translations is not None:
-        content["translations"] = change.translations
+    _validate(change)
     axes = {"skill": skill, "role": change.role, "level": change.level}
     if cell is not None and cell.pk is not None:
         # The cell may move to another skill: both skills' rows first (their "Last updated" both change).
@@ -113,6 +106,52 @@ def cell_save(*, skill: Skill, change: CellChange, cell: Expectation | None = No
         current = Expectation.objects.select_for_update().filter(**axes).first()
     if skill.pk not in locked:
         raise skill_gone(skill)
+    return _write(skill=skill, change=change, current=current)
+
+
+def cell_save_locked(*, skill: Skill, change: CellChange, current: Expectation | None) -> tuple[Expectation, bool]:
+    """cell_save for a caller that already holds the locks, in its own transaction: the skill's row, then `current`,
+    the skill's cell at the change's role and level as read FOR UPDATE (None: there is none), in the order of
+    skills/locking.py. What cell_save would do then, without locking and reading again, and without a savepoint
+    of its own: a refusal (ValidationError, IntegrityError) leaves the caller's transaction to roll back.
+
+    Two reads fewer again: an existing cell has its role's level (the foreign key CELL_HAS_ROLE_LEVEL, which its
+    lock keeps), and its new version is the one the trigger gives (one more when its content changed).
+    """
+    _validate(change, level_known=current is not None)
+    return _write(skill=skill, change=change, current=current, read_version=False)
+
+
+def _validate(change: CellChange, *, level_known: bool = False) -> None:
+    if level_known:
+        errors = _content_errors(description=change.description, proficiency=change.proficiency)
+        if errors:
+            raise ValidationError(errors)
+    else:
+        cell_validate(
+            role=change.role, level=change.level, description=change.description, proficiency=change.proficiency
+        )
+    if change.translations is not None:
+        found = translations.problems(change.translations, translations.field_limits(Expectation))
+        if found:
+            raise ValidationError({"translations": found})
+
+
+def _write(
+    *, skill: Skill, change: CellChange, current: Expectation | None, read_version: bool = True
+) -> tuple[Expectation, bool]:
+    """Write the change onto `current` (locked by the caller), or create the cell when there is none.
+
+    read_version: read the version the trigger gave; else count it (one more when the content changed)."""
+    # The text as given (the forms strip it; an import keeps its file's bytes).
+    content = {
+        "description": change.description,
+        "required": change.required,
+        "proficiency": change.proficiency,
+    }
+    if change.translations is not None:
+        content["translations"] = change.translations
+    axes = {"skill": skill, "role": change.role, "level": change.level}
     if current is None:
         with _refusal_as_validation_error(change.role, change.level):
             return Expectation.objects.create(**axes, **content), True
@@ -128,7 +167,10 @@ def cell_save(*, skill: Skill, change: CellChange, cell: Expectation | None = No
         setattr(current, field, new[field])
     with _refusal_as_validation_error(change.role, change.level):
         current.save(update_fields=changed)
-    current.refresh_from_db(fields=["version"])
+    if read_version:
+        current.refresh_from_db(fields=["version"])
+    elif any(field in CELL_CONTENT for field in changed):
+        current.version += 1
     return current, True
 
 

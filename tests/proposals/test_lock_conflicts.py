@@ -90,7 +90,7 @@ def refuse_with_a_deadlock(**kwargs):
 
 
 def test_a_deadlock_in_the_api_is_409_not_500(api, reviewer, proposal, monkeypatch):
-    monkeypatch.setattr(services, "proposal_approve", refuse_with_a_deadlock)
+    monkeypatch.setattr(services, "proposal_approval", refuse_with_a_deadlock)  # the API's, with the changes applied
     response = api(reviewer).post(f"/api/proposals/{proposal.pk}/approve/", format="json")
     assert response.status_code == 409
     assert "try again" in response.json()["detail"]
