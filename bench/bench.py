@@ -401,6 +401,19 @@ def _figures(path: str, seconds: float, queries: float, sql_seconds: float, size
 INPLACE_NAMES = ["tick", "untick", "watch", "unwatch", "self-assessment", "lead-assessment"]
 
 
+def _timed_into(sql: list[float]):
+    """A database execute wrapper that appends each query's seconds to `sql`."""
+
+    def timed(execute, query, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(query, params, many, context)
+        finally:
+            sql.append(time.perf_counter() - started)
+
+    return timed
+
+
 def inplace_profile(out: str, directory: str, runs: int = 9) -> dict:
     """The mixed-all run's in-place answers (DIR/mixed-inplace.txt from mixed_setup), one at a time in-process.
 
@@ -424,15 +437,8 @@ def inplace_profile(out: str, directory: str, runs: int = 9) -> dict:
         for name, path, fields in requests:
             sql: list[float] = []
 
-            def timed(execute, query, params, many, context, sql=sql):
-                started = time.perf_counter()
-                try:
-                    return execute(query, params, many, context)
-                finally:
-                    sql.append(time.perf_counter() - started)
-
             started = time.perf_counter()
-            with connection.execute_wrapper(timed):
+            with connection.execute_wrapper(_timed_into(sql)):
                 response = c.post(path, fields, HTTP_X_REQUESTED_WITH="partial")
             elapsed = time.perf_counter() - started
             if response.status_code != 200:
@@ -484,16 +490,9 @@ def approve_profile(out: str, runs: int = 15) -> dict:
         for attempt, pk in enumerate(proposals[:-1]):
             sql: list[float] = []
 
-            def timed(execute, query, params, many, context, sql=sql):
-                started = time.perf_counter()
-                try:
-                    return execute(query, params, many, context)
-                finally:
-                    sql.append(time.perf_counter() - started)
-
             mailing.clear()
             started, cpu = time.perf_counter(), time.thread_time()
-            with connection.execute_wrapper(timed):
+            with connection.execute_wrapper(_timed_into(sql)):
                 response = c.post(f"/api/proposals/{pk}/approve/", "{}", content_type="application/json", **headers)
             elapsed, cpu = time.perf_counter() - started, time.thread_time() - cpu
             if response.status_code != 200:
