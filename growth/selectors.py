@@ -286,20 +286,28 @@ class PlanCell:
     cell: Expectation
 
 
-def plan_cell(*, user, skill_slug: str, level_slug: str) -> PlanCell | None:
-    """The member's cell to reach for one skill, if (skill, level) is in their plan; else None (two queries: the
-    profile, then the cell at the role's level after theirs, found by the database as next_level_of finds it)."""
-    profile = plan_profile(user=user)
-    if profile is None:
-        return None
-    role_levels = RoleLevel.objects.filter(role=profile.role)
+def plan_cells(profile: PlanProfile) -> QuerySet:
+    """The cells of the member's plan (`profile`: plan_profile's): their role's, at the role's level after theirs,
+    found by the database as next_level_of finds it (none when their level is the top or no longer the role's)."""
+    role_levels = RoleLevel.objects.filter(role_id=profile.role_id)
     next_level = (
         role_levels.filter(level__position__gt=profile.level.position).order_by("level__position").values("level")[:1]
     )
+    return Expectation.objects.filter(role_id=profile.role_id, level=Subquery(next_level)).filter(
+        Exists(role_levels.filter(level_id=profile.level_id))  # else LEVEL_GONE: no next level
+    )
+
+
+def plan_cell(*, user, skill_slug: str, level_slug: str) -> PlanCell | None:
+    """The member's cell to reach for one skill, if (skill, level) is in their plan; else None (two queries: the
+    profile, then the cell among plan_cells)."""
+    profile = plan_profile(user=user)
+    if profile is None:
+        return None
     cell = (
-        Expectation.objects.select_related("skill", "role", "level")
-        .filter(role=profile.role, level__slug=level_slug, skill__slug=skill_slug, level=Subquery(next_level))
-        .filter(Exists(role_levels.filter(level=profile.level)))  # else LEVEL_GONE: no next level
+        plan_cells(profile)
+        .select_related("skill", "role", "level")
+        .filter(level__slug=level_slug, skill__slug=skill_slug)
         .first()
     )
     return PlanCell(profile=profile, cell=cell) if cell is not None else None

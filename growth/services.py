@@ -6,10 +6,10 @@ message the member can act on.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from growth import selectors
 from growth.models import PlanProfile, Tick
 from skills.models import Expectation, Level, Role, RoleLevel
 
@@ -26,21 +26,11 @@ def plan_settings_save(*, user, role: Role, level: Level) -> PlanProfile:
 
 
 def _require_in_plan(*, user, cell: Expectation) -> None:
-    """Refuse a cell that is not in the member's plan (one query: their role's levels beside their own level)."""
-    profile = PlanProfile.objects.filter(user=user)
-    rows = list(
-        RoleLevel.objects.filter(role=Subquery(profile.values("role")[:1]))
-        .annotate(own=Subquery(profile.values("level")[:1]))
-        .order_by("level__position")
-        .values_list("role_id", "level_id", "own")
-    )
-    if not rows and not profile.exists():
+    """Refuse a cell that is not in the member's plan (two queries: the profile, then the cell among plan_cells)."""
+    profile = selectors.plan_profile(user=user)
+    if profile is None:
         raise ValidationError(_("Choose your role and current level first."))
-    levels = [level_id for _role, level_id, _own in rows]
-    own = rows[0][2] if rows else None
-    index = levels.index(own) if own in levels else None
-    in_plan = index is not None and index + 1 < len(levels) and cell.level_id == levels[index + 1]
-    if not in_plan or cell.role_id != rows[0][0]:
+    if not selectors.plan_cells(profile).filter(pk=cell.pk).exists():
         raise ValidationError(_("This item is not in your growth plan."))
 
 
