@@ -21,7 +21,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from growth.models import PlanProfile
-from skills.models import Domain, Expectation, Level, Role, RoleLevel, Skill
+from skills.freshness.kept import Kept
+from skills.models import Domain, Expectation, Level, Role, RoleLevel, Skill, SkillGroup
 from teams.models import Assessment, AssessmentKind, Membership, MembershipRole, Team
 
 NOT_ASSESSED = None
@@ -116,14 +117,87 @@ def _role_cells(role_ids: set[int]) -> QuerySet:
             "skill__id",
             "skill__name",
             "skill__slug",
+            "skill__translations",  # the name in the page's language (translation_tags): no query per skill
             "skill__group__id",
             "skill__group__domain__id",
             "skill__group__domain__name",
             "skill__group__domain__slug",
             "skill__group__domain__position",
+            "skill__group__domain__translations",
         )
         .order_by("skill__group__domain__position", "skill__group__domain__name", "skill__name", "skill_id")
     )
+
+
+@dataclass
+class RoleSkills:
+    """What one role asks of everyone in it: its levels in order, its skills in the page's order, and per
+    skill the levels that have it. The same for every person of the role, so kept per catalog revision."""
+
+    levels: list[Level]
+    skills: list[Skill]
+    cells: dict[int, list[tuple[int, bool]]]  # skill id -> (level id, required) of each of its cells
+    steps: dict[int, int] = field(init=False)  # level id -> its index in `levels`
+    _at_level: dict[int, list[tuple[Skill, Level | None, bool]]] = field(init=False, default_factory=dict)
+
+    def __post_init__(self):
+        self.steps = {level.pk: i for i, level in enumerate(self.levels)}
+
+    def expected_at(self, level: Level) -> list[tuple[Skill, Level | None, bool]]:
+        """Each skill with the level expected of a person at `level` (theirs, or the highest lower level where
+        the role has the skill; None below its first) and whether that expectation is required."""
+        found = self._at_level.get(level.position)
+        if found is None:
+            positions = {lv.pk: lv.position for lv in self.levels}
+            by_id = {lv.pk: lv for lv in self.levels}
+            found = []
+            for skill in self.skills:
+                reached = [
+                    (positions[level_id], level_id, required)
+                    for level_id, required in self.cells[skill.pk]
+                    if positions.get(level_id, level.position + 1) <= level.position
+                ]
+                _position, level_id, required = max(reached) if reached else (None, None, False)
+                found.append((skill, by_id.get(level_id), required))
+            self._at_level[level.position] = found  # a race computes the same list twice
+        return found
+
+
+ROLES_KEPT = 16  # per process, and as many targets: the bench's largest role (657 skills) takes about 2.6 MB
+_kept_roles = Kept(ROLES_KEPT)
+
+
+def role_skills(role_ids: set[int], catalog: str | None = None) -> dict[int, RoleSkills]:
+    """Each role's RoleSkills (two queries for those not kept): kept under `catalog`, the catalog's counter
+    (skills.freshness.kept.counters_for), when given."""
+    found = {role_id: _kept_roles.get((role_id, catalog)) for role_id in role_ids} if catalog else {}
+    missing = {role_id for role_id in role_ids if found.get(role_id) is None}
+    if not missing:
+        return found
+    levels = _role_levels(missing)
+    skills: dict[int, list[Skill]] = defaultdict(list)
+    cells: dict[int, dict[int, list[tuple[int, bool]]]] = defaultdict(lambda: defaultdict(list))
+    groups: dict[int, SkillGroup] = {}  # one instance of each group and domain, not one per skill
+    domains: dict[int, Domain] = {}
+    for cell in _role_cells(missing):
+        of_skill = cells[cell.role_id][cell.skill_id]
+        if not of_skill:
+            skill = cell.skill
+            skill.group = groups.setdefault(skill.group_id, skill.group)
+            skill.group.domain = domains.setdefault(skill.group.domain_id, skill.group.domain)
+            skills[cell.role_id].append(skill)
+        of_skill.append((cell.level_id, cell.required))
+    for role_id in missing:
+        found[role_id] = RoleSkills(levels=levels.get(role_id, []), skills=skills[role_id], cells=cells[role_id])
+        if catalog:
+            _kept_roles.put((role_id, catalog), found[role_id])
+    return found
+
+
+def forget() -> None:
+    """Drop the kept roles and targets (tests)."""
+    _kept_roles.clear()
+    _kept_targets.clear()
 
 
 def current_assessments(user_ids: list[int], *, joined: bool = False) -> dict[tuple[int, str, int], Assessment]:
@@ -135,7 +209,9 @@ def current_assessments(user_ids: list[int], *, joined: bool = False) -> dict[tu
     """
     rows = Assessment.objects.filter(subject__in=user_ids).current()
     if joined:
-        rows = rows.select_related("level", "expectation", "assessor").defer("assessor__password")
+        rows = rows.select_related("level", "expectation", "assessor").defer(
+            "assessor__password", "expectation__translations"
+        )
     else:
         rows = rows.prefetch_related(
             "level",
@@ -145,51 +221,38 @@ def current_assessments(user_ids: list[int], *, joined: bool = False) -> dict[tu
     return {(row.subject_id, row.kind, row.skill_id): row for row in rows}
 
 
-def person_skills(user, membership: Membership | None = None) -> PersonSkills:
-    """One person's skills (people_skills for one: their current assessments joined, four queries in all)."""
-    (person,) = people_skills([user], {user.pk: membership} if membership else None, joined=True)
+def person_skills(user, membership: Membership | None = None, *, catalog: str | None = None) -> PersonSkills:
+    """One person's skills (people_skills for one: their current assessments joined, two queries with the
+    role kept, four without)."""
+    (person,) = people_skills([user], {user.pk: membership} if membership else None, joined=True, catalog=catalog)
     return person
 
 
 def people_skills(
-    users: list, memberships: dict[int, Membership] | None = None, *, joined: bool = False
+    users: list, memberships: dict[int, Membership] | None = None, *, joined: bool = False, catalog: str | None = None
 ) -> list[PersonSkills]:
-    """Each user's skills of their role with expected and current assessed levels (seven queries for any number;
-    joined: current_assessments')."""
+    """Each user's skills of their role with expected and current assessed levels (seven queries for any number,
+    five with their roles kept under `catalog`: role_skills; joined: current_assessments')."""
     profiles = _profiles(users)
-    role_ids = {profile.role_id for profile in profiles.values()}
-    levels = _role_levels(role_ids)
-    by_role: dict[int, dict[int, list[Expectation]]] = defaultdict(lambda: defaultdict(list))
-    skills_of_role: dict[int, list[Skill]] = defaultdict(list)
-    for cell in _role_cells(role_ids):
-        cells = by_role[cell.role_id][cell.skill_id]
-        if not cells:
-            skills_of_role[cell.role_id].append(cell.skill)
-        cells.append(cell)
+    roles = role_skills({profile.role_id for profile in profiles.values()}, catalog)
     assessments = current_assessments([u.pk for u in users], joined=joined)
 
     people = []
-    role_steps: dict[int, dict[int, int]] = {}
     for user in users:
         profile = profiles.get(user.pk)
         person = PersonSkills(user=user, profile=profile, membership=(memberships or {}).get(user.pk))
         people.append(person)
         if profile is None:
             continue
-        role_levels = levels.get(profile.role_id, [])
-        steps = role_steps.setdefault(profile.role_id, {level.pk: i for i, level in enumerate(role_levels)})
-        positions = {level.pk: level.position for level in role_levels}
-        own = profile.level.position
-        for skill in skills_of_role.get(profile.role_id, []):
-            cells = [c for c in by_role[profile.role_id][skill.pk] if positions.get(c.level_id, own + 1) <= own]
-            expected = max(cells, key=lambda c: positions[c.level_id]) if cells else None
+        role = roles[profile.role_id]
+        for skill, expected, required in role.expected_at(profile.level):
             person.cells.append(
                 SkillCell(
                     skill=skill,
-                    levels=role_levels,
-                    steps=steps,
-                    expected=next((lv for lv in role_levels if expected and lv.pk == expected.level_id), None),
-                    required=bool(expected and expected.required),
+                    levels=role.levels,
+                    steps=role.steps,
+                    expected=expected,
+                    required=required,
                     self_assessment=assessments.get((user.pk, AssessmentKind.SELF, skill.pk)),
                     lead_assessment=assessments.get((user.pk, AssessmentKind.LEAD, skill.pk)),
                 )
@@ -399,22 +462,37 @@ def default_target(profile: PlanProfile, levels: list[Level]) -> tuple[Role, Lev
     return None
 
 
-def target_for(*, person: PersonSkills, role: Role, level: Level) -> Target:
-    """What the target (role, level) asks, beside the member's assessments of their role's skills (one query).
+_kept_targets = Kept(ROLES_KEPT)
+
+
+def _target_cells(role: Role, level: Level, catalog: str | None) -> list[Expectation]:
+    """The cells of a role at a level, required first (one query, none when kept under `catalog`)."""
+    key = (role.pk, level.pk, catalog)
+    cells = _kept_targets.get(key) if catalog else None
+    if cells is None:
+        cells = list(
+            Expectation.objects.filter(role=role, level=level)
+            .select_related("skill")
+            .order_by("skill__group__domain__position", "skill__group__domain__name", "skill__name")
+        )
+        for cell in cells:
+            cell.role, cell.level = role, level  # what its link and `met` need: no joins per row
+        cells.sort(key=lambda cell: not cell.required)
+        if catalog:
+            _kept_targets.put(key, cells)
+    return cells
+
+
+def target_for(*, person: PersonSkills, role: Role, level: Level, catalog: str | None = None) -> Target:
+    """What the target (role, level) asks, beside the member's assessments of their role's skills (one query,
+    none with its cells kept under `catalog`: role_skills).
 
     A skill outside the member's role has no assessment yet: it counts as missing.
     """
     assessed = {cell.skill.pk: cell.assessed for cell in person.cells}
-    cells = (
-        Expectation.objects.filter(role=role, level=level)
-        .select_related("skill")
-        .order_by("skill__group__domain__position", "skill__group__domain__name", "skill__name")
-    )
-    items = []
-    for cell in cells:
-        cell.role, cell.level = role, level  # what its link and `met` need: no joins per row
-        items.append(TargetItem(cell=cell, assessed=assessed.get(cell.skill_id)))
-    items.sort(key=lambda item: not item.cell.required)
+    items = [
+        TargetItem(cell=cell, assessed=assessed.get(cell.skill_id)) for cell in _target_cells(role, level, catalog)
+    ]
     return Target(role=role, level=level, items=items)
 
 

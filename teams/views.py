@@ -319,8 +319,13 @@ def _recorded(request, cell, form, *, person, page: str, context) -> HttpRespons
     return partials.fragment(request, "teams/partials/assessment_answer.html", answer, status=status)
 
 
-def _person_context(team_access, user, membership=None) -> dict:
-    found = selectors.person_skills(user, membership)
+def _person_skills(request, user, membership=None) -> selectors.PersonSkills:
+    """The person's skills, their role's part kept per catalog revision (selectors.role_skills)."""
+    return selectors.person_skills(user, membership, catalog=freshness.counters_for(request, (freshness.CATALOG,)))
+
+
+def _person_context(request, team_access, user, membership=None) -> dict:
+    found = _person_skills(request, user, membership)
     return _skills_context(found) | {"team": team_access.team, "access": team_access, "chart": _chart(found)}
 
 
@@ -333,7 +338,7 @@ def person(request, slug: str, username: str):
     membership = access.get_membership_or_404(team_access, username)
     if not membership.is_active:
         raise Http404(_("No such member in this team."))
-    return render(request, "teams/person.html", _person_context(team_access, membership.user, membership))
+    return render(request, "teams/person.html", _person_context(request, team_access, membership.user, membership))
 
 
 @login_required
@@ -341,7 +346,7 @@ def person(request, slug: str, username: str):
 def person_assess(request, slug: str, username: str, skill: str):
     team_access = access.get_team_or_404(slug, user=request.user)
     membership = access.get_assessable_member_or_404(team_access, username)
-    found = selectors.person_skills(membership.user)
+    found = _person_skills(request, membership.user)
 
     def record(**kwargs):
         return services.lead_assessment_record(
@@ -368,7 +373,7 @@ def _target(request, found):
 
 
 def _my_skills_context(request) -> dict:
-    found = selectors.person_skills(request.user)
+    found = _person_skills(request, request.user)
     choices = selectors.target_choices()
     picker = {"roles": choices.roles, "levels_for_choice": choices.levels}
     return _skills_context(found) | _my_target_context(request, found) | picker | {"chart": _chart(found)}
@@ -377,7 +382,8 @@ def _my_skills_context(request) -> dict:
 def _my_target_context(request, found) -> dict:
     """What the target shows (the page adds the picker's choices; an answer in place leaves the page's picker)."""
     chosen = _target(request, found)
-    target = selectors.target_for(person=found, role=chosen[0], level=chosen[1]) if chosen else None
+    catalog = freshness.counters_for(request, (freshness.CATALOG,))
+    target = selectors.target_for(person=found, role=chosen[0], level=chosen[1], catalog=catalog) if chosen else None
     # The assessment forms post to the page's own target, so that an answer in place shows that target.
     target_query = "?" + urlencode({"role": chosen[0].slug, "level": chosen[1].slug}) if chosen else ""
     return {"target": target, "target_query": target_query}
@@ -392,7 +398,7 @@ def my_skills(request):
 @login_required
 @require_POST
 def my_skill_assess(request, skill: str):
-    found = selectors.person_skills(request.user)
+    found = _person_skills(request, request.user)
 
     def record(**kwargs):
         return services.self_assessment_record(user=request.user, **kwargs)

@@ -5,6 +5,7 @@ from django.utils import translation
 
 from proposals.access import REVIEWERS_GROUP
 from skills.freshness import members
+from teams import selectors as team_selectors
 from tests.factories import UserFactory, make_levels
 
 
@@ -43,6 +44,7 @@ def _fresh_fragments():
     caches["fragments"].clear()
     caches["member-pages"].clear()
     members.forget()
+    team_selectors.forget()
 
 
 @pytest.fixture(autouse=True)

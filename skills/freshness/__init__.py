@@ -22,6 +22,7 @@ from skills.freshness.counters import CATALOG, COMMUNITY, MEMBERS, NAMES, TEAMS,
 from skills.freshness.current import revisions
 from skills.freshness.decorators import cached_page
 from skills.freshness.fragments import FRAGMENT_CACHE, fragment
+from skills.freshness.kept import counters_for
 from skills.freshness.pages import MEMBER_PAGE_CACHE, Hole, changes_at, member_pages
 from skills.freshness.revision_listener import listener
 
@@ -37,6 +38,7 @@ __all__ = [
     "Revisions",
     "cached_page",
     "changes_at",
+    "counters_for",
     "fragment",
     "listener",
     "member_pages",

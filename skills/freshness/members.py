@@ -14,9 +14,6 @@ reading the counters would cost the query it saves.
 """
 
 import copy
-import threading
-from collections import OrderedDict
-from typing import Any
 
 from django.contrib import auth
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
@@ -25,40 +22,14 @@ from django.utils.functional import SimpleLazyObject
 
 from skills.freshness.counters import MEMBERS, SESSIONS
 from skills.freshness.current import revisions
+from skills.freshness.kept import Kept
 from skills.freshness.revision_listener import listening
 
 KEPT_PER_PROCESS = 5000
 
 
-class _Kept:
-    """A bounded map, least recently used out first, safe for the server's threads."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._items: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key) -> Any:
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key, value) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-_sessions = _Kept(KEPT_PER_PROCESS)
-_users = _Kept(KEPT_PER_PROCESS)
+_sessions = Kept(KEPT_PER_PROCESS)
+_users = Kept(KEPT_PER_PROCESS)
 
 
 class SessionStore(DatabaseSessionStore):

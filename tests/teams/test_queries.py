@@ -2,13 +2,16 @@
 50-person team on a 300-skill role (STYLE.md habit 2; issue 18's scale). A person's pages are counted on
 a small team at both catalog sizes: their cost does not depend on the team."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from growth.models import PlanProfile
-from skills.models import Expectation, Proficiency
-from teams import services
+from skills.freshness import kept
+from skills.models import Expectation, Proficiency, RoleLevel
+from teams import selectors, services
 from teams.models import Assessment, AssessmentKind, Membership, MembershipStatus
 from teams.pages import PEOPLE_PER_PAGE
 from teams.selectors import ALL_DOMAINS_UP_TO
@@ -139,3 +142,110 @@ def test_me_skills_and_a_members_page(levels, people, skills):
     n, response = count(client_for(lead), f"/teams/{team.slug}/people/{users[0].username}/")
     assert response.status_code == 200 and response.content.decode().count('class="card skill-row"') == skills
     assert n == PERSON
+
+
+@pytest.mark.parametrize("language", ["de", "es", "zh-hans"])
+def test_a_persons_pages_in_another_language_cost_the_same(levels, settings, language):
+    """Each skill's and domain's translations are read with it: no query per skill in another language."""
+    team, lead, users, skill_rows = build(levels, 3, 300)
+    skill_rows[0].translations = {
+        "de": {"name": "Übersetzt"},
+        "es": {"name": "Traducido"},
+        "zh-hans": {"name": "已翻译"},
+    }
+    skill_rows[0].save()
+    member, lead_client = client_for(users[0]), client_for(lead)
+    for client in (member, lead_client):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    n, response = count(member, "/me/skills/")
+    page = response.content.decode()
+    assert response.status_code == 200 and page.count('class="card skill-row"') == 300
+    assert skill_rows[0].translations[language]["name"] in page
+    assert n == MY_SKILLS
+    n, response = count(lead_client, f"/teams/{team.slug}/people/{users[0].username}/")
+    assert response.status_code == 200 and response.content.decode().count('class="card skill-row"') == 300
+    assert n == PERSON
+
+
+# --- A role's skills kept per catalog revision (teams.selectors.role_skills) ---------------------------
+
+
+@pytest.fixture
+def kept_roles(monkeypatch):
+    """Roles and targets kept as under the revision listener (whose counters, here, come from the database)."""
+    monkeypatch.setattr(kept, "listening", lambda: True)
+    selectors.forget()
+    yield
+    selectors.forget()
+
+
+def unmasked(response) -> str:
+    """The page without its CSRF tokens, masked anew on every response."""
+    return re.sub(r'value="[A-Za-z0-9]{64}"', 'value="token"', response.content.decode())
+
+
+def rows_of(response) -> list[str]:
+    return re.findall(r'<li class="card skill-row" id="skill-([^"]+)">', response.content.decode())
+
+
+def test_a_kept_role_spares_its_three_reads_and_shows_the_same(levels, kept_roles):
+    team, lead, users, _skill_rows = build(levels, 3, 5)
+    member = client_for(users[0])
+    n, first = count(member, "/me/skills/")
+    # The revisions (none under the listener), then the page as before.
+    assert n == MY_SKILLS + 1
+    # Kept: the role's levels and cells, and the target's cells.
+    n, again = count(member, "/me/skills/")
+    assert n == MY_SKILLS + 1 - 3
+    assert unmasked(again) == unmasked(first)
+    url = f"/teams/{team.slug}/people/{users[0].username}/"
+    n, person = count(client_for(lead), url)
+    assert n == PERSON + 1 - 2  # the role, kept by the member's request in this process
+    assert rows_of(person) == rows_of(first)
+
+
+def test_every_change_to_a_kept_role_shows_on_the_next_request(levels, kept_roles):
+    _junior, middle, senior, lead_level, _principal = levels
+    _team, _lead, users, skill_rows = build(levels, 3, 5)
+    member = client_for(users[0])
+
+    def page() -> str:
+        response = member.get("/me/skills/")
+        assert response.status_code == 200
+        return unmasked(response)
+
+    before = page()
+    assert page() == before  # kept
+    role = Expectation.objects.filter(skill=skill_rows[0]).first().role
+    skill_rows[0].name = "A renamed skill"
+    skill_rows[0].save()
+    assert "A renamed skill" in page()
+
+    # A cell made required at the member's level: their row says so.
+    middle_cell = Expectation.objects.get(skill=skill_rows[1], role=role, level=middle)
+    assert not middle_cell.required
+    row = re.compile(rf'id="skill-{skill_rows[1].slug}">.*?</li>', re.S)
+    assert "· required" not in row.search(page()).group()
+    middle_cell.required = True
+    middle_cell.save()
+    assert "· required" in row.search(page()).group()
+
+    # A new skill of the role: a new row. A skill's cell gone from the target level: no longer asked there; all its
+    # cells gone: no longer a skill of the role.
+    extra = SkillFactory(group=skill_rows[0].group)
+    Expectation.objects.create(
+        skill=extra, role=role, level=middle, description="New.", required=True, proficiency=Proficiency.WORKING
+    )
+    assert f'id="skill-{extra.slug}"' in page()
+    target = re.compile(r'id="target-result">.*?</div>\s*</div>|id="target-result">.*', re.S)
+    assert skill_rows[2].name in target.search(page()).group()
+    Expectation.objects.filter(skill=skill_rows[2], role=role, level=senior).delete()
+    assert skill_rows[2].name not in target.search(page()).group()
+    Expectation.objects.filter(skill=skill_rows[2], role=role).delete()
+    assert f'id="skill-{skill_rows[2].slug}"' not in page()
+
+    # The role without the next level: the target moves on to the one after.
+    assert f"Towards {senior.name} {role.name}" in page()
+    Expectation.objects.filter(role=role, level=senior).delete()
+    RoleLevel.objects.filter(role=role, level=senior).delete()
+    assert f"Towards {lead_level.name} {role.name}" in page()
