@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.contrib.auth import get_user_model
+from django.db import connections, router
 from django.db.models import Prefetch, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -58,9 +59,10 @@ class SkillCell:
     def meets(self) -> bool:
         return self.gap is not None and self.gap <= 0
 
-    def met_by(self, level_id: int | None) -> bool:
-        """Whether an assessment at this level (None: "none") meets the expectation, as `meets` measures it."""
-        return self._step(self.expected) - self.steps.get(level_id, -1) <= 0
+    @property
+    def met_from(self) -> int:
+        """The step an assessment needs to meet the expectation, as `meets` measures it (-1: "none" meets it)."""
+        return self._step(self.expected)
 
     @property
     def below(self) -> bool:
@@ -520,35 +522,58 @@ class DayCount:
     lead_met: int | None
 
 
+# Per kind and day, how many of the skills (their expected step, by id) the latest assessment of each met at the
+# day's end: each row moves its kind's count by whether it meets against the skill's row before it, the counts run
+# in the order of the history, and a day keeps its last. The database walks the history, not Python.
+_SKILLS_OVER_TIME = """
+WITH expected AS (
+    SELECT * FROM unnest(%(skills)s::bigint[], %(expected)s::int[]) AS e (skill_id, step)
+), steps AS (
+    SELECT * FROM unnest(%(levels)s::bigint[], %(steps)s::int[]) AS s (level_id, step)
+), marked AS (
+    SELECT a.kind, a.skill_id, a.created, a.id, (coalesce(s.step, -1) >= e.step)::int AS met
+    FROM teams_assessment a
+    JOIN expected e ON e.skill_id = a.skill_id
+    LEFT JOIN steps s ON s.level_id = a.level_id
+    WHERE a.subject_id = %(subject)s
+), moved AS (
+    SELECT kind, created, id, met - lag(met, 1, 0) OVER (PARTITION BY kind, skill_id ORDER BY created, id) AS move
+    FROM marked
+), counted AS (
+    SELECT kind, created, id, (created AT TIME ZONE %(zone)s)::date AS day,
+           sum(move) OVER (PARTITION BY kind ORDER BY created, id) AS met
+    FROM moved
+)
+SELECT DISTINCT ON (day, kind) day, kind, met FROM counted ORDER BY day, kind, created DESC, id DESC
+"""
+
+
 def skills_over_time(*, person: PersonSkills) -> list[DayCount]:
     """Per day on which an assessment of a skill of the person's role was recorded, the skills met (one query).
 
     Each day counts the latest assessment of each skill of each kind as it stood at that day's end, against
-    what is expected of the person now: the history of the assessments, not of the expectations.
+    what is expected of the person now: the history of the assessments, not of the expectations. The database
+    counts, so the answer's cost does not grow with the history (_SKILLS_OVER_TIME).
     """
-    cells = person.by_skill
-    if not cells:
+    if not person.cells:
         return []
-    rows = (
-        Assessment.objects.filter(subject=person.user, skill__in=list(cells))
-        .order_by("created", "id")
-        .values_list("kind", "skill_id", "level_id", "created")
-    )
-    met: dict[str, set[int]] = {AssessmentKind.SELF: set(), AssessmentKind.LEAD: set()}
-    assessed: set[str] = set()
+    steps = person.cells[0].steps  # one role's levels: every cell shares them
+    params = {
+        "skills": [cell.skill.pk for cell in person.cells],
+        "expected": [cell.met_from for cell in person.cells],
+        "levels": list(steps),
+        "steps": list(steps.values()),
+        "subject": person.user.pk,
+        "zone": timezone.get_current_timezone_name(),
+    }
+    with connections[router.db_for_read(Assessment)].cursor() as cursor:
+        cursor.execute(_SKILLS_OVER_TIME, params)
+        rows = cursor.fetchall()
+    counts: dict[str, int | None] = {AssessmentKind.SELF: None, AssessmentKind.LEAD: None}
     days: list[DayCount] = []
-    for kind, skill_id, level_id, created in rows:
-        assessed.add(kind)
-        if cells[skill_id].met_by(level_id):
-            met[kind].add(skill_id)
-        else:
-            met[kind].discard(skill_id)
-        day = timezone.localdate(created)
-        count = DayCount(
-            day,
-            len(met[AssessmentKind.SELF]) if AssessmentKind.SELF in assessed else None,
-            len(met[AssessmentKind.LEAD]) if AssessmentKind.LEAD in assessed else None,
-        )
+    for day, kind, met in rows:
+        counts[kind] = int(met)
+        count = DayCount(day, counts[AssessmentKind.SELF], counts[AssessmentKind.LEAD])
         if days and days[-1].day == day:
             days[-1] = count
         else:

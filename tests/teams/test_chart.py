@@ -96,3 +96,64 @@ def test_the_coordinates_are_plain_numbers_and_the_line_steps():
     assert [tick.label for tick in chart.x_ticks] == [days[0].day, days[-1].day]
     single = pages.skills_chart(total=4, days=days[:1])
     assert single.series[0].path == "M332 139" and len(single.x_ticks) == 1
+
+
+def _walked(person) -> list[DayCount]:
+    """The chart's days as walking the history row by row in Python counts them (the reference)."""
+    cells = person.by_skill
+    met: dict[str, set[int]] = {"self": set(), "lead": set()}
+    assessed: set[str] = set()
+    days: list[DayCount] = []
+    rows = Assessment.objects.filter(subject=person.user, skill__in=list(cells)).order_by("created", "id")
+    for kind, skill_id, level_id, created in rows.values_list("kind", "skill_id", "level_id", "created"):
+        assessed.add(kind)
+        cell = cells[skill_id]
+        (met[kind].add if cell.steps.get(level_id, -1) >= cell.met_from else met[kind].discard)(skill_id)
+        count = DayCount(
+            timezone.localdate(created),
+            len(met["self"]) if "self" in assessed else None,
+            len(met["lead"]) if "lead" in assessed else None,
+        )
+        if days and days[-1].day == count.day:
+            days[-1] = count
+        else:
+            days.append(count)
+    return days
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/Los_Angeles", "Asia/Kolkata"])
+@pytest.mark.parametrize("seed", range(4))
+def test_the_databases_count_is_the_histories_walked_row_by_row(world, cast, levels, zone, seed):
+    """Random histories over a week near midnight, both kinds, "none", a level outside the role, a skill outside
+    it, rows at the same instant: the days and counts are those of the history walked in order."""
+    import random
+
+    from teams.selectors import person_skills, skills_over_time
+
+    rng = random.Random(seed)
+    member, lead = cast["member"], cast["lead"]
+    start = timezone.now().replace(hour=23, minute=0, second=0, microsecond=0) - datetime.timedelta(days=7)
+    instants = [start + datetime.timedelta(hours=rng.choice([0, 1, 2, 3, 24, 25, 49, 72, 100])) for _ in range(6)]
+    rows = []
+    for _ in range(40):
+        kind = rng.choice(["self", "lead"])
+        level = rng.choice([None, *levels])  # the principal level is not the role's
+        rows.append(
+            Assessment(
+                subject=member,
+                assessor=member if kind == "self" else lead,
+                kind=kind,
+                skill=world.skills[rng.choice(["tracking", "dashboards", "testing", "elsewhere"])],
+                role=world.role,
+                level=level,
+                version=1 if level else None,
+                description="Text." if level else "",
+                created=rng.choice(instants) + datetime.timedelta(minutes=rng.choice([0, 0, 1])),
+            )
+        )
+    Assessment.objects.bulk_create(rows)
+    with timezone.override(zone):
+        person = person_skills(member)
+        expected = _walked(person)
+        assert len(expected) >= 2
+        assert skills_over_time(person=person) == expected
