@@ -208,8 +208,12 @@ def current_assessments(user_ids: list[int], *, joined: bool = False) -> dict[tu
     Prefetched, not joined (four queries): a team's thousands of assessments share a handful of levels and
     assessors and a few hundred cells, and one instance of each is built instead of one per row. One person's
     few dozen (joined=True) are read in one query with the joins: three round trips fewer.
+
+    The current rows are found among the subjects' history first, and only they are joined and read whole: the
+    history grows with every assessment, the current rows only with the role.
     """
-    rows = Assessment.objects.filter(subject__in=user_ids).current()
+    current = Assessment.objects.filter(subject__in=user_ids).current().values("pk")
+    rows = Assessment.objects.filter(pk__in=current)
     if joined:
         rows = rows.select_related("level", "expectation", "assessor").defer(
             "assessor__password", "expectation__translations"
