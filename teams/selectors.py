@@ -207,16 +207,18 @@ def current_assessments(user_ids: list[int], *, joined: bool = False) -> dict[tu
 
     Prefetched, not joined (four queries): a team's thousands of assessments share a handful of levels and
     assessors and a few hundred cells, and one instance of each is built instead of one per row. One person's
-    few dozen (joined=True) are read in one query with the joins: three round trips fewer.
-
-    The current rows are found among the subjects' history first, and only they are joined and read whole: the
-    history grows with every assessment, the current rows only with the role.
+    few dozen (joined=True) are read with the joins, in two queries: the ids of the current rows among the
+    person's history (which grows with every assessment, and which a join would carry whole through the sort),
+    then those rows joined.
     """
-    current = Assessment.objects.filter(subject__in=user_ids).current().values("pk")
-    rows = Assessment.objects.filter(pk__in=current)
+    rows = Assessment.objects.filter(subject__in=user_ids).current()
     if joined:
-        rows = rows.select_related("level", "expectation", "assessor").defer(
-            "assessor__password", "expectation__translations"
+        current = list(rows.values_list("pk", flat=True))
+        rows = (
+            Assessment.objects.filter(pk__in=current)
+            .select_related("level", "expectation", "assessor")
+            .defer("assessor__password", "expectation__translations")
+            .order_by()
         )
     else:
         rows = rows.prefetch_related(

@@ -91,12 +91,12 @@ HEATMAP_OTHER = HEATMAP - 1
 # session, user; team, own membership; active memberships; profiles, role levels, cells, current assessments
 # and their levels, cells and assessors
 MATRIX = 12
-# session, user; profiles, role levels, cells, current assessments (one person's: levels, cells, assessors
-# joined); roles and their levels (target form); target cells; the assessment history (the chart)
-MY_SKILLS = 10
-# session, user; team, own membership, the member; profiles, role levels, cells, current assessments
-# (joined: levels, cells, assessors); the history
-PERSON = 10
+# session, user; profiles, role levels, cells, current assessments (one person's: their ids, then those rows with
+# levels, cells, assessors joined); roles and their levels (target form); target cells; the chart's counts
+MY_SKILLS = 11
+# session, user; team, own membership, the member; profiles, role levels, cells, current assessments (their ids,
+# then joined: levels, cells, assessors); the chart's counts
+PERSON = 11
 
 
 def count(client, url: str) -> tuple[int, object]:
