@@ -10,13 +10,12 @@ import functools
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.db import connection
 from django.db.models import Exists, F, FilteredRelation, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from growth.models import PlanProfile, Tick
-from skillmatrix.compiled import CompiledQuery, instance
+from skillmatrix.compiled import CompiledQuery, instance, prepared_cursor
 from skills import translations
 from skills.diff import Segment, has_changes, step_labels, word_diff
 from skills.models import Domain, Expectation, Level, Role, RoleLevel, Skill
@@ -280,7 +279,7 @@ WHERE cell.role_id = %s AND cell.level_id = %s
 
 
 def _progress(*, user, role: Role, level: Level) -> dict[str, int]:
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(PROGRESS_SQL, [user.pk, role.pk, level.pk])
         row = cursor.fetchone()
     return dict(zip(("total", "done", "required_total", "required_done", "changed"), row, strict=True))

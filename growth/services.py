@@ -8,13 +8,13 @@ import copy
 from typing import NoReturn
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from growth import selectors
 from growth.models import PlanProfile, Tick
-from skillmatrix.compiled import CompiledQuery
+from skillmatrix.compiled import CompiledQuery, prepared_cursor
 from skills.models import Expectation, Level, Role, RoleLevel
 
 
@@ -62,7 +62,7 @@ def tick_set(*, user, cell: Expectation) -> Tick:
     """
     cells_sql, cells_params = _TICK_CELL.bind(user=user.pk, cell=cell.pk)
     ticked = timezone.now()
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(TICK_SQL.format(cells=cells_sql), [user.pk, ticked, ticked, *cells_params])
         row = cursor.fetchone()
     if row is None:
@@ -96,6 +96,6 @@ TICK_CLEAR_SQL = f"DELETE FROM {Tick._meta.db_table} WHERE user_id = %s AND expe
 
 def tick_clear(*, user, cell: Expectation) -> bool:
     """Undo a tick; True when there was one (one statement, like tick_set)."""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(TICK_CLEAR_SQL, [user.pk, cell.pk])
         return cursor.rowcount > 0

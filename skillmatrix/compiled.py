@@ -8,11 +8,15 @@ bound): one it folded into the SQL text instead fails the first run loudly. Test
 and compare them (tests/skillmatrix/test_compiled.py, tests/growth/test_plan_cell.py).
 """
 
+import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import psycopg
+from django.conf import settings
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Model, QuerySet
 
 
@@ -43,9 +47,32 @@ class CompiledQuery:
 
     def rows(self, **arguments: Any) -> list[tuple]:
         sql, params = self.bind(**arguments)
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+
+class _PreparingCursor(psycopg.Cursor):
+    """Binds on the server and prepares each statement at once: psycopg keeps it per connection (prepared_max)."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+@contextlib.contextmanager
+def prepared_cursor() -> Iterator[CursorWrapper]:
+    """A cursor for statements whose text never changes (a CompiledQuery's, raw SQL with parameters): the database
+    plans each once per connection (settings.DB_PREPARED_STATEMENTS; else Django's own cursor). Its queries are
+    Django's as any other (execute wrappers, the queries tests count)."""
+    if not settings.DB_PREPARED_STATEMENTS:
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    connection.ensure_connection()
+    raw = _PreparingCursor(connection.connection)
+    cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    with cursor:
+        yield cursor
 
 
 def instance[M: Model](model: type[M], values: dict[str, Any]) -> M:

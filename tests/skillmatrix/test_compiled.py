@@ -1,8 +1,9 @@
 """skillmatrix.compiled: a queryset compiled once, run with other arguments, answers what the queryset answers."""
 
 import pytest
+from django.db import connection
 
-from skillmatrix.compiled import CompiledQuery, instance
+from skillmatrix.compiled import CompiledQuery, instance, prepared_cursor
 from skills.models import Level
 
 
@@ -34,3 +35,23 @@ def test_an_instance_is_the_orms_with_the_other_fields_deferred(levels):
     assert (made.pk, made.translations, made.slug) == (level.pk, {"de": {"name": "Mittel"}}, level.slug)
     assert made.get_deferred_fields() == {"name", "short", "position"}
     assert made._state.adding is False
+
+
+def _prepared(text: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE strpos(statement, %s) > 0", [text])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize(("prepared", "field"), [(True, "slug"), (False, "name")])
+def test_the_statements_are_prepared_once_per_connection_when_asked(settings, levels, prepared, field):
+    settings.DB_PREPARED_STATEMENTS = prepared
+    named = CompiledQuery(
+        lambda value: Level.objects.filter(**{field: value}).values_list("position"), value="stand-in"
+    )
+    answers = [named.rows(value=getattr(level, field)) for level in levels]
+    assert answers == [[(level.position,)] for level in levels]
+    assert _prepared(f'WHERE "skills_level"."{field}" = $1') == (1 if prepared else 0)
+    with prepared_cursor() as cursor:
+        cursor.execute("SELECT %s::int + 1", [41])
+        assert cursor.fetchone() == (42,)
