@@ -131,7 +131,10 @@ def tick(request, skill: str, level: str):
         raise Http404(_("This item is not in your growth plan."))
     cell, ticked = found.cell, None
     if action == "done":
-        ticked = services.tick_set(user=request.user, cell=cell)
+        try:
+            ticked = services.tick_set(user=request.user, cell=cell)
+        except ValidationError as refused:  # the plan changed since plan_cell found the item (another tab)
+            raise Http404(refused.messages[0]) from None
     else:
         services.tick_clear(user=request.user, cell=cell)
     if partials.wants_partial(request):

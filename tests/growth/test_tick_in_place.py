@@ -5,6 +5,7 @@ import re
 import pytest
 from django.test import Client
 
+from growth import services
 from growth.models import Tick
 from growth.selectors import plan_answer, plan_cell, plan_for, step_segments
 from growth.services import plan_settings_save, tick_clear, tick_set
@@ -54,6 +55,26 @@ def test_errors_in_place_are_the_servers_message(planner, world):
     missing = client.post("/me/plan/ticks/middle-only/senior/", {"action": "done"}, **PARTIAL)
     assert (missing.status_code, missing["Content-Type"]) == (404, "text/plain; charset=utf-8")
     assert missing.content.decode() == "This item is not in your growth plan."
+
+
+@pytest.mark.parametrize("how", ["partial", "plain"])
+def test_a_plan_changed_between_the_lookup_and_the_write_answers_not_in_the_plan(planner, world, monkeypatch, how):
+    """Another tab moves the member to Senior while this tick is on its way: the write refuses it, the answer is the
+    not-in-your-plan 404 (was a 500 in that moment)."""
+    write = services.tick_set
+
+    def moved_meanwhile(*, user, cell):
+        services.plan_settings_save(user=user, role=world.role, level=world.senior)
+        return write(user=user, cell=cell)
+
+    monkeypatch.setattr(services, "tick_set", moved_meanwhile)
+    response = client_for(planner).post(
+        "/me/plan/ticks/zeta/senior/", {"action": "done"}, **(PARTIAL if how == "partial" else {})
+    )
+    assert response.status_code == 404
+    if how == "partial":
+        assert response.content.decode() == "This item is not in your growth plan."
+    assert not Tick.objects.exists()
 
 
 def test_the_plan_page_loads_the_script_and_marks_its_forms(planner, world):
