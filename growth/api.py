@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from growth import selectors, services
 from growth.serializers import PlanOut, PlanSettingsIn, PlanTickOut
 from skillmatrix.parsers import JSONParser
+from skills.audit import not_audited
 from skills.models import Level, Role
 
 BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid input: messages by field.")
@@ -81,6 +82,7 @@ def plan(request):
     responses={204: None, 401: NOT_SIGNED_IN, 404: NOT_IN_PLAN},
     description="Undo the tick of an item of your plan (idempotent).",
 )
+@not_audited  # writes ticks only, which the audit trail does not track
 @api_view(["POST", "DELETE"])
 @permission_classes([IsAuthenticated])
 @parser_classes([JSONParser])

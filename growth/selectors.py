@@ -5,19 +5,20 @@ profile (with role and level), the role's levels, and the role's cells at the
 current and the next level with the member's tick on each (one LEFT JOIN).
 """
 
+import copy
 import functools
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.db import connection
 from django.db.models import Exists, F, FilteredRelation, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from growth.models import PlanProfile, Tick
+from skillmatrix.compiled import CompiledQuery, instance, prepared_cursor
 from skills import translations
 from skills.diff import Segment, has_changes, step_labels, word_diff
-from skills.models import Domain, Expectation, Level, Role, RoleLevel
+from skills.models import Domain, Expectation, Level, Role, RoleLevel, Skill
 
 
 class PlanState(StrEnum):
@@ -214,12 +215,21 @@ def step_segments(old: str, new: str) -> tuple[Segment, ...]:
     return tuple(word_diff(old, new))
 
 
+@dataclass(frozen=True)
+class PlanCell:
+    """A cell of the member's plan (with its skill, role and level), and the member's cell of the same skill at
+    their own level (None if the role has none): the item a tick is about (plan_cell)."""
+
+    cell: Expectation
+    current: Expectation | None
+
+
 @dataclass
 class PlanAnswer:
     """What the answer to one tick shows (the item and the progress), read without the plan's other items:
     the counts the Plan's properties make from its items, counted by the database (plan_answer)."""
 
-    profile: PlanProfile
+    level: Level | None  # the member's level; read with their cell there (None without one: not shown then)
     next_level: Level
     item: PlanItem
     total: int
@@ -229,33 +239,30 @@ class PlanAnswer:
     changed: int
 
     @property
-    def level(self) -> Level:
-        return self.profile.level
-
-    @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
 
 
-def plan_answer(*, user, profile: PlanProfile, cell: Expectation) -> PlanAnswer | None:
-    """The plan as the answer to a tick on `cell` (one of the plan's next-level cells, by the member's `profile`:
-    plan_cell's) shows it, in two queries whatever the size of the role: the progress counts, and the item's
-    two cells.
+def plan_answer(*, user, found: PlanCell, tick: Tick | None) -> PlanAnswer:
+    """The plan as the answer to a tick of `found` (plan_cell's) shows it: the item made of the cells the view
+    found and the tick the service wrote (services.tick_set's; None after an undo), and the progress counted by
+    the database after the write (one query, whatever the size of the role).
 
-    The counts are those plan_for's Plan makes from its items (tests agree them); None if the cell is gone."""
-    counts = _progress(user=user, role=profile.role, level=cell.level)
-    current, upcoming = None, None
-    for row in _cells_with_ticks(user=user, role=profile.role, levels=[profile.level, cell.level]).filter(
-        skill_id=cell.skill_id
-    ):
-        row.role = profile.role
-        if row.level_id == cell.level_id:
-            row.level, upcoming = cell.level, row
-        else:
-            row.level, current = profile.level, row
-    if upcoming is None:
-        return None
-    return PlanAnswer(profile=profile, next_level=cell.level, item=_item(upcoming, current, cell.level), **counts)
+    The counts are those plan_for's Plan makes from its items (tests agree them)."""
+    upcoming = copy.copy(found.cell)
+    if tick is not None:  # the cell as the tick read it, and the tick
+        upcoming.version, upcoming.description = tick.version, tick.description
+        upcoming.required, upcoming.proficiency = tick.required, tick.proficiency
+    for name in ("version", "description", "required", "proficiency"):
+        setattr(upcoming, f"tick_{name}", getattr(tick, name) if tick is not None else None)
+    counts = _progress(user=user, role=upcoming.role, level=upcoming.level)
+    current = found.current
+    return PlanAnswer(
+        level=current.level if current is not None else None,
+        next_level=upcoming.level,
+        item=_item(upcoming, current, upcoming.level),
+        **counts,
+    )
 
 
 # The counts of the plan's properties (total, done, required_total, required_done, changed) over one level's
@@ -272,45 +279,98 @@ WHERE cell.role_id = %s AND cell.level_id = %s
 
 
 def _progress(*, user, role: Role, level: Level) -> dict[str, int]:
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(PROGRESS_SQL, [user.pk, role.pk, level.pk])
         row = cursor.fetchone()
     return dict(zip(("total", "done", "required_total", "required_done", "changed"), row, strict=True))
 
 
-@dataclass(frozen=True)
-class PlanCell:
-    """A cell of the member's plan, with the profile it was found by (what plan_answer needs besides)."""
+def plan_cells(*, user) -> QuerySet:
+    """The cells of the member's plan: their role's, at the role's level after theirs, found by the database as
+    next_level_of finds it (none when they have no plan, their level is the top or no longer the role's).
 
-    profile: PlanProfile
-    cell: Expectation
-
-
-def plan_cells(profile: PlanProfile) -> QuerySet:
-    """The cells of the member's plan (`profile`: plan_profile's): their role's, at the role's level after theirs,
-    found by the database as next_level_of finds it (none when their level is the top or no longer the role's)."""
-    role_levels = RoleLevel.objects.filter(role_id=profile.role_id)
-    next_level = (
-        role_levels.filter(level__position__gt=profile.level.position).order_by("level__position").values("level")[:1]
+    The member's profile is read by the statement itself (subqueries), so that a write made of this set
+    (services.tick_set) checks the plan as it stands when the write runs."""
+    role_id, level_id, position = (
+        Subquery(_profile_value(user, name)) for name in ("role", "level", "level__position")
     )
-    return Expectation.objects.filter(role_id=profile.role_id, level=Subquery(next_level)).filter(
-        Exists(role_levels.filter(level_id=profile.level_id))  # else LEVEL_GONE: no next level
+    role_levels = RoleLevel.objects.filter(role_id=role_id)
+    next_level = role_levels.filter(level__position__gt=position).order_by("level__position").values("level")[:1]
+    return Expectation.objects.filter(role_id=role_id, level=Subquery(next_level)).filter(
+        Exists(role_levels.filter(level_id=level_id))  # else LEVEL_GONE: no next level
     )
+
+
+def _profile_value(user, name: str) -> QuerySet:
+    return PlanProfile.objects.filter(user=user).values(name)[:1]  # one profile per member
+
+
+def plan_item_cells(*, user, skill_slug: str, level_slug: str) -> QuerySet:
+    """The cells of one item of the member's plan: the skill's cell at `level_slug` if that is in their plan
+    (plan_cells), and their cell of the skill at their own level; each with `plan_level_id`, the member's level."""
+    in_plan = plan_cells(user=user).filter(level__slug=level_slug, skill__slug=skill_slug)
+    own_level = Q(role_id=Subquery(_profile_value(user, "role")), level_id=Subquery(_profile_value(user, "level")))
+    return (
+        Expectation.objects.filter(skill__slug=skill_slug)
+        .filter(Q(pk__in=in_plan.values("pk")) | own_level)
+        .annotate(plan_level_id=Subquery(_profile_value(user, "level")))
+    )
+
+
+# The columns plan_cell reads of each cell and of its skill, role and level (what the answer to a tick shows).
+ITEM_COLUMNS = {
+    Expectation: (
+        "id",
+        "translations",
+        "skill_id",
+        "role_id",
+        "level_id",
+        "description",
+        "required",
+        "proficiency",
+        "version",
+    ),
+    Skill: ("id", "translations", "group_id", "name", "slug"),
+    Role: ("id", "translations", "name", "slug", "family"),
+    Level: ("id", "translations", "name", "short", "slug", "position"),
+}
+_ITEM_PATHS = {Expectation: "", Skill: "skill__", Role: "role__", Level: "level__"}
+
+# plan_item_cells' SQL, built and compiled once per process: plan_cell's fast path (tests agree the two).
+_ITEM_CELLS = CompiledQuery(
+    lambda user, skill, level: plan_item_cells(user=user, skill_slug=skill, level_slug=level).values_list(
+        *(_ITEM_PATHS[model] + column for model, columns in ITEM_COLUMNS.items() for column in columns),
+        "plan_level_id",
+    ),
+    user=-7_000_001,
+    skill="stand-in-skill-slug",
+    level="stand-in-level-slug",
+)
 
 
 def plan_cell(*, user, skill_slug: str, level_slug: str) -> PlanCell | None:
-    """The member's cell to reach for one skill, if (skill, level) is in their plan; else None (two queries: the
-    profile, then the cell among plan_cells)."""
-    profile = plan_profile(user=user)
-    if profile is None:
+    """The member's cell to reach for one skill, if (skill, level) is in their plan, with their cell at their level;
+    else None (one query: plan_item_cells')."""
+    if not user.is_authenticated:
         return None
-    cell = (
-        plan_cells(profile)
-        .select_related("skill", "role", "level")
-        .filter(level__slug=level_slug, skill__slug=skill_slug)
-        .first()
-    )
-    return PlanCell(profile=profile, cell=cell) if cell is not None else None
+    upcoming, current = None, None
+    for row in _ITEM_CELLS.rows(user=user.pk, skill=skill_slug, level=level_slug):
+        cell = _cell_of(row)
+        if cell.level_id == row[-1]:
+            current = cell
+        else:
+            upcoming = cell
+    return PlanCell(cell=upcoming, current=current) if upcoming is not None else None
+
+
+def _cell_of(row: tuple) -> Expectation:
+    values, start = {}, 0
+    for model, columns in ITEM_COLUMNS.items():
+        values[model] = dict(zip(columns, row[start : start + len(columns)], strict=True))
+        start += len(columns)
+    cell = instance(Expectation, values[Expectation])
+    cell.skill, cell.role, cell.level = (instance(model, values[model]) for model in (Skill, Role, Level))
+    return cell
 
 
 def roles_for_choice() -> list[Role]:

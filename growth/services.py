@@ -4,6 +4,9 @@ The pages and the API both come here; refusals are ValidationErrors with a
 message the member can act on.
 """
 
+import copy
+from typing import NoReturn
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from growth import selectors
 from growth.models import PlanProfile, Tick
+from skillmatrix.compiled import CompiledQuery, prepared_cursor
 from skills.models import Expectation, Level, Role, RoleLevel
 
 
@@ -25,43 +29,73 @@ def plan_settings_save(*, user, role: Role, level: Level) -> PlanProfile:
     return profile
 
 
-def _require_in_plan(*, user, cell: Expectation) -> None:
-    """Refuse a cell that is not in the member's plan (two queries: the profile, then the cell among plan_cells)."""
-    profile = selectors.plan_profile(user=user)
-    if profile is None:
-        raise ValidationError(_("Choose your role and current level first."))
-    if not selectors.plan_cells(profile).filter(pk=cell.pk).exists():
-        raise ValidationError(_("This item is not in your growth plan."))
+# A tick of a cell of the plan, in one statement: the cell's content, read as the member's plan stands when it runs
+# (growth.selectors.plan_cells, the member's profile read by the statement itself), written as a first tick or as a
+# tick again (the created date kept); nothing when the cell is not in the plan (the statement's trigger still moves
+# the plans revision then: the member's next plan page is rendered afresh, no more).
+TICK_SQL = f"""
+INSERT INTO {Tick._meta.db_table}
+    (user_id, ticked, created, expectation_id, version, description, required, proficiency)
+SELECT %s, %s, %s, cell.* FROM ({{cells}}) cell
+ON CONFLICT (user_id, expectation_id) DO UPDATE SET version = EXCLUDED.version, description = EXCLUDED.description,
+    required = EXCLUDED.required, proficiency = EXCLUDED.proficiency, ticked = EXCLUDED.ticked
+RETURNING id, version, description, required, proficiency, created
+"""
+# The cell among plan_cells, built and compiled once per process (the ORM spends longer on it than the database).
+_TICK_CELL = CompiledQuery(
+    lambda user, cell: (
+        selectors.plan_cells(user=user)
+        .filter(pk=cell)
+        .values_list("pk", "version", "description", "required", "proficiency")
+    ),
+    user=-7_000_001,
+    cell=-7_000_002,
+)
 
 
-@transaction.atomic
 def tick_set(*, user, cell: Expectation) -> Tick:
     """Mark a cell of the member's plan as done, against its current content.
 
     Ticking again an item that changed since records the new content: the
-    member confirms it is still done.
+    member confirms it is still done. One statement, the check and the write: it needs no transaction of its own.
+    The returned tick's cell carries the version it recorded.
     """
-    _require_in_plan(user=user, cell=cell)
-    # Lock the cell so that the version and the text recorded belong together.
-    cell = Expectation.objects.select_for_update(of=("self",)).select_related("skill", "role", "level").get(pk=cell.pk)
-    content = ["version", "description", "required", "proficiency", "ticked"]
-    unique = ["user", "expectation"]
-    tick = Tick(
+    cells_sql, cells_params = _TICK_CELL.bind(user=user.pk, cell=cell.pk)
+    ticked = timezone.now()
+    with prepared_cursor() as cursor:
+        cursor.execute(TICK_SQL.format(cells=cells_sql), [user.pk, ticked, ticked, *cells_params])
+        row = cursor.fetchone()
+    if row is None:
+        _refuse(user=user)
+    pk, version, description, required, proficiency, created = row
+    cell = copy.copy(cell)
+    cell.version = version
+    return Tick(
+        pk=pk,
         user=user,
         expectation=cell,
-        version=cell.version,
-        description=cell.description,
-        required=cell.required,
-        proficiency=cell.proficiency,
-        ticked=timezone.now(),
+        version=version,
+        description=description,
+        required=required,
+        proficiency=proficiency,
+        ticked=ticked,
+        created=created,
     )
-    # One statement (INSERT ... ON CONFLICT DO UPDATE): a first tick or a tick again, kept created date and all.
-    Tick.objects.bulk_create([tick], update_conflicts=True, unique_fields=unique, update_fields=content)
-    return tick
 
 
-@transaction.atomic
+def _refuse(*, user) -> NoReturn:
+    """Why a tick wrote nothing: no plan at all, or a cell outside it."""
+    if not PlanProfile.objects.filter(user=user).exists():
+        raise ValidationError(_("Choose your role and current level first."))
+    raise ValidationError(_("This item is not in your growth plan."))
+
+
+# QuerySet.delete() would wrap its one statement in a transaction of its own (two more round trips).
+TICK_CLEAR_SQL = f"DELETE FROM {Tick._meta.db_table} WHERE user_id = %s AND expectation_id = %s"
+
+
 def tick_clear(*, user, cell: Expectation) -> bool:
-    """Undo a tick; True when there was one."""
-    deleted, _rows = Tick.objects.filter(user=user, expectation=cell).delete()
-    return bool(deleted)
+    """Undo a tick; True when there was one (one statement, like tick_set)."""
+    with prepared_cursor() as cursor:
+        cursor.execute(TICK_CLEAR_SQL, [user.pk, cell.pk])
+        return cursor.rowcount > 0

@@ -22,6 +22,7 @@ from growth.models import PLANS_REVISION
 from growth.selectors import Plan
 from skillmatrix import partials
 from skills import freshness
+from skills.audit import not_audited
 from skills.exports import neutralize
 
 # Column order is part of the export's contract: scripts read these by position too.
@@ -117,6 +118,7 @@ def plan_settings(request):
 
 @login_required
 @require_POST
+@not_audited  # writes ticks only, which the audit trail does not track
 def tick(request, skill: str, level: str):
     """action=done ticks the item (again, after a change); action=undo removes the tick.
 
@@ -127,15 +129,16 @@ def tick(request, skill: str, level: str):
     found = selectors.plan_cell(user=request.user, skill_slug=skill, level_slug=level)
     if found is None:
         raise Http404(_("This item is not in your growth plan."))
-    cell = found.cell
+    cell, ticked = found.cell, None
     if action == "done":
-        services.tick_set(user=request.user, cell=cell)
+        try:
+            ticked = services.tick_set(user=request.user, cell=cell)
+        except ValidationError as refused:  # the plan changed since plan_cell found the item (another tab)
+            raise Http404(refused.messages[0]) from None
     else:
         services.tick_clear(user=request.user, cell=cell)
     if partials.wants_partial(request):
-        answer = selectors.plan_answer(user=request.user, profile=found.profile, cell=cell)
-        if answer is None:
-            raise Http404(_("This item is not in your growth plan."))
+        answer = selectors.plan_answer(user=request.user, found=found, tick=ticked)
         context = {"plan": answer, "item": answer.item}
         return partials.fragment(request, "growth/partials/tick_answer.html", context)
     return redirect(reverse("growth:plan") + f"#item-{cell.skill.slug}")

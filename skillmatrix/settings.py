@@ -125,6 +125,10 @@ if DB_POOL and not (0 <= DB_POOL_MIN_SIZE <= DB_POOL_MAX_SIZE and DB_POOL_MAX_SI
     )
 if DB_POOL and DB_POOL_TIMEOUT < 1:
     raise ImproperlyConfigured(f"DB_POOL_TIMEOUT={DB_POOL_TIMEOUT}: seconds to wait for a connection, at least 1.")
+# The few hot statements that skillmatrix.compiled runs (a tick's lookup and write) are prepared on each connection,
+# planned once rather than on every run; Django's own queries never are. Off behind a transaction-mode pooler that
+# cannot keep prepared statements (PgBouncer before 1.21, or without max_prepared_statements).
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 
 
 def _connection_settings(database: dict) -> dict:
@@ -139,6 +143,9 @@ def _connection_settings(database: dict) -> dict:
     # subtransaction on every row; in a large transaction those grow slower with its size. An empty list
     # ignores nothing and skips that cost.
     options["options"] = f"{options.get('options', '')} -c pgtrigger.ignore={{}}".strip()
+    if DB_PREPARED_STATEMENTS:
+        # psycopg's own switch; only cursors that bind on the server prepare (Django's bind on the client).
+        options["prepare_threshold"] = 5
     if DB_POOL:
         options["pool"] = {"min_size": DB_POOL_MIN_SIZE, "max_size": DB_POOL_MAX_SIZE, "timeout": DB_POOL_TIMEOUT}
     return database

@@ -48,6 +48,38 @@ def test_ticking_with_a_level_the_role_does_not_have_is_refused(planner, world, 
     assert not Tick.objects.exists()
 
 
+@pytest.mark.parametrize("change", ["level", "role", "gone", "deleted"])
+def test_a_tick_checks_the_plan_as_it_stands_when_it_is_written(planner, world, levels, change):
+    """The cell was found in the plan (plan_cell), then the plan changed before the tick was written (another tab,
+    the account page): the tick of a cell no longer in the plan is refused, in the statement that would write it."""
+    found = selectors.plan_cell(user=planner, skill_slug="zeta", level_slug="senior")
+    if change == "deleted":
+        PlanProfile.objects.filter(user=planner).delete()
+    elif change == "gone":
+        PlanProfile.objects.filter(user=planner).update(level=levels[4])
+    else:
+        moved = {"level": (world.role, world.senior), "role": (world.other_role, world.middle)}[change]
+        services.plan_settings_save(user=planner, role=moved[0], level=moved[1])
+    message = "Choose your role and current level first" if change == "deleted" else "not in your growth plan"
+    with pytest.raises(ValidationError, match=message):
+        services.tick_set(user=planner, cell=found.cell)
+    assert not Tick.objects.exists()
+
+
+def test_the_tick_records_the_content_the_statement_read(planner, world):
+    """The cell changed after the view found it: the tick records the content as it is when written, and says so."""
+    found = selectors.plan_cell(user=planner, skill_slug="zeta", level_slug="senior")
+    Expectation.objects.filter(pk=found.cell.pk).update(description="Changed meanwhile.")
+    version = Expectation.objects.get(pk=found.cell.pk).version
+    tick = services.tick_set(user=planner, cell=found.cell)
+    stored = Tick.objects.get()
+    assert version > found.cell.version
+    assert (tick.version, tick.description, tick.expectation.version) == (version, "Changed meanwhile.", version)
+    assert (stored.pk, stored.version, stored.description) == (tick.pk, version, "Changed meanwhile.")
+    assert stored.created == tick.created and stored.ticked == tick.ticked
+    assert found.cell.description == "Logs runs automatically."  # the caller's cell is left as it was read
+
+
 def test_ticking_again_records_the_new_content_in_the_same_tick(planner, world):
     target = world.cells["zeta@senior"]
     first = services.tick_set(user=planner, cell=target)

@@ -5,9 +5,10 @@ import re
 import pytest
 from django.test import Client
 
+from growth import services
 from growth.models import Tick
-from growth.selectors import plan_answer, plan_for, plan_profile, step_segments
-from growth.services import plan_settings_save, tick_set
+from growth.selectors import plan_answer, plan_cell, plan_for, step_segments
+from growth.services import plan_settings_save, tick_clear, tick_set
 from skills.diff import step_changes
 from skills.models import Expectation
 from tests.factories import UserFactory, make_catalog
@@ -56,6 +57,26 @@ def test_errors_in_place_are_the_servers_message(planner, world):
     assert missing.content.decode() == "This item is not in your growth plan."
 
 
+@pytest.mark.parametrize("how", ["partial", "plain"])
+def test_a_plan_changed_between_the_lookup_and_the_write_answers_not_in_the_plan(planner, world, monkeypatch, how):
+    """Another tab moves the member to Senior while this tick is on its way: the write refuses it, the answer is the
+    not-in-your-plan 404 (was a 500 in that moment)."""
+    write = services.tick_set
+
+    def moved_meanwhile(*, user, cell):
+        services.plan_settings_save(user=user, role=world.role, level=world.senior)
+        return write(user=user, cell=cell)
+
+    monkeypatch.setattr(services, "tick_set", moved_meanwhile)
+    response = client_for(planner).post(
+        "/me/plan/ticks/zeta/senior/", {"action": "done"}, **(PARTIAL if how == "partial" else {})
+    )
+    assert response.status_code == 404
+    if how == "partial":
+        assert response.content.decode() == "This item is not in your growth plan."
+    assert not Tick.objects.exists()
+
+
 def test_the_plan_page_loads_the_script_and_marks_its_forms(planner, world):
     html = client_for(planner).get("/me/plan/").content.decode()
     assert "/static/js/inplace.js" in html
@@ -81,28 +102,33 @@ def test_the_answer_in_place_agrees_with_the_plan_page(planner, world):
     assert "Compare with your level (Middle)" in _item_html(answer, "zeta")  # the diff is there
     progress = re.compile(r'<section class="plan-progress".*?</section>', re.S)
     assert progress.search(answer).group(0) == progress.search(page).group(0)
-    full = plan_for(user=planner)
-    for cell in ("zeta@senior", "delta@senior"):
-        fast = plan_answer(
-            user=planner,
-            profile=plan_profile(user=planner),
-            cell=Expectation.objects.select_related("role", "level").get(pk=world.cells[cell].pk),
-        )
+    for key, action in [("zeta@senior", "undo"), ("zeta@senior", "done"), ("kappa@senior", "done")]:
+        skill_slug, level_slug = key.split("@")
+        found = plan_cell(user=planner, skill_slug=skill_slug, level_slug=level_slug)
+        ticked = tick_set(user=planner, cell=found.cell) if action == "done" else None
+        if action == "undo":
+            tick_clear(user=planner, cell=found.cell)
+        fast = plan_answer(user=planner, found=found, tick=ticked)
+        full = plan_for(user=planner)
         counts = ("total", "done", "required_total", "required_done", "changed", "percent")
         assert [getattr(fast, name) for name in counts] == [getattr(full, name) for name in counts]
-        item = next(item for item in full.items if item.next.pk == world.cells[cell].pk)
-        assert (fast.item.done, fast.item.changed_since_tick, fast.item.changes) == (
+        item = next(item for item in full.items if item.next.pk == world.cells[key].pk)
+        assert (fast.item.done, fast.item.changed_since_tick, fast.item.changes, fast.item.segments) == (
             item.done,
             item.changed_since_tick,
             item.changes,
+            item.segments,
         )
-    assert full.changed == 1 and full.done == 2
+        assert fast.next_level == full.next_level
+        assert fast.level == (full.level if found.current is not None else None)  # shown only beside that cell
+    assert full.changed == 1 and full.done == 3  # delta, ticked before it changed; zeta and kappa
 
 
-# Session and user; the view's profile and plan cell (the next level found by the database); the service's check
-# (the role's levels beside the member's own, one query), the cell locked, the tick written in one upsert, each with
-# pghistory's context; then the answer: the progress counts, the item's two cells.
-TICK_ANSWER_QUERIES = 12  # the service checks the cell against plan_cells: profile and cell, one each
+# Session and user; the item's two cells (plan_cell: the next one in the plan, the member's profile read by the same
+# query); the tick, checked against the plan and written in one statement; the progress counts. The answer's item is
+# made of the cells read and the tick written.
+TICK_ANSWER_QUERIES = 5
+UNTICK_ANSWER_QUERIES = 5  # the same, the tick deleted
 
 
 @pytest.mark.parametrize(("skills", "roles"), [(3, 2), (80, 6)])
@@ -117,6 +143,9 @@ def test_the_answer_in_place_costs_the_same_at_any_size(levels, skills, roles, d
     with django_assert_num_queries(TICK_ANSWER_QUERIES):
         response = client.post(address, {"action": "done"}, **PARTIAL)
     assert re.search(rf"data-plan-done>\s*1 of {skills}\s*<", response.content.decode())
+    with django_assert_num_queries(UNTICK_ANSWER_QUERIES):
+        response = client.post(address, {"action": "undo"}, **PARTIAL)
+    assert re.search(rf"data-plan-done>\s*0 of {skills}\s*<", response.content.decode())
 
 
 def test_the_kept_diff_is_the_word_diff(planner, world):

@@ -7,8 +7,11 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from growth.models import PlanProfile, Tick
+from growth.services import plan_settings_save
 from proposals.models import Comment, Watch
 from skills.models import Expectation, ExpectationEvent, Skill
+from tests.growth.helpers import plan_world
 
 CONTEXT_SQL = "pghistory.context_id"
 
@@ -24,10 +27,11 @@ def token_client(user) -> APIClient:
 
 
 def test_comments_are_not_in_the_audit_trail_and_the_catalog_is():
-    # Views marked not_audited write comments only; if comments were ever tracked, they would need a context.
+    # Views marked not_audited write comments (or ticks) only; if comments were ever tracked, they would need a context.
     tracked = {model.pgh_tracked_model for model in apps.get_models() if hasattr(model, "pgh_tracked_model")}
     assert Skill in tracked and Expectation in tracked
     assert Comment not in tracked and Watch not in tracked
+    assert Tick not in tracked and PlanProfile not in tracked  # the growth plan's tick views: not_audited too
 
 
 def test_a_page_runs_its_queries_without_a_context(client, skill):
@@ -61,3 +65,14 @@ def test_an_approval_through_the_api_is_audited_with_its_address_and_the_token_u
     event = ExpectationEvent.objects.filter(pgh_obj_id=cell.pk, pgh_label="update").get()
     assert event.pgh_context.metadata["url"] == path
     assert event.pgh_context.metadata["user"] == reviewer.pk
+
+
+def test_a_tick_is_written_without_a_context(client, member, levels):
+    world = plan_world(levels)
+    plan_settings_save(user=member, role=world.role, level=world.middle)
+    client.force_login(member)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post("/me/plan/ticks/zeta/senior/", {"action": "done"}).status_code == 302
+        response = token_client(member).delete("/api/me/plan/ticks/zeta/senior/")
+        assert response.status_code == 204
+    assert context_statements(queries) == []
