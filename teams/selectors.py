@@ -230,8 +230,8 @@ def current_assessments(user_ids: list[int], *, joined: bool = False) -> dict[tu
 
 
 def person_skills(user, membership: Membership | None = None, *, catalog: str | None = None) -> PersonSkills:
-    """One person's skills (people_skills for one: their current assessments joined, two queries with the
-    role kept, four without)."""
+    """One person's skills (people_skills for one: their current assessments joined, three queries with the
+    role kept, five without)."""
     (person,) = people_skills([user], {user.pk: membership} if membership else None, joined=True, catalog=catalog)
     return person
 
@@ -240,7 +240,7 @@ def people_skills(
     users: list, memberships: dict[int, Membership] | None = None, *, joined: bool = False, catalog: str | None = None
 ) -> list[PersonSkills]:
     """Each user's skills of their role with expected and current assessed levels (seven queries for any number,
-    five with their roles kept under `catalog`: role_skills; joined: current_assessments')."""
+    five with their roles kept under `catalog`: role_skills; joined, two fewer: current_assessments)."""
     profiles = _profiles(users)
     roles = role_skills({profile.role_id for profile in profiles.values()}, catalog)
     assessments = current_assessments([u.pk for u in users], joined=joined)
