@@ -950,7 +950,24 @@ def _mixed_all_lines(by: dict) -> list[str]:
                 lines.append(f"Signed-in skill page p99 ÷ p50: **{ratio:.2f}** (target ≤ 3).")
             if inplace:
                 lines.append(f"In-place answers p95: **{inplace.get('p95_ms', 0):.1f} ms** (target < 100 ms).")
+            answers = _inplace_answers().get((phase, f"{name}-inplace"))
+            if answers:
+                each = [
+                    f"{INPLACE_NAMES[int(line) - 1]} {a['p50_ms']:.0f} / {a['p95_ms']:.0f}"
+                    for line, a in sorted(answers.items(), key=lambda item: int(item[0]))
+                ]
+                lines.append(f"Each in-place answer, p50 / p95 ms: {', '.join(each)}.")
     return lines
+
+
+def _inplace_answers() -> dict:
+    """(phase, run name) -> the in-place connection's latency by answer (bench/wrk/inplace.lua): line number ->
+    n, p50_ms, p95_ms."""
+    path = OUT / "inplace-answers.jsonl"
+    if not path.exists():
+        return {}
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return {(row["phase"], row["name"]): row["answers"] for row in rows}
 
 
 def _flood_lines(by: dict) -> list[str]:

@@ -20,3 +20,76 @@ function request()
   turn = turn % #requests + 1
   return wrk.format(nil, requests[turn].path, nil, requests[turn].body)
 end
+
+-- Each answer's own latency, by its line in BENCH_INPLACE (the run's p95 mixes six answers of different cost):
+-- the clock from building the request to its answer, one connection at a time (-c1), as a JSON line
+-- in $WRK_ANSWERS_REPORT with p50/p95 per line number (bench.py names them: INPLACE_NAMES).
+local ffi = require("ffi")
+ffi.cdef [[
+  typedef struct { long tv_sec; long tv_nsec; } inplace_timespec;
+  int clock_gettime(int clock, inplace_timespec *now);
+]]
+local now = ffi.new("inplace_timespec")
+local function ms()
+  ffi.C.clock_gettime(1, now)  -- CLOCK_MONOTONIC
+  return tonumber(now.tv_sec) * 1000 + tonumber(now.tv_nsec) / 1e6
+end
+
+timings = {}  -- a global: done() reads it from the thread (thread:get)
+local started, asked = nil, nil
+local build, answered = request, response
+
+function request()
+  local built = build()
+  started, asked = ms(), turn
+  return built
+end
+
+function response(status, headers, body)
+  answered(status, headers, body)
+  if started then
+    local list = timings[asked] or {}
+    list[#list + 1] = ms() - started
+    timings[asked] = list
+    started = nil
+  end
+end
+
+local report, threads_seen, add_thread = done, {}, setup
+function setup(thread)
+  add_thread(thread)
+  table.insert(threads_seen, thread)
+end
+
+local function percentile(sorted, p)
+  return sorted[math.max(1, math.ceil(#sorted * p / 100))]
+end
+
+function done(summary, latency, counts)
+  report(summary, latency, counts)
+  local by_line = {}
+  for _, thread in ipairs(threads_seen) do
+    for line, list in pairs(thread:get("timings") or {}) do
+      local all = by_line[line] or {}
+      for _, value in ipairs(list) do all[#all + 1] = value end
+      by_line[line] = all
+    end
+  end
+  local parts = {}
+  for line = 1, #requests do
+    local list = by_line[line]
+    if list and #list > 0 then
+      table.sort(list)
+      parts[#parts + 1] = string.format('"%d": {"n": %d, "p50_ms": %.3f, "p95_ms": %.3f}', line, #list,
+        percentile(list, 50), percentile(list, 95))
+    end
+  end
+  local entry = string.format('{"phase": "%s", "name": "%s", "answers": {%s}}\n', os.getenv("WRK_PHASE") or "",
+    os.getenv("WRK_NAME") or "", table.concat(parts, ", "))
+  local path = os.getenv("WRK_ANSWERS_REPORT")
+  if path then
+    local file = assert(io.open(path, "a"))
+    file:write(entry)
+    file:close()
+  end
+end
