@@ -35,7 +35,10 @@ local function ms()
   return tonumber(now.tv_sec) * 1000 + tonumber(now.tv_nsec) / 1e6
 end
 
-timings = {}  -- a global: done() reads it from the thread (thread:get)
+-- Kept as one string, a global that done() reads from the thread (thread:get copies strings; wrk's copy of a table
+-- of tables crashes it): "line ms" per answer.
+timings = ""
+local lines = {}
 local started, asked = nil, nil
 local build, answered = request, response
 
@@ -48,9 +51,8 @@ end
 function response(status, headers, body)
   answered(status, headers, body)
   if started then
-    local list = timings[asked] or {}
-    list[#list + 1] = ms() - started
-    timings[asked] = list
+    lines[#lines + 1] = string.format("%d %.3f", asked, ms() - started)
+    timings = table.concat(lines, "\n")
     started = nil
   end
 end
@@ -69,9 +71,10 @@ function done(summary, latency, counts)
   report(summary, latency, counts)
   local by_line = {}
   for _, thread in ipairs(threads_seen) do
-    for line, list in pairs(thread:get("timings") or {}) do
+    for line, value in string.gmatch(thread:get("timings") or "", "(%d+) ([%d.]+)") do
+      line = tonumber(line)
       local all = by_line[line] or {}
-      for _, value in ipairs(list) do all[#all + 1] = value end
+      all[#all + 1] = tonumber(value)
       by_line[line] = all
     end
   end
