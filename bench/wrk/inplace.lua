@@ -89,10 +89,5 @@ function done(summary, latency, counts)
   end
   local entry = string.format('{"phase": "%s", "name": "%s", "answers": {%s}}\n', os.getenv("WRK_PHASE") or "",
     os.getenv("WRK_NAME") or "", table.concat(parts, ", "))
-  local path = os.getenv("WRK_ANSWERS_REPORT")
-  if path then
-    local file = assert(io.open(path, "a"))
-    file:write(entry)
-    file:close()
-  end
+  append_to("WRK_ANSWERS_REPORT", entry)
 end

@@ -43,7 +43,12 @@ function done(summary, latency, requests)
       latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
       bad, e.connect + e.read + e.write + e.timeout, tonumber(os.getenv("WRK_BYTES") or "0"), think, os.getenv("WRK_LOAD") or "null")
    io.write(line)
-   local path = os.getenv("WRK_REPORT")
+   append_to("WRK_REPORT", line)
+end
+
+-- Appends `line` to the file the environment variable `name` names, if it is set (scripts that load this one too).
+function append_to(name, line)
+   local path = os.getenv(name)
    if path then
       local file = assert(io.open(path, "a"))
       file:write(line)
